@@ -1,0 +1,35 @@
+// Where GDS keeps user data (corpus DB, installed models, pipeline state), shared by the app and the CLI.
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const repoRoot = resolve(new URL('..', import.meta.url).pathname);
+
+/** GDS_HOME, else the platform's config folder (the Electron app points GDS_HOME at app.getPath('userData')). */
+export function userDataDir(): string {
+  if (process.env.GDS_HOME) return process.env.GDS_HOME;
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Guided Data Science');
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? homedir(), 'Guided Data Science');
+  return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'guided-data-science');
+}
+
+export function defaultCorpusDb(): string {
+  return join(userDataDir(), 'corpus.sqlite');
+}
+
+export function resourcesDir(): string {
+  return process.env.GDS_RESOURCES ?? join(repoRoot, 'resources');
+}
+
+/** Models shipped with the app. */
+export function bundledModelsDir(): string {
+  return join(resourcesDir(), 'models');
+}
+
+/** Models the user trained and installed; they take precedence over the bundled ones. */
+export function installedModelsDir(): string {
+  return join(userDataDir(), 'models');
+}
+
+export function pythonScriptsDir(): string {
+  return join(resourcesDir(), 'python');
+}
