@@ -1,6 +1,54 @@
-// `gds serve` and `gds doctor` (registered by main/cli/program.ts).
+// `gds serve` (web mode) and `gds doctor` (environment checks), registered by main/cli/program.ts.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { userDataDir } from '../../../pipeline/app-paths.ts';
+import { runDoctor } from '../../services/doctor.ts';
+import { startWebHost } from '../../web/web-host.ts';
 
 export function registerAppCommands(program: Command): void {
-  void program;
+  program
+    .command('serve')
+    .description('run GDS as a local web app on 127.0.0.1 (token-protected); prints the URL to open')
+    .argument('[file]', 'notebook to open')
+    .option('--port <n>', 'port (default: a free one)', (v) => Number.parseInt(v, 10))
+    .option('--jupyter-url <url>', 'attach to a running Jupyter server (http://host:port/?token=...) instead of starting one')
+    .option('--python <path>', 'Python interpreter with jupyter_server and ipykernel')
+    .option('--verbose', 'log requests and the Jupyter server output')
+    .action(async (file: string | undefined, o: { port?: number; jupyterUrl?: string; python?: string; verbose?: boolean }) => {
+      if (o.port !== undefined && !(o.port >= 0 && o.port < 65536)) throw new Error(`invalid --port ${String(o.port)}`);
+      const openPath = file ? resolve(file) : null;
+      if (openPath && !existsSync(openPath)) throw new Error(`${openPath} does not exist`);
+      const host = await startWebHost({
+        port: o.port, openPath, dataDir: userDataDir(), version: process.env.npm_package_version ?? '0.1.0',
+        attachUrl: o.jupyterUrl, python: o.python,
+        log: o.verbose ? (l) => process.stderr.write(`${l}\n`) : undefined,
+      });
+      process.stdout.write(`GDS web mode: ${host.url}\n`);
+      let closing = false;
+      const stop = () => {
+        if (closing) return;
+        closing = true;
+        void host.close().finally(() => process.exit(0));
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+
+  program
+    .command('doctor')
+    .description('check Python, Jupyter, PyTorch, bundled models and ONNX execution providers')
+    .option('--json', 'print the checks as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const checks = await runDoctor();
+      if (o.json) process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
+      else {
+        for (const c of checks) {
+          process.stdout.write(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(20)} ${c.detail}\n`);
+          if (c.fix && !c.ok) process.stdout.write(`      fix: ${c.fix}\n`);
+        }
+      }
+      const required = ['python', 'jupyter_server', 'ipykernel'];
+      if (checks.some((c) => !c.ok && required.includes(c.name))) process.exitCode = 1;
+    });
 }

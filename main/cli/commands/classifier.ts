@@ -1,6 +1,164 @@
-// `gds` subcommands for the classifier (registered by main/cli/program.ts).
+// `gds` subcommands for the stage classifier: label --analyze, train classifier, classify --jsonl, eval classifier.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { bundledModelsDir, installedModelsDir, pythonScriptsDir } from '../../../pipeline/app-paths.ts';
+import { ensureKaggleCorpus, goldPath } from '../../../pipeline/corpus-cache.ts';
+import { readNotebookFile } from '../../../pipeline/notebook/read-notebook-file.ts';
+import { loadClassifier, resolveModelDir, type StageClassifier } from '../../../ml/classifier/classifier.ts';
+import { readCorpusCells } from '../../../ml/classifier/corpus-cells.ts';
+import { excludeGold, unitHash } from '../../../ml/classifier/dataset.ts';
+import { readGold } from '../../../ml/classifier/gold.ts';
+import { LABELING_FUNCTIONS, applyLfs } from '../../../ml/classifier/labeling-functions/index.ts';
+import { fitLabelModel } from '../../../ml/classifier/label-model.ts';
+import { analyzeLfs, formatLfStats } from '../../../ml/classifier/lf-analysis.ts';
+import { formatScores, score } from '../../../ml/classifier/metrics.ts';
+import { STAGES } from '../../../ml/classifier/stages.ts';
+import { evaluateWeakLabels, trainClassifier, type GoldReport } from '../../../ml/classifier/train-pipeline.ts';
+
+const readCodeCells = (path: string): string[] => readNotebookFile(path).cells.filter((c) => c.cellType === 'code').map((c) => c.source);
+
+/** `train` and `eval` are shared with the recommender: reuse the parent command when another area created it first. */
+function group(program: Command, name: string, description: string): Command {
+  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
+}
+
+function modelDirFrom(option: string | undefined): string {
+  if (option) {
+    const dir = resolve(option);
+    if (!existsSync(join(dir, 'model.onnx'))) throw new Error(`no model.onnx in ${dir}`);
+    return dir;
+  }
+  return resolveModelDir([join(installedModelsDir(), 'classifier'), join(bundledModelsDir(), 'classifier')]);
+}
+
+function printReport(title: string, r: GoldReport): void {
+  process.stdout.write(`${formatScores(`${title} — all hand labels`, r.all)}\n`);
+  process.stdout.write(`${title}: dev half ${(100 * r.dev.accuracy).toFixed(1)}% (n=${r.dev.n}), untouched test half ${(100 * r.test.accuracy).toFixed(1)}% (n=${r.test.n})\n\n`);
+}
+
+/** Answers lines as they arrive: lines are batched while input is flowing, and a batch goes out once input pauses. */
+async function classifyJsonl(clf: StageClassifier): Promise<void> {
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  type Pending = { id: unknown; source?: string; error?: string };
+  let pending: Pending[] = [];
+  let chain = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    chain = chain.then(async () => {
+      const ok = batch.filter((p) => p.source !== undefined);
+      const results = await clf.classify(ok.map((p) => p.source!));
+      let k = 0;
+      const out = batch.map((p) => {
+        if (p.source === undefined) return JSON.stringify({ id: p.id, error: p.error });
+        const r = results[k++]!;
+        return JSON.stringify({ id: p.id, stage: r.stage, probs: r.probs });
+      });
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
+  };
+  for await (const line of rl) {
+    if (!line.trim()) continue;
+    try {
+      const row = JSON.parse(line) as { id?: unknown; source?: unknown };
+      if (typeof row.source !== 'string') pending.push({ id: row.id ?? null, error: 'missing "source" string' });
+      else pending.push({ id: row.id ?? null, source: row.source });
+    } catch {
+      pending.push({ id: null, error: 'line is not JSON' });
+    }
+    if (pending.length >= 64) flush();
+    else if (!timer) timer = setTimeout(flush, 5);
+  }
+  flush();
+  await chain;
+}
 
 export function registerClassifierCommands(program: Command): void {
-  void program;
+  program
+    .command('label')
+    .description('weak labels for the stage classifier')
+    .option('--analyze', 'print coverage, overlap, conflict and hand-label accuracy per labeling function')
+    .option('--gold <file>', 'hand-labelled cells (JSON lines with stage and source)', goldPath())
+    .option('--max-cells <n>', 'analyze a deterministic sample of this many corpus cells', (v) => Number(v))
+    .action((opts: { analyze?: boolean; gold: string; maxCells?: number }) => {
+      if (!opts.analyze) throw new Error('nothing to do: pass --analyze');
+      const gold = readGold(opts.gold);
+      const all = readCorpusCells(ensureKaggleCorpus(), readCodeCells);
+      let cells = excludeGold(all, gold).kept;
+      if (opts.maxCells && cells.length > opts.maxCells) {
+        const share = opts.maxCells / cells.length;
+        cells = cells.filter((c, i) => unitHash(`${c.notebook}:${i}`) < share);
+      }
+      const t0 = Date.now();
+      const votes = applyLfs(cells.map((c) => c.source));
+      const lfSeconds = (Date.now() - t0) / 1000;
+      const t1 = Date.now();
+      const params = fitLabelModel(votes, LABELING_FUNCTIONS.map((l) => l.name), LABELING_FUNCTIONS.map((l) => STAGES.indexOf(l.stage)));
+      const fitSeconds = (Date.now() - t1) / 1000;
+      const goldVotes = applyLfs(gold.map((g) => g.source));
+      const stats = analyzeLfs(LABELING_FUNCTIONS, votes, goldVotes, gold.map((g) => g.stage));
+      process.stdout.write(`${LABELING_FUNCTIONS.length} labeling functions on ${cells.length} corpus cells (gold notebooks excluded): LFs ${lfSeconds.toFixed(1)} s, label model fit ${fitSeconds.toFixed(2)} s\n`);
+      process.stdout.write(`${formatLfStats(stats)}\n\n`);
+      const weak = evaluateWeakLabels(gold, params);
+      printReport('label model', weak.labelModel);
+      printReport('majority vote', weak.majority);
+    });
+
+  group(program, 'train', 'train a model')
+    .command('classifier')
+    .description('weak labels → label model → LSTM (PyTorch child process) → ONNX model folder with manifest')
+    .option('--out <dir>', 'model folder to write', join(installedModelsDir(), 'classifier'))
+    .option('--epochs <n>', 'maximum epochs (early stopping on validation loss)', (v) => Number(v), 8)
+    .option('--max-cells <n>', 'cap on distinct training cells for the LSTM', (v) => Number(v), 60000)
+    .option('--resume <checkpoint>', 'continue from a checkpoint.pt of an earlier run')
+    .action(async (opts: { out: string; epochs: number; maxCells: number; resume?: string }) => {
+      const manifest = await trainClassifier({
+        kaggleDir: ensureKaggleCorpus(),
+        goldPath: goldPath(),
+        readCodeCells,
+        outDir: resolve(opts.out),
+        python: process.env.GDS_PYTHON ?? '/usr/bin/python3',
+        script: join(pythonScriptsDir(), 'train_classifier.py'),
+        epochs: opts.epochs,
+        maxCells: opts.maxCells,
+        resume: opts.resume,
+        command: `gds ${process.argv.slice(2).join(' ')}`,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      const metrics = manifest.metrics as { endModel: GoldReport; labelModel: GoldReport; majorityVote: GoldReport };
+      printReport('end model (LSTM)', metrics.endModel);
+      printReport('label model', metrics.labelModel);
+      printReport('majority vote', metrics.majorityVote);
+      process.stdout.write(`model written to ${resolve(opts.out)}\n`);
+    });
+
+  program
+    .command('classify')
+    .description('stage of each cell: JSON lines {"id","source"} on stdin → {"id","stage","probs"} on stdout, in order')
+    .option('--jsonl', 'read and write JSON lines (the only format)')
+    .option('--model <dir>', 'model folder (default: installed, else bundled)')
+    .action(async (opts: { jsonl?: boolean; model?: string }) => {
+      if (!opts.jsonl) throw new Error('pass --jsonl');
+      await classifyJsonl(await loadClassifier(modelDirFrom(opts.model)));
+    });
+
+  group(program, 'eval', 'evaluate a model')
+    .command('classifier')
+    .description('accuracy, macro-F1, per-stage P/R/F1 and confusion matrix on hand-labelled cells')
+    .requiredOption('--gold <file>', 'JSON lines with "stage" and "source"')
+    .option('--model <dir>', 'model folder (default: installed, else bundled)')
+    .action(async (opts: { gold: string; model?: string }) => {
+      const gold = readGold(opts.gold);
+      const dir = modelDirFrom(opts.model);
+      const clf = await loadClassifier(dir);
+      const out = await clf.classify(gold.map((g) => g.source));
+      const s = score(gold.map((g) => g.stage), out.map((o) => o.stage));
+      process.stdout.write(`model: ${dir}\n${formatScores('stage classifier', s)}\n`);
+    });
 }

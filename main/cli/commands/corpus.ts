@@ -1,6 +1,138 @@
-// `gds` subcommands for the corpus (registered by main/cli/program.ts).
+// `gds import`, `gds search`, `gds corpus-stats`, `gds crawl`, `gds execute`: the corpus commands (registered by main/cli/program.ts).
 import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { defaultCorpusDb } from '../../../pipeline/app-paths.ts';
+import { importPaths, type ImportProgress, type ImportSummary } from '../../../pipeline/corpus/importers/index.ts';
+import { CorpusStore } from '../../../pipeline/corpus/store.ts';
+
+/** Commander option parser for positive integers, with a one-line error for anything else. */
+export function intOption(name: string, min = 0): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${v}"`);
+    return n;
+  };
+}
+
+/** The documented one-line shape: `{"notebooks": N, "code_cells": N, ...}` with a space after each colon. */
+export function summaryLine(s: ImportSummary): string {
+  return `{${Object.entries(s)
+    .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+    .join(', ')}}`;
+}
+
+function progressBar(): { update: (p: ImportProgress) => void; stop: () => void } {
+  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: 'importing [{bar}] {value}/{total} notebooks | {eta_formatted} left | {current}', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(p) {
+      const total = p.total ?? p.done;
+      const current = p.current.length > 50 ? `…${p.current.slice(-49)}` : p.current;
+      if (!started) {
+        bar.start(total, p.done, { current });
+        started = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(p.done, { current });
+      }
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+export function openStore(db: string | undefined): CorpusStore {
+  return CorpusStore.open(db ?? defaultCorpusDb());
+}
 
 export function registerCorpusCommands(program: Command): void {
-  void program;
+  program
+    .command('import')
+    .description('import notebooks into the corpus: a Kaggle crawl folder, folders or zips of .ipynb, Meta Kaggle CSV + Code folders, .jsonl(.gz) shards')
+    .argument('<paths...>', 'files or folders to import')
+    .option('--db <file>', 'corpus database (default: the app corpus in the user data folder)')
+    .option('--json', 'end with a one-line JSON summary')
+    .action(async (paths: string[], o: { db?: string; json?: boolean }) => {
+      const store = openStore(o.db);
+      const bar = progressBar();
+      let summary: ImportSummary;
+      try {
+        summary = await importPaths(store, paths, { onProgress: bar.update });
+      } finally {
+        bar.stop();
+        store.close();
+      }
+      if (o.json) {
+        process.stdout.write(`${summaryLine(summary)}\n`);
+        return;
+      }
+      const s = summary;
+      process.stdout.write(
+        `imported ${s.notebooks} notebooks (${s.duplicates} duplicates), ${s.code_cells} code cells, ${s.markdown_cells} markdown cells` +
+          ` from ${s.sources} sources in ${s.seconds} s (${s.notebooks_per_s} notebooks/s); ${s.skipped} already present\n`,
+      );
+      if (s.bad_files) {
+        process.stdout.write(`${s.bad_files} bad files:\n`);
+        for (const b of s.bad.slice(0, 20)) process.stdout.write(`  ${b.path}: ${b.reason}\n`);
+        if (s.bad_files > 20) process.stdout.write(`  … and ${s.bad_files - 20} more (use --json for the full list)\n`);
+      }
+    });
+
+  program
+    .command('search')
+    .description('search the corpus by text (code and markdown) and/or API use; ranked cell hits')
+    .argument('[query]', 'words to find (all must match; word* for a prefix)')
+    .option('--api <call>', 'only cells calling this API, e.g. xgboost.train or pandas.read_csv (a module matches all its calls)')
+    .option('--source <slug>', 'only notebooks of this dataset or competition')
+    .option('--stage <stage>', 'only cells labelled with this workflow stage')
+    .option('--min-votes <n>', 'only notebooks with at least this many votes', intOption('--min-votes'))
+    .option('--limit <n>', 'number of hits', intOption('--limit', 1), 20)
+    .option('--offset <n>', 'skip this many hits', intOption('--offset'), 0)
+    .option('--db <file>', 'corpus database (default: the app corpus in the user data folder)')
+    .option('--json', 'print the hits as JSON')
+    .action((query: string | undefined, o: { api?: string; source?: string; stage?: string; minVotes?: number; limit: number; offset: number; db?: string; json?: boolean }) => {
+      if (!query && !o.api && !o.source && !o.stage) throw new Error('give a QUERY or --api CALL (or a --source/--stage filter)');
+      const store = openStore(o.db);
+      try {
+        const hits = store.search({ query, api: o.api, source: o.source, stage: o.stage, minVotes: o.minVotes, limit: o.limit, offset: o.offset });
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify(hits)}\n`);
+          return;
+        }
+        if (!hits.length) process.stdout.write('no hits\n');
+        for (const h of hits) {
+          const meta = [h.source, h.votes !== null ? `${h.votes} votes` : null, h.score !== null ? `score ${h.score}` : null].filter(Boolean).join(', ');
+          process.stdout.write(`${h.ref}  cell ${h.cellIndex} [#${h.notebookId}]${meta ? `  (${meta})` : ''}\n`);
+          process.stdout.write(`${h.snippet.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+
+  program
+    .command('corpus-stats')
+    .description('counts of the corpus: sources, notebooks, duplicates, cells, most used APIs')
+    .option('--db <file>', 'corpus database (default: the app corpus in the user data folder)')
+    .option('--json', 'print as JSON')
+    .action((o: { db?: string; json?: boolean }) => {
+      const store = openStore(o.db);
+      try {
+        const s = store.stats();
+        if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
+        else {
+          process.stdout.write(
+            `${s.sources} sources, ${s.notebooks} notebooks (${s.duplicates} duplicates), ${s.codeCells} code cells, ` +
+              `${s.markdownCells} markdown cells, ${s.apiNames} distinct APIs, ${s.executed} executed\n`,
+          );
+          for (const a of s.topApis) process.stdout.write(`  ${String(a.cells).padStart(7)}  ${a.name}\n`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+
 }

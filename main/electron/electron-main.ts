@@ -1,0 +1,82 @@
+// Electron main process: one hardened window, the shared services behind a sender-checked IPC router.
+import { app, BrowserWindow, ipcMain, Menu, type IpcMainInvokeEvent } from 'electron';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Events } from '../../preload/contract.ts';
+import { createRouter } from '../host/router.ts';
+import { createContainer, type Container } from '../services/container.ts';
+import { registerSchemeBeforeReady, serveRenderer } from './app-protocol.ts';
+import { buildMenu } from './menu.ts';
+import { APP_ORIGIN, hardenApp, isAppUrl } from './security.ts';
+
+const bundleDir = __dirname; // dist/main, where esbuild put this file
+process.env.GDS_HOME ??= app.getPath('userData');
+process.env.GDS_INFERENCE_WORKER ??= join(bundleDir, 'inference-worker.cjs');
+process.env.GDS_RESOURCES ??= app.isPackaged ? join(process.resourcesPath, 'resources') : resolve(bundleDir, '..', '..', 'resources');
+
+const notebookArg = (argv: string[]) => argv.slice(1).find((a) => a.endsWith('.ipynb') && existsSync(a)) ?? null;
+
+if (!app.requestSingleInstanceLock()) app.quit();
+registerSchemeBeforeReady();
+
+let win: BrowserWindow | null = null;
+let container: Container | null = null;
+const emit = <E extends keyof Events>(event: E, payload: Events[E]) => win?.webContents.send('gds:event', { event, payload });
+
+function createWindow(): void {
+  win = new BrowserWindow({
+    width: 1400, height: 900, show: false, title: 'Guided Data Science',
+    webPreferences: {
+      preload: join(bundleDir, '..', 'preload', 'preload.cjs'),
+      contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true,
+      webviewTag: false, spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win?.show());
+  win.on('closed', () => (win = null));
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+app.on('second-instance', (_e, argv) => {
+  const file = notebookArg(argv);
+  if (file) emit('app.openFile', { path: resolve(file) });
+  if (win) {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  }
+});
+app.on('open-file', (e, path) => {
+  e.preventDefault();
+  emit('app.openFile', { path });
+});
+
+void app.whenReady().then(() => {
+  hardenApp();
+  serveRenderer(resolve(bundleDir, '..', 'renderer'));
+  const file = notebookArg(process.argv);
+  container = createContainer({
+    mode: 'electron', version: app.getVersion(), dataDir: app.getPath('userData'),
+    openPath: file ? resolve(file) : null, log: (l) => console.log(l), emit,
+  });
+  const dispatch = createRouter(container.handlers, (l) => console.warn(`[ipc] ${l}`));
+  ipcMain.handle('gds:invoke', (event: IpcMainInvokeEvent, method: unknown, params: unknown) => {
+    // Only our own window's top frame, loaded from app://gds, may call the services.
+    const frame = event.senderFrame;
+    if (!win || event.sender !== win.webContents || !frame || frame.parent !== null || !isAppUrl(frame.url)) {
+      console.warn(`[ipc] refused a call from ${frame?.url ?? 'an unknown frame'}`);
+      throw new Error('refused: not the app window');
+    }
+    return dispatch(method, params);
+  });
+  Menu.setApplicationMenu(buildMenu(() => win, emit));
+  createWindow();
+});
+
+let quitting = false;
+app.on('before-quit', (e) => {
+  if (quitting || !container) return;
+  e.preventDefault();
+  quitting = true;
+  void container.dispose().finally(() => app.quit());
+});
+app.on('window-all-closed', () => app.quit());

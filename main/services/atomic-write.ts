@@ -1,0 +1,34 @@
+// Writes files so that a crash or a full disk never leaves a half-written file in place.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** temp file in the same folder → fsync → rename over the target → fsync the folder. */
+export async function atomicWrite(path: string, data: string | Buffer): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await fs.open(tmp, 'w', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (e) {
+    await handle.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true });
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOSPC') throw new Error(`the disk is full: ${path} was not changed`);
+    throw e;
+  }
+  await handle.close();
+  try {
+    const st = await fs.stat(path).catch(() => null);
+    if (st) await fs.chmod(tmp, st.mode & 0o777);
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  const dir = await fs.open(dirname(path), 'r').catch(() => null);
+  if (dir) {
+    await dir.sync().catch(() => undefined); // not supported on every platform
+    await dir.close();
+  }
+}

@@ -1,0 +1,75 @@
+// Builds the main-side services in order and tears them down in reverse; one container per app or web host.
+import { dirname, join } from 'node:path';
+import { PROTOCOL_VERSION, type Events } from '../../preload/contract.ts';
+import type { Handlers } from '../host/router.ts';
+import { runDoctor } from './doctor.ts';
+import { KernelService } from './kernel-service.ts';
+import { emptyNotebook } from './nbformat.ts';
+import { NotebookFiles } from './notebook-files.ts';
+import { MlService } from './ml-service.ts';
+import { CorpusService } from './corpus-service.ts';
+
+export interface ContainerOptions {
+  mode: 'electron' | 'web';
+  version: string;
+  dataDir: string;
+  openPath: string | null;
+  attachUrl?: string;
+  python?: string;
+  log: (line: string) => void;
+  emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
+}
+
+export interface Container {
+  handlers: Handlers;
+  dispose(): Promise<void>;
+}
+
+export function createContainer(opts: ContainerOptions): Container {
+  const files = new NotebookFiles(opts.dataDir, (path, mtimeMs) => opts.emit('notebook.changedOnDisk', { path, mtimeMs }));
+  const kernels = new KernelService({
+    emit: opts.emit,
+    attachUrl: opts.attachUrl,
+    python: opts.python,
+    rootDir: opts.openPath ? dirname(opts.openPath) : process.cwd(),
+    log: (l) => opts.log(`[jupyter] ${l}`),
+  });
+  const ml = new MlService(opts.log);
+  const corpus = new CorpusService(join(opts.dataDir, 'corpus-copies'));
+  const ok = { ok: true } as const;
+
+  const handlers: Handlers = {
+    'app.info': async () => ({ version: opts.version, protocol: PROTOCOL_VERSION, mode: opts.mode, openPath: opts.openPath }),
+    'app.doctor': () => runDoctor(),
+    'notebook.create': async () => emptyNotebook(),
+    'notebook.open': ({ path }) => files.open(path),
+    'notebook.save': ({ path, doc, expectedMtimeMs, force }) => files.save(path, doc, expectedMtimeMs, force),
+    'notebook.journal': async ({ key, doc }) => (await files.journalWrite(key, doc), ok),
+    'notebook.discardRecovery': async ({ key }) => (await files.discardRecovery(key), ok),
+    'notebook.recent': () => files.recent(),
+    'notebook.watch': async ({ path }) => (files.watch(path), ok),
+    'kernel.specs': () => kernels.specs(),
+    'kernel.start': async ({ name, cwd }) => ({ kernelId: await kernels.start(name, cwd) }),
+    'kernel.execute': ({ kernelId, cellId, code }) => kernels.execute(kernelId, cellId, code),
+    'kernel.interrupt': async ({ kernelId }) => (await kernels.interrupt(kernelId), ok),
+    'kernel.restart': async ({ kernelId }) => (await kernels.restart(kernelId), ok),
+    'kernel.shutdown': async ({ kernelId }) => (await kernels.shutdown(kernelId), ok),
+    'kernel.inputReply': async ({ kernelId, value }) => (kernels.inputReply(kernelId, value), ok),
+    'ml.classify': ({ sources }) => ml.classify(sources),
+    'ml.suggest': ({ cells, top }) => ml.suggest(cells, top ?? 5),
+    'corpus.search': (q) => corpus.search(q),
+    'corpus.sources': () => corpus.sources(),
+    'corpus.notebook': ({ id }) => corpus.notebook(id),
+    'corpus.openCopy': ({ id }) => corpus.openCopy(id),
+  };
+
+  return {
+    handlers,
+    async dispose() {
+      files.dispose();
+      await ml.dispose();
+      corpus.dispose();
+      await kernels.dispose();
+    },
+  };
+}

@@ -1,0 +1,173 @@
+// Runs code on Jupyter kernels through @jupyterlab/services and streams outputs to the UI as contract events.
+import { KernelManager, KernelSpecAPI, type Kernel, type KernelMessage } from '@jupyterlab/services';
+import type { Events, ExecuteResult, KernelSpecInfo, KernelStatus, Output } from '../../preload/contract.ts';
+import { connectionSettings, startJupyterServer, type JupyterServerHandle } from '../../pipeline/jupyter/server-process.ts';
+import type { ServerConnection } from '@jupyterlab/services';
+
+export type Emit = <E extends keyof Events>(event: E, payload: Events[E]) => void;
+
+export interface KernelServiceOptions {
+  emit: Emit;
+  /** Attach to this server (URL with ?token=) instead of starting one. */
+  attachUrl?: string;
+  python?: string;
+  rootDir?: string;
+  log?: (line: string) => void;
+}
+
+interface LiveKernel {
+  conn: Kernel.IKernelConnection;
+  pendingInput: KernelMessage.IInputRequestMsg | null;
+  currentCell: string | null;
+}
+
+const OUTPUT_TYPES = new Set(['stream', 'display_data', 'execute_result', 'error']);
+
+export class KernelService {
+  private server: JupyterServerHandle | null = null;
+  private settings: ServerConnection.ISettings | null = null;
+  private starting: Promise<ServerConnection.ISettings> | null = null;
+  private manager: KernelManager | null = null;
+  private readonly kernels = new Map<string, LiveKernel>();
+
+  constructor(private readonly opts: KernelServiceOptions) {}
+
+  /** Starts (or attaches to) the Jupyter server on first use, so the app opens without waiting for Python. */
+  private async serverSettings(): Promise<ServerConnection.ISettings> {
+    if (this.settings) return this.settings;
+    this.starting ??= (async () => {
+      if (this.opts.attachUrl) {
+        const url = new URL(this.opts.attachUrl);
+        const token = url.searchParams.get('token') ?? '';
+        url.search = '';
+        this.settings = connectionSettings(url.toString(), token);
+      } else {
+        const server = await startJupyterServer({ python: this.opts.python, rootDir: this.opts.rootDir, log: this.opts.log });
+        this.server = server;
+        this.settings = server.settings;
+        void server.exited.then(() => this.onServerExit(server));
+      }
+      this.manager = new KernelManager({ serverSettings: this.settings });
+      return this.settings;
+    })().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private onServerExit(server: JupyterServerHandle): void {
+    if (this.server !== server) return;
+    this.opts.log?.('jupyter server exited; kernels are dead');
+    this.server = null;
+    this.settings = null;
+    this.manager?.dispose();
+    this.manager = null;
+    for (const [id, k] of this.kernels) {
+      k.conn.dispose();
+      this.opts.emit('kernel.status', { kernelId: id, status: 'dead' });
+    }
+    this.kernels.clear();
+  }
+
+  async specs(): Promise<{ default: string; specs: KernelSpecInfo[] }> {
+    const models = await KernelSpecAPI.getSpecs(await this.serverSettings());
+    const specs = Object.values(models.kernelspecs)
+      .filter((s): s is NonNullable<typeof s> => !!s)
+      .map((s) => ({ name: s.name, displayName: s.display_name, language: s.language }));
+    return { default: models.default, specs };
+  }
+
+  async start(name?: string, cwd?: string): Promise<string> {
+    await this.serverSettings();
+    const manager = this.manager;
+    if (!manager) throw new Error('the Jupyter server is not running');
+    const conn = await manager.startNew({ name: name ?? 'python3', ...(cwd ? { path: cwd } : {}) } as Kernel.IKernelOptions);
+    const live: LiveKernel = { conn, pendingInput: null, currentCell: null };
+    this.kernels.set(conn.id, live);
+    conn.statusChanged.connect((_, status) => this.opts.emit('kernel.status', { kernelId: conn.id, status: mapStatus(status) }));
+    conn.connectionStatusChanged.connect((_, cs) => {
+      if (cs !== 'connected') this.opts.emit('kernel.status', { kernelId: conn.id, status: cs === 'connecting' ? 'disconnected' : 'dead' });
+    });
+    this.opts.emit('kernel.status', { kernelId: conn.id, status: 'idle' });
+    return conn.id;
+  }
+
+  private get(kernelId: string): LiveKernel {
+    const k = this.kernels.get(kernelId);
+    if (!k || k.conn.isDisposed) throw new Error(`kernel ${kernelId} is not running; restart it`);
+    return k;
+  }
+
+  async execute(kernelId: string, cellId: string, code: string): Promise<ExecuteResult> {
+    const k = this.get(kernelId);
+    const started = Date.now();
+    const future = k.conn.requestExecute({ code, stop_on_error: true, allow_stdin: true, store_history: true });
+    future.onIOPub = (msg) => {
+      k.currentCell = cellId;
+      const type = msg.header.msg_type;
+      if (OUTPUT_TYPES.has(type)) {
+        this.opts.emit('kernel.output', { kernelId, cellId, output: { output_type: type, ...(msg.content as object) } as Output });
+      } else if (type === 'clear_output') {
+        this.opts.emit('kernel.clearOutput', { kernelId, cellId, wait: Boolean((msg.content as { wait?: boolean }).wait) });
+      } else if (type === 'update_display_data') {
+        const content = msg.content as KernelMessage.IUpdateDisplayDataMsg['content'];
+        const displayId = String((content.transient as { display_id?: string } | undefined)?.display_id ?? '');
+        if (displayId) this.opts.emit('kernel.updateDisplay', { kernelId, displayId, output: { output_type: 'display_data', data: content.data, metadata: content.metadata, transient: content.transient } as Output });
+      }
+    };
+    future.onStdin = (msg) => {
+      if (msg.header.msg_type !== 'input_request') return;
+      const req = msg as KernelMessage.IInputRequestMsg;
+      k.pendingInput = req;
+      this.opts.emit('kernel.input', { kernelId, cellId, prompt: req.content.prompt, password: req.content.password });
+    };
+    try {
+      const reply = await future.done;
+      const content = reply.content as KernelMessage.IExecuteReply;
+      const status = content.status === 'ok' ? 'ok' : content.status === 'error' ? 'error' : 'aborted';
+      return { status, executionCount: 'execution_count' in content ? content.execution_count : null, durationMs: Date.now() - started };
+    } catch {
+      // The future is cancelled when the kernel dies or restarts mid-run; what arrived was already sent.
+      return { status: 'aborted', executionCount: null, durationMs: Date.now() - started };
+    } finally {
+      k.pendingInput = null;
+    }
+  }
+
+  inputReply(kernelId: string, value: string): void {
+    const k = this.get(kernelId);
+    if (!k.pendingInput) throw new Error('the kernel is not waiting for input');
+    k.conn.sendInputReply({ status: 'ok', value }, k.pendingInput.header);
+    k.pendingInput = null;
+  }
+
+  async interrupt(kernelId: string): Promise<void> {
+    await this.get(kernelId).conn.interrupt();
+  }
+
+  async restart(kernelId: string): Promise<void> {
+    await this.get(kernelId).conn.restart();
+  }
+
+  async shutdown(kernelId: string): Promise<void> {
+    const k = this.kernels.get(kernelId);
+    if (!k) return;
+    this.kernels.delete(kernelId);
+    await k.conn.shutdown().catch(() => undefined);
+    k.conn.dispose();
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.kernels.keys()].map((id) => this.shutdown(id)));
+    this.manager?.dispose();
+    await this.server?.dispose();
+  }
+}
+
+function mapStatus(s: Kernel.Status): KernelStatus {
+  switch (s) {
+    case 'idle': case 'busy': case 'starting': case 'restarting': case 'dead': return s;
+    case 'autorestarting': return 'restarting';
+    default: return 'unknown';
+  }
+}

@@ -1,0 +1,128 @@
+// Starts and owns a private `jupyter server` on 127.0.0.1 with a fresh random token.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServerConnection } from '@jupyterlab/services';
+import WebSocket from 'ws';
+import { findPython } from './python-env.ts';
+
+export interface JupyterServerHandle {
+  baseUrl: string;
+  /** Connection settings for @jupyterlab/services; hold the token, so never send them to a renderer. */
+  settings: ServerConnection.ISettings;
+  pid: number | undefined;
+  /** Resolves when the server process exits (for detecting a crashed server). */
+  exited: Promise<number | null>;
+  dispose(): Promise<void>;
+}
+
+export interface StartOptions {
+  python?: string;
+  /** Folder the server (and so the kernels) start in. */
+  rootDir?: string;
+  timeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Settings for any Jupyter server URL (own or attached), using Node's fetch and the `ws` WebSocket. */
+export function connectionSettings(baseUrl: string, token: string): ServerConnection.ISettings {
+  const url = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  return ServerConnection.makeSettings({
+    baseUrl: url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    token,
+    appendToken: true,
+    fetch: globalThis.fetch.bind(globalThis),
+    Request: globalThis.Request,
+    Headers: globalThis.Headers,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+  });
+}
+
+async function waitReady(baseUrl: string, token: string, child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`jupyter server exited with code ${child.exitCode}: ${stderr().slice(-2000)}`);
+    try {
+      const res = await fetch(`${baseUrl}api/status`, { headers: { Authorization: `token ${token}` } });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`jupyter server did not answer within ${timeoutMs} ms: ${stderr().slice(-2000)}`);
+}
+
+export async function startJupyterServer(opts: StartOptions = {}): Promise<JupyterServerHandle> {
+  const python = opts.python ?? (await findPython()).path;
+  const port = await freePort();
+  const token = randomBytes(32).toString('hex');
+  const baseUrl = `http://127.0.0.1:${port}/`;
+  // A private runtime dir keeps connection files of our kernels away from other users' servers.
+  const runtimeDir = mkdtempSync(join(tmpdir(), 'gds-jupyter-'));
+  const args = [
+    '-m', 'jupyter_server',
+    '--ServerApp.ip=127.0.0.1',
+    `--ServerApp.port=${port}`,
+    '--ServerApp.port_retries=0',
+    '--ServerApp.open_browser=False',
+    `--ServerApp.root_dir=${opts.rootDir ?? process.cwd()}`,
+    '--ServerApp.disable_check_xsrf=False',
+  ];
+  if (process.getuid?.() === 0) args.push('--allow-root');
+  // The token travels in the environment, never on a command line other users can read with `ps`.
+  const child = spawn(python, args, {
+    env: { ...process.env, JUPYTER_TOKEN: token, JUPYTER_RUNTIME_DIR: runtimeDir, PYTHONUNBUFFERED: '1', PYDEVD_DISABLE_FILE_VALIDATION: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errText = '';
+  const onData = (d: Buffer) => {
+    const s = d.toString();
+    errText = (errText + s).slice(-8000);
+    for (const line of s.split('\n')) if (line.trim()) opts.log?.(line.replaceAll(token, '<token>'));
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    await waitReady(baseUrl, token, child, opts.timeoutMs ?? 60_000, () => errText.replaceAll(token, '<token>'));
+  } catch (e) {
+    child.kill('SIGKILL');
+    rmSync(runtimeDir, { recursive: true, force: true });
+    throw e;
+  }
+  let disposed = false;
+  return {
+    baseUrl,
+    settings: connectionSettings(baseUrl, token),
+    pid: child.pid,
+    exited,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(runtimeDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,165 @@
+// The one IPC contract between the UI and the main-side services: methods {params, result}, events, version.
+// Imported by main (to register and validate), preload (to expose exactly these methods), renderer (types) and the web host.
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+
+export const STAGE_IDS = ['import', 'load', 'explore', 'prep', 'train', 'eval'] as const;
+export type StageId = (typeof STAGE_IDS)[number];
+
+/** An nbformat output, kept as the kernel sent it (mime bundles stay intact for saving). */
+export const OutputSchema = z.looseObject({
+  output_type: z.enum(['stream', 'display_data', 'execute_result', 'error', 'update_display_data']),
+});
+export type Output = z.infer<typeof OutputSchema> & Record<string, unknown>;
+
+export const CellSchema = z.looseObject({
+  id: z.string().min(1).max(200),
+  cell_type: z.enum(['code', 'markdown', 'raw']),
+  source: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  outputs: z.array(OutputSchema).optional(),
+  execution_count: z.number().int().nullable().optional(),
+});
+export type Cell = z.infer<typeof CellSchema>;
+
+export const NotebookDocSchema = z.looseObject({
+  cells: z.array(CellSchema),
+  metadata: z.record(z.string(), z.unknown()),
+  nbformat: z.number().int(),
+  nbformat_minor: z.number().int(),
+});
+export type NotebookDoc = z.infer<typeof NotebookDocSchema>;
+
+const path = z.string().min(1).max(4096);
+const id = z.string().min(1).max(200);
+
+export interface OpenedNotebook {
+  path: string;
+  doc: NotebookDoc;
+  mtimeMs: number;
+  /** A newer unsaved version from the crash journal, offered to the user. */
+  recovered: { doc: NotebookDoc; savedAt: string } | null;
+}
+export interface KernelSpecInfo { name: string; displayName: string; language: string }
+export type KernelStatus = 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'disconnected' | 'unknown';
+export interface ExecuteResult { status: 'ok' | 'error' | 'aborted'; executionCount: number | null; durationMs: number }
+export interface StagePrediction { stage: StageId; probs: Record<StageId, number> }
+export interface Suggestion { text: string; score: number }
+export interface DoctorCheck { name: string; ok: boolean; detail: string; fix?: string }
+export interface CorpusHit { notebookId: number; ref: string; cellIndex: number; snippet: string; source: string; votes: number | null }
+export interface CorpusSourceInfo {
+  slug: string; kind: string; title: string | null; notebooks: number; tags: string[];
+  description: string | null; evaluation: string | null; overview: string | null; url: string | null;
+}
+export interface CorpusNotebookView {
+  id: number; ref: string; source: string | null; title: string | null; author: string | null; votes: number | null;
+  duplicateOf: number | null; cells: Array<{ index: number; type: 'code' | 'markdown' | 'raw'; source: string; apiCalls: string[] }>;
+}
+
+/** Methods: name → params schema (validated at the main edge) and result type. */
+export const methods = {
+  'app.info': { params: z.object({}), result: z.custom<{ version: string; protocol: number; mode: 'electron' | 'web'; openPath: string | null }>() },
+  'app.doctor': { params: z.object({}), result: z.custom<DoctorCheck[]>() },
+  'notebook.create': { params: z.object({}), result: z.custom<NotebookDoc>() },
+  'notebook.open': { params: z.object({ path }), result: z.custom<OpenedNotebook>() },
+  'notebook.save': {
+    params: z.object({ path, doc: NotebookDocSchema, expectedMtimeMs: z.number().nullable(), force: z.boolean().optional() }),
+    result: z.custom<{ path: string; mtimeMs: number; written: boolean }>(),
+  },
+  'notebook.journal': { params: z.object({ key: path, doc: NotebookDocSchema }), result: z.custom<{ ok: true }>() },
+  'notebook.discardRecovery': { params: z.object({ key: path }), result: z.custom<{ ok: true }>() },
+  'notebook.recent': { params: z.object({}), result: z.custom<string[]>() },
+  'notebook.watch': { params: z.object({ path: path.nullable() }), result: z.custom<{ ok: true }>() },
+  'kernel.specs': { params: z.object({}), result: z.custom<{ default: string; specs: KernelSpecInfo[] }>() },
+  'kernel.start': { params: z.object({ name: z.string().max(200).optional(), cwd: z.string().max(4096).optional() }), result: z.custom<{ kernelId: string }>() },
+  'kernel.execute': {
+    params: z.object({ kernelId: id, cellId: id, code: z.string().max(10_000_000) }),
+    result: z.custom<ExecuteResult>(),
+  },
+  'kernel.interrupt': { params: z.object({ kernelId: id }), result: z.custom<{ ok: true }>() },
+  'kernel.restart': { params: z.object({ kernelId: id }), result: z.custom<{ ok: true }>() },
+  'kernel.shutdown': { params: z.object({ kernelId: id }), result: z.custom<{ ok: true }>() },
+  'kernel.inputReply': { params: z.object({ kernelId: id, value: z.string().max(1_000_000) }), result: z.custom<{ ok: true }>() },
+  'ml.classify': { params: z.object({ sources: z.array(z.string().max(200_000)).max(5000) }), result: z.custom<StagePrediction[]>() },
+  'ml.suggest': {
+    params: z.object({ cells: z.array(z.string().max(200_000)).max(5000), top: z.number().int().min(1).max(20).optional() }),
+    result: z.custom<{ stage: StageId | null; suggestions: Suggestion[] }>(),
+  },
+  'corpus.search': {
+    params: z.object({
+      query: z.string().max(1000), api: z.string().max(300).optional(), source: z.string().max(300).optional(),
+      stage: z.enum(STAGE_IDS).optional(), minVotes: z.number().int().optional(), limit: z.number().int().min(1).max(500).optional(),
+    }),
+    result: z.custom<CorpusHit[]>(),
+  },
+  'corpus.sources': { params: z.object({}), result: z.custom<CorpusSourceInfo[]>() },
+  'corpus.notebook': { params: z.object({ id: z.number().int().positive() }), result: z.custom<CorpusNotebookView>() },
+  'corpus.openCopy': { params: z.object({ id: z.number().int().positive() }), result: z.custom<{ path: string }>() },
+} as const;
+
+/** Events pushed from the main side to the UI. */
+export interface Events {
+  'kernel.status': { kernelId: string; status: KernelStatus };
+  'kernel.output': { kernelId: string; cellId: string; output: Output };
+  'kernel.clearOutput': { kernelId: string; cellId: string; wait: boolean };
+  'kernel.updateDisplay': { kernelId: string; displayId: string; output: Output };
+  'kernel.input': { kernelId: string; cellId: string; prompt: string; password: boolean };
+  'notebook.changedOnDisk': { path: string; mtimeMs: number };
+  'app.openFile': { path: string };
+  'app.command': { command: string };
+}
+export const EVENT_NAMES = [
+  'kernel.status', 'kernel.output', 'kernel.clearOutput', 'kernel.updateDisplay', 'kernel.input',
+  'notebook.changedOnDisk', 'app.openFile', 'app.command',
+] as const satisfies ReadonlyArray<keyof Events>;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type Params<M extends MethodName> = z.input<Methods[M]['params']>;
+export type Result<M extends MethodName> = z.infer<Methods[M]['result']>;
+export type EventName = keyof Events;
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name);
+}
+
+type Namespace<M extends string> = M extends `${infer NS}.${string}` ? NS : never;
+
+/** The API object the UI sees: `api.kernel.execute({...})`, generated from the method map, never written by hand. */
+export type GdsApi = {
+  [NS in Namespace<MethodName>]: {
+    [M in MethodName as M extends `${NS}.${infer Rest}` ? Rest : never]: (params: Params<M>) => Promise<Result<M>>;
+  };
+} & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+};
+
+export type Invoke = (method: MethodName, params: unknown) => Promise<unknown>;
+export type Subscribe = (event: EventName, listener: (payload: unknown) => void) => () => void;
+
+/** Builds the namespaced API from one transport (Electron IPC in the preload, WebSocket in web mode). */
+export function createApi(invoke: Invoke, subscribe: Subscribe): GdsApi {
+  const api: Record<string, Record<string, (p: unknown) => Promise<unknown>>> = {};
+  for (const name of METHOD_NAMES) {
+    const [ns, method] = name.split('.') as [string, string];
+    (api[ns] ??= {})[method] = (params: unknown) => invoke(name, params);
+  }
+  return Object.assign(api, {
+    on: (event: EventName, listener: (payload: unknown) => void) => subscribe(event, listener),
+  }) as unknown as GdsApi;
+}
+
+/** Wire frames of the web transport. */
+export const ClientFrameSchema = z.object({
+  id: z.number().int().nonnegative(),
+  method: z.string().max(100),
+  params: z.unknown(),
+});
+export type ServerFrame =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { message: string; code: string } }
+  | { event: EventName; payload: unknown }
+  | { hello: { protocol: number } };

@@ -1,0 +1,71 @@
+// Schedules stage classification after typing pauses and fetches next-line suggestions for the active cell.
+import { host } from '../host.ts';
+import { useMl } from '../stores/ml.ts';
+import { useNotebook } from '../stores/notebook.ts';
+
+const CLASSIFY_PAUSE_MS = 150;
+const SUGGEST_PAUSE_MS = 200;
+
+export function startStageClassifier(): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    const cells = useNotebook.getState().doc?.cells.filter((c) => c.cell_type === 'code') ?? [];
+    const known = useMl.getState().stages;
+    const todo = cells.filter((c) => c.source.trim() && known[c.id]?.source !== c.source).slice(0, 500);
+    if (!todo.length) return;
+    running = true;
+    try {
+      const preds = await host().ml.classify({ sources: todo.map((c) => c.source) });
+      const next = { ...useMl.getState().stages };
+      todo.forEach((c, i) => {
+        const p = preds[i];
+        if (p) next[c.id] = { ...p, source: c.source };
+      });
+      useMl.getState().set({ stages: next, modelError: null });
+    } catch (e) {
+      useMl.getState().set({ modelError: (e as Error).message });
+    } finally {
+      running = false;
+    }
+    if (todo.length === 500) timer = setTimeout(() => void tick(), 0);
+  };
+  const unsub = useNotebook.subscribe((s, prev) => {
+    if (s.version === prev.version) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void tick(), CLASSIFY_PAUSE_MS);
+  });
+  void tick();
+  return () => {
+    unsub();
+    clearTimeout(timer);
+  };
+}
+
+let suggestTimer: ReturnType<typeof setTimeout> | undefined;
+let suggestSeq = 0;
+
+/** Asks for suggestions after a short pause; `prefix` is the active cell's text up to the cursor. */
+export function requestSuggestions(cellId: string, prefix: string): void {
+  clearTimeout(suggestTimer);
+  const seq = ++suggestSeq;
+  suggestTimer = setTimeout(async () => {
+    const doc = useNotebook.getState().doc;
+    if (!doc) return;
+    const idx = doc.cells.findIndex((c) => c.id === cellId);
+    const earlier = doc.cells.slice(0, Math.max(0, idx)).filter((c) => c.cell_type === 'code').map((c) => c.source);
+    try {
+      const res = await host().ml.suggest({ cells: [...earlier, prefix], top: 5 });
+      if (seq === suggestSeq) useMl.getState().set({ suggestions: { cellId, items: res.suggestions } });
+    } catch {
+      if (seq === suggestSeq) useMl.getState().set({ suggestions: null });
+    }
+  }, SUGGEST_PAUSE_MS);
+}
+
+export function dismissSuggestions(): void {
+  clearTimeout(suggestTimer);
+  suggestSeq++;
+  useMl.getState().set({ suggestions: null });
+}

@@ -1,0 +1,31 @@
+// The app frame: toolbar, sidebar panels, the notebook, dialogs and messages.
+import { useUi } from '../stores/ui.ts';
+import { CorpusPanel } from './CorpusPanel.tsx';
+import { Dialogs } from './Dialogs.tsx';
+import { Notebook } from './Notebook.tsx';
+import { StageTimeline } from './StageTimeline.tsx';
+import { Toasts } from './Toasts.tsx';
+import { Toolbar } from './Toolbar.tsx';
+
+export function App() {
+  const panel = useUi((s) => s.panel);
+  return (
+    <div className="app">
+      <Toolbar />
+      <div className="main">
+        <aside className="sidebar">
+          <nav className="tabs">
+            {(['outline', 'corpus'] as const).map((p) => (
+              <button key={p} className={panel === p ? 'on' : ''} data-testid={`panel-${p}`} onClick={() => useUi.getState().setPanel(p)}>{p === 'outline' ? 'Workflow' : 'Corpus'}</button>
+            ))}
+          </nav>
+          {panel === 'outline' && <StageTimeline />}
+          {panel === 'corpus' && <CorpusPanel />}
+        </aside>
+        <main className="content"><Notebook /></main>
+      </div>
+      <Dialogs />
+      <Toasts />
+    </div>
+  );
+}

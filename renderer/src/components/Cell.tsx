@@ -1,0 +1,72 @@
+// One notebook cell. Only cells near the viewport get a live Monaco editor; the rest show plain text of the same size.
+import { memo, useEffect, useRef, useState } from 'react';
+import type { Cell as CellModel } from '../../../preload/contract.ts';
+import { runCells } from '../actions/execute.ts';
+import { markdownToSafeHtml } from '../outputs/markdown.ts';
+import { useNotebook } from '../stores/notebook.ts';
+import { CellEditor } from './CellEditor.tsx';
+import { OutputArea } from './OutputArea.tsx';
+import { StageBadge } from './StageBadge.tsx';
+import { SuggestionChips } from './SuggestionChips.tsx';
+
+function useNearViewport(ref: React.RefObject<HTMLElement | null>): boolean {
+  const [near, setNear] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const io = new IntersectionObserver((entries) => setNear(entries.some((e) => e.isIntersecting)), { rootMargin: '800px 0px' });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [ref]);
+  return near;
+}
+
+function Prompt({ cell }: { cell: CellModel }) {
+  const rt = useNotebook((s) => s.runtime[cell.id]);
+  const label = rt?.state === 'running' ? '*' : rt?.state === 'queued' ? '…' : cell.execution_count ?? ' ';
+  return (
+    <div className="prompt" data-state={rt?.state ?? 'idle'}>
+      <button className="run-button" data-testid="run-cell" title="Run cell (Shift+Enter)" onClick={() => runCells([cell.id])}>▶</button>
+      <span className="count">[{label}]</span>
+      {rt?.durationMs !== undefined && rt.state === 'idle' && <span className="duration" data-testid="cell-duration">{(rt.durationMs / 1000).toFixed(rt.durationMs < 10_000 ? 2 : 1)}s</span>}
+    </div>
+  );
+}
+
+function CellView({ cell, index, active, selected, editMode }: { cell: CellModel; index: number; active: boolean; selected: boolean; editMode: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const near = useNearViewport(ref);
+  const [editingMd, setEditingMd] = useState(false);
+  const select = (e: React.MouseEvent) => useNotebook.getState().select(index, e.shiftKey);
+  useEffect(() => {
+    if (active && !editMode) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [active, editMode]);
+  useEffect(() => {
+    if (!active || !editMode) setEditingMd(false);
+    else if (cell.cell_type !== 'code') setEditingMd(true);
+  }, [active, editMode, cell.cell_type]);
+  const showEditor = cell.cell_type === 'code' || editingMd;
+  const lines = cell.source.split('\n').length;
+  return (
+    <div ref={ref} className={`cell ${active ? 'active' : ''} ${selected ? 'selected' : ''} ${active && editMode ? 'editing' : ''}`}
+      data-testid="cell" data-cell-type={cell.cell_type} data-cell-index={index} data-cell-id={cell.id} onMouseDown={select}>
+      <div className="cell-row">
+        {cell.cell_type === 'code' ? <Prompt cell={cell} /> : <div className="prompt" />}
+        <div className="cell-body">
+          {cell.cell_type === 'code' && <div className="cell-meta"><StageBadge cellId={cell.id} /></div>}
+          {showEditor ? (
+            near ? <CellEditor cellId={cell.id} source={cell.source} language={cell.cell_type === 'code' ? 'python' : 'markdown'} focus={active && editMode} />
+              : <pre className="static-code" style={{ minHeight: lines * 19 + 8 }}>{cell.source}</pre>
+          ) : (
+            <div className="markdown rendered" onDoubleClick={() => useNotebook.getState().setMode('edit')}
+              dangerouslySetInnerHTML={{ __html: cell.source.trim() ? markdownToSafeHtml(cell.source) : '<p class="muted">Double-click to edit markdown</p>' }} />
+          )}
+          {cell.cell_type === 'code' && <OutputArea cell={cell} />}
+          {active && cell.cell_type === 'code' && <SuggestionChips cellId={cell.id} />}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export const CellItem = memo(CellView);

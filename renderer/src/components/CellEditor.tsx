@@ -1,0 +1,102 @@
+// A Monaco editor for one cell: grows with its content, binds Jupyter's edit-mode keys, asks for suggestions.
+import { useEffect, useRef } from 'react';
+import { COMMANDS } from '../actions/commands.ts';
+import { dismissSuggestions, requestSuggestions } from '../actions/ml.ts';
+import { monaco } from '../monaco/monaco.ts';
+import { useMl } from '../stores/ml.ts';
+import { useNotebook } from '../stores/notebook.ts';
+import { acceptSuggestion, registerEditor } from './editor-bridge.ts';
+
+const LINE_HEIGHT = 19;
+
+export function CellEditor({ cellId, source, language, focus }: { cellId: string; source: string; language: string; focus: boolean }) {
+  const host = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const ed = monaco.editor.create(el, {
+      value: source, language, theme: 'gds', minimap: { enabled: false }, scrollBeyondLastLine: false,
+      lineNumbers: 'off', glyphMargin: false, folding: true, lineDecorationsWidth: 6, fontSize: 13, lineHeight: LINE_HEIGHT,
+      automaticLayout: true, wordWrap: 'on', renderLineHighlight: 'none', overviewRulerLanes: 0, matchBrackets: 'always',
+      scrollbar: { vertical: 'hidden', alwaysConsumeMouseWheel: false, horizontalScrollbarSize: 6 },
+      inlineSuggest: { enabled: true }, fixedOverflowWidgets: true, tabSize: 4, insertSpaces: true,
+    });
+    editorRef.current = ed;
+    const unregister = registerEditor(cellId, ed);
+    const fit = () => {
+      el.style.height = `${Math.max(LINE_HEIGHT + 8, ed.getContentHeight())}px`;
+    };
+    fit();
+    const nb = () => useNotebook.getState();
+    const suggestHere = () => {
+      const model = ed.getModel();
+      const pos = ed.getPosition();
+      if (!model || !pos || language !== 'python') return;
+      requestSuggestions(cellId, model.getValueInRange({ startLineNumber: 1, startColumn: 1, endLineNumber: pos.lineNumber, endColumn: pos.column }));
+    };
+    const subs = [
+      ed.onDidContentSizeChange(fit),
+      ed.onDidChangeModelContent(() => {
+        nb().setSource(cellId, ed.getValue());
+        suggestHere();
+      }),
+      ed.onDidFocusEditorText(() => {
+        const idx = nb().doc?.cells.findIndex((c) => c.id === cellId) ?? -1;
+        if (idx >= 0 && nb().active !== idx) nb().select(idx);
+        nb().setMode('edit');
+        suggestHere();
+      }),
+    ];
+    const run = (name: string) => () => {
+      nb().setSource(cellId, ed.getValue());
+      COMMANDS[name]?.run();
+    };
+    ed.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.Enter, run('cell.runAdvance'));
+    ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, run('cell.run'));
+    ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Enter, run('cell.runInsert'));
+    ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, run('notebook.save'));
+    ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.Minus, () => {
+      const model = ed.getModel();
+      const pos = ed.getPosition();
+      if (model && pos) nb().split(cellId, model.getOffsetAt(pos));
+    });
+    // Esc leaves edit mode unless a widget (find, completion) wants it; with chips showing it dismisses them first.
+    ed.addCommand(monaco.KeyCode.Escape, () => {
+      if (useMl.getState().suggestions?.cellId === cellId) return dismissSuggestions();
+      nb().setMode('command');
+      (document.activeElement as HTMLElement | null)?.blur();
+      document.querySelector<HTMLElement>('[data-testid="notebook"]')?.focus();
+    }, '!suggestWidgetVisible && !findWidgetVisible && !inlineSuggestionVisible');
+    // Tab on a blank line takes the first chip; elsewhere it indents as usual.
+    ed.addCommand(monaco.KeyCode.Tab, () => {
+      const first = useMl.getState().suggestions;
+      const model = ed.getModel();
+      const pos = ed.getPosition();
+      const blankLine = model && pos ? model.getLineContent(pos.lineNumber).trim() === '' : false;
+      if (first?.cellId === cellId && first.items[0] && blankLine) acceptSuggestion(cellId, first.items[0].text);
+      else ed.trigger('keyboard', 'tab', null);
+    }, '!suggestWidgetVisible && !inlineSuggestionVisible');
+    return () => {
+      subs.forEach((s) => s.dispose());
+      unregister();
+      ed.getModel()?.dispose();
+      ed.dispose();
+      editorRef.current = null;
+    };
+    // The editor is created once per mount; later source changes are synced below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [cellId, language]);
+
+  useEffect(() => {
+    const ed = editorRef.current;
+    if (ed && ed.getValue() !== source) ed.setValue(source); // undo, recovery or a chip changed the cell
+  }, [source]);
+
+  useEffect(() => {
+    if (focus && editorRef.current && !editorRef.current.hasTextFocus()) editorRef.current.focus();
+  }, [focus]);
+
+  return <div ref={host} className="cell-editor" data-testid="cell-editor" />;
+}

@@ -1,0 +1,102 @@
+// Modal choices: open/save-as paths, crash recovery, file changed on disk, kernel died, keyboard shortcuts.
+import { useEffect, useState } from 'react';
+import { COMMANDS } from '../actions/commands.ts';
+import { restartKernel } from '../actions/execute.ts';
+import { openNotebook, save } from '../actions/files.ts';
+import { host } from '../host.ts';
+import { useNotebook } from '../stores/notebook.ts';
+import { useUi, type Dialog } from '../stores/ui.ts';
+
+const close = () => useUi.getState().setDialog(null);
+
+function Modal({ title, children, testid }: { title: string; children: React.ReactNode; testid: string }) {
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+      <div className="modal" role="dialog" aria-label={title} data-testid={testid}>
+        <h2>{title}</h2>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+function PathDialog({ mode }: { mode: 'open' | 'saveAs' }) {
+  const [path, setPath] = useState(mode === 'saveAs' ? useNotebook.getState().path ?? '' : '');
+  const [recent, setRecent] = useState<string[]>([]);
+  useEffect(() => {
+    if (mode === 'open') void host().notebook.recent({}).then(setRecent).catch(() => undefined);
+  }, [mode]);
+  const go = async (p: string) => {
+    if (!p.trim()) return;
+    close();
+    if (mode === 'open') await openNotebook(p.trim());
+    else await save({ path: p.trim().endsWith('.ipynb') ? p.trim() : `${p.trim()}.ipynb` });
+  };
+  return (
+    <Modal title={mode === 'open' ? 'Open notebook' : 'Save notebook as'} testid={`dialog-${mode}`}>
+      <input data-testid="path-input" autoFocus className="wide" placeholder="/path/to/notebook.ipynb" value={path}
+        onChange={(e) => setPath(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void go(path)} />
+      {recent.length > 0 && (
+        <ul className="recent">{recent.map((r) => <li key={r}><button className="link" onClick={() => void go(r)}>{r}</button></li>)}</ul>
+      )}
+      <div className="actions">
+        <button onClick={close}>Cancel</button>
+        <button className="primary" data-testid="path-ok" onClick={() => void go(path)}>{mode === 'open' ? 'Open' : 'Save'}</button>
+      </div>
+    </Modal>
+  );
+}
+
+function Body({ dialog }: { dialog: NonNullable<Dialog> }) {
+  const nb = useNotebook.getState();
+  switch (dialog.kind) {
+    case 'open':
+    case 'saveAs':
+      return <PathDialog mode={dialog.kind} />;
+    case 'recovered':
+      return (
+        <Modal title="Recover unsaved changes?" testid="dialog-recovered">
+          <p>GDS found edits from {new Date(dialog.savedAt).toLocaleString()} that were never saved to this file (the app closed unexpectedly).</p>
+          <div className="actions">
+            <button data-testid="discard-recovery" onClick={() => { void host().notebook.discardRecovery({ key: nb.path ?? nb.untitledKey }); close(); }}>Keep the file on disk</button>
+            <button className="primary" data-testid="restore-recovery" onClick={() => { useNotebook.getState().load(dialog.doc, nb.path, nb.mtimeMs, true); close(); }}>Restore my edits</button>
+          </div>
+        </Modal>
+      );
+    case 'changedOnDisk':
+      return (
+        <Modal title="The file changed on disk" testid="dialog-changed">
+          <p>Another program changed {nb.path}. Autosave is paused until you choose.</p>
+          <div className="actions">
+            <button onClick={() => { close(); if (nb.path) void openNotebook(nb.path); }}>Load the version on disk</button>
+            <button className="primary" onClick={() => { close(); void save({ force: true }); }}>Keep my version (overwrite)</button>
+          </div>
+        </Modal>
+      );
+    case 'kernelDied':
+      return (
+        <Modal title="The kernel died" testid="dialog-kernel-died">
+          <p>The kernel stopped unexpectedly (out of memory, a crash, or the server went away). Outputs that arrived are kept.</p>
+          <div className="actions">
+            <button onClick={close}>Not now</button>
+            <button className="primary" data-testid="restart-kernel" onClick={() => { close(); void restartKernel(false); }}>Restart kernel</button>
+          </div>
+        </Modal>
+      );
+    case 'shortcuts':
+      return (
+        <Modal title="Keyboard shortcuts" testid="dialog-shortcuts">
+          <table className="shortcuts"><tbody>
+            {Object.values(COMMANDS).filter((c) => c.keys).map((c) => <tr key={c.label}><td><kbd>{c.keys}</kbd></td><td>{c.label}</td></tr>)}
+          </tbody></table>
+          <p className="muted">Edit mode: Shift+Enter, Ctrl+Enter, Alt+Enter run; Esc returns to command mode; Ctrl+Shift+- splits; Tab on a blank line accepts the first suggestion.</p>
+          <div className="actions"><button onClick={close}>Close</button></div>
+        </Modal>
+      );
+  }
+}
+
+export function Dialogs() {
+  const dialog = useUi((s) => s.dialog);
+  return dialog ? <Body dialog={dialog} /> : null;
+}

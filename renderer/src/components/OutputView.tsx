@@ -1,0 +1,40 @@
+// Renders one nbformat output by its richest safe mime type.
+import { useState } from 'react';
+import type { Output } from '../../../preload/contract.ts';
+import { ansiToHtml } from '../outputs/stream-text.ts';
+import { latexToHtml, markdownToSafeHtml } from '../outputs/markdown.ts';
+import { SandboxedFrame } from './SandboxedFrame.tsx';
+
+const STREAM_LIMIT = 20_000;
+const text = (v: unknown) => (Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : '');
+
+function StreamView({ value, stderr }: { value: string; stderr: boolean }) {
+  const [all, setAll] = useState(false);
+  const long = value.length > STREAM_LIMIT && !all;
+  // Show the head and the tail: where a long loop started and where it is now.
+  const shown = long ? `${value.slice(0, STREAM_LIMIT / 2)}\n…\n${value.slice(-STREAM_LIMIT / 2)}` : value;
+  return (
+    <div>
+      <pre className={`stream ${stderr ? 'stderr' : ''}`} dangerouslySetInnerHTML={{ __html: ansiToHtml(shown) }} />
+      {long && <button className="link" onClick={() => setAll(true)}>Output truncated ({value.length.toLocaleString()} characters): show all</button>}
+    </div>
+  );
+}
+
+export function OutputView({ output }: { output: Output }) {
+  if (output.output_type === 'stream') return <StreamView value={text(output.text)} stderr={output.name === 'stderr'} />;
+  if (output.output_type === 'error') {
+    const tb = Array.isArray(output.traceback) ? output.traceback.join('\n') : `${String(output.ename)}: ${String(output.evalue)}`;
+    return <pre className="stream error-output" data-testid="error-output" dangerouslySetInnerHTML={{ __html: ansiToHtml(tb) }} />;
+  }
+  const data = (output.data ?? {}) as Record<string, unknown>;
+  if (data['text/html'] !== undefined) return <SandboxedFrame html={text(data['text/html'])} title="HTML output" />;
+  if (data['image/svg+xml'] !== undefined) return <SandboxedFrame html={text(data['image/svg+xml'])} title="SVG output" />;
+  if (data['image/png'] !== undefined) return <img className="output-image" alt="output" src={`data:image/png;base64,${text(data['image/png']).replace(/\s/g, '')}`} />;
+  if (data['image/jpeg'] !== undefined) return <img className="output-image" alt="output" src={`data:image/jpeg;base64,${text(data['image/jpeg']).replace(/\s/g, '')}`} />;
+  if (data['text/markdown'] !== undefined) return <div className="markdown" dangerouslySetInnerHTML={{ __html: markdownToSafeHtml(text(data['text/markdown'])) }} />;
+  if (data['text/latex'] !== undefined) return <div className="latex" dangerouslySetInnerHTML={{ __html: latexToHtml(text(data['text/latex'])) }} />;
+  if (data['application/json'] !== undefined) return <pre className="stream json">{JSON.stringify(data['application/json'], null, 2)}</pre>;
+  if (data['text/plain'] !== undefined) return <StreamView value={text(data['text/plain'])} stderr={false} />;
+  return <div className="muted">[output of type {Object.keys(data).join(', ') || 'unknown'} cannot be shown]</div>;
+}

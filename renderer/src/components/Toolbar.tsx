@@ -1,0 +1,59 @@
+// File, run and kernel commands, the kernel picker and the kernel's status.
+import { useEffect } from 'react';
+import { runCommand } from '../actions/commands.ts';
+import { host } from '../host.ts';
+import { useKernel } from '../stores/kernel.ts';
+import { useNotebook } from '../stores/notebook.ts';
+
+function KernelStatus() {
+  const status = useKernel((s) => s.status);
+  const connected = useKernel((s) => s.connected);
+  const shown = connected ? status : 'disconnected';
+  return <span className={`kernel-status ks-${shown}`} data-testid="kernel-status" data-status={shown} title="Kernel status">● {shown === 'none' ? 'no kernel' : shown}</span>;
+}
+
+function KernelPicker() {
+  const specs = useKernel((s) => s.specs);
+  const name = useKernel((s) => s.kernelName);
+  useEffect(() => {
+    host().kernel.specs({}).then((r) => useKernel.getState().set({ specs: r.specs })).catch(() => undefined);
+  }, []);
+  return (
+    <select aria-label="Kernel" value={name} onChange={(e) => {
+      useKernel.getState().set({ kernelName: e.target.value });
+      useNotebook.getState().doc && useNotebook.setState((s) => ({ doc: s.doc && { ...s.doc, metadata: { ...s.doc.metadata, kernelspec: { name: e.target.value, display_name: specs.find((x) => x.name === e.target.value)?.displayName ?? e.target.value, language: 'python' } } }, dirty: true, version: s.version + 1 }));
+    }}>
+      {(specs.length ? specs : [{ name, displayName: name, language: 'python' }]).map((s) => <option key={s.name} value={s.name}>{s.displayName}</option>)}
+    </select>
+  );
+}
+
+const B = ({ cmd, label, title }: { cmd: string; label: string; title?: string }) => (
+  <button data-cmd={cmd} title={title ?? label} onClick={() => runCommand(cmd)}>{label}</button>
+);
+
+export function Toolbar() {
+  const path = useNotebook((s) => s.path);
+  const dirty = useNotebook((s) => s.dirty);
+  return (
+    <header className="toolbar">
+      <strong className="brand">GDS</strong>
+      <B cmd="notebook.new" label="New" />
+      <B cmd="notebook.open" label="Open" />
+      <B cmd="notebook.save" label="Save" title="Save (Ctrl+S)" />
+      <B cmd="notebook.saveAs" label="Save as" />
+      <span className="sep" />
+      <B cmd="cell.insertBelow" label="+" title="Insert cell below (B)" />
+      <B cmd="cell.runAdvance" label="▶ Run" title="Run cell (Shift+Enter)" />
+      <B cmd="run.all" label="Run all" />
+      <B cmd="kernel.interrupt" label="■" title="Interrupt kernel (I, I)" />
+      <B cmd="kernel.restart" label="↻" title="Restart kernel (0, 0)" />
+      <B cmd="kernel.restartRunAll" label="↻▶" title="Restart and run all" />
+      <B cmd="help.shortcuts" label="?" title="Keyboard shortcuts (H)" />
+      <span className="grow" />
+      <span className="file-name" data-testid="file-name" title={path ?? ''}>{path ? path.split(/[\\/]/).pop() : 'Untitled'}{dirty ? ' •' : ''}</span>
+      <KernelPicker />
+      <KernelStatus />
+    </header>
+  );
+}

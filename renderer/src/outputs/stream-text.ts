@@ -1,0 +1,24 @@
+// Turns terminal-style stream text into safe HTML: carriage returns and backspaces applied, ANSI colours kept.
+import { AnsiUp } from 'ansi_up';
+
+const ansi = new AnsiUp();
+ansi.use_classes = true;
+
+/** Applies `\r` (overwrite the line) and `\b` the way a terminal shows them. */
+export function applyControlChars(text: string): string {
+  const lines = text.split('\n').map((line) => {
+    let out = line;
+    if (out.includes('\r')) {
+      const parts = out.split('\r');
+      out = parts.filter((p, i) => p !== '' || i === parts.length - 1).pop() ?? '';
+    }
+    while (/[^\b]\b/.test(out)) out = out.replace(/[^\b]\b/g, '');
+    return out.replace(/\b/g, '');
+  });
+  return lines.join('\n');
+}
+
+/** ansi_up escapes HTML, so the result is safe to place in the app's DOM. */
+export function ansiToHtml(text: string): string {
+  return ansi.ansi_to_html(applyControlChars(text));
+}

@@ -1,0 +1,36 @@
+// UI-only state: messages to the user, open dialogs, which sidebar panel shows.
+import { create } from 'zustand';
+import type { NotebookDoc } from '../../../preload/contract.ts';
+
+export interface Toast { id: number; kind: 'info' | 'error'; text: string }
+export type Dialog =
+  | { kind: 'open' }
+  | { kind: 'saveAs' }
+  | { kind: 'recovered'; doc: NotebookDoc; savedAt: string }
+  | { kind: 'changedOnDisk'; mtimeMs: number }
+  | { kind: 'kernelDied' }
+  | { kind: 'shortcuts' }
+  | null;
+
+interface UiState {
+  toasts: Toast[];
+  dialog: Dialog;
+  panel: 'outline' | 'corpus' | 'training';
+  toast(kind: Toast['kind'], text: string): void;
+  dismiss(id: number): void;
+  setDialog(d: Dialog): void;
+  setPanel(p: UiState['panel']): void;
+}
+
+let nextToast = 1;
+export const useUi = create<UiState>((set, get) => ({
+  toasts: [], dialog: null, panel: 'outline',
+  toast(kind, text) {
+    const id = nextToast++;
+    set({ toasts: [...get().toasts.slice(-4), { id, kind, text }] });
+    setTimeout(() => get().dismiss(id), kind === 'error' ? 10_000 : 4000);
+  },
+  dismiss: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
+  setDialog: (dialog) => set({ dialog }),
+  setPanel: (panel) => set({ panel }),
+}));
