@@ -82,6 +82,8 @@ export class KernelService {
     const manager = this.manager;
     if (!manager) throw new Error('the Jupyter server is not running');
     const conn = await manager.startNew({ name: name ?? 'python3', ...(cwd ? { path: cwd } : {}) } as Kernel.IKernelOptions);
+    // kernel_info_reply means the channels are up; requests sent earlier can lose their iopub messages.
+    await Promise.race([conn.info, new Promise((r) => setTimeout(r, 30_000))]);
     const live: LiveKernel = { conn, pendingInput: null, currentCell: null };
     this.kernels.set(conn.id, live);
     conn.statusChanged.connect((_, status) => this.opts.emit('kernel.status', { kernelId: conn.id, status: mapStatus(status) }));
@@ -121,8 +123,17 @@ export class KernelService {
       k.pendingInput = req;
       this.opts.emit('kernel.input', { kernelId, cellId, prompt: req.content.prompt, password: req.content.password });
     };
+    // `done` needs both the reply and iopub's idle; if idle never comes (a lost message), the reply alone finishes the run.
+    let replied: KernelMessage.IExecuteReplyMsg | null = null;
+    let onLate: (() => void) | null = null;
+    const late = new Promise<null>((resolve) => (onLate = () => resolve(null)));
+    future.onReply = (msg) => {
+      replied = msg;
+      setTimeout(() => onLate?.(), 3000);
+    };
     try {
-      const reply = await future.done;
+      const reply = (await Promise.race([future.done, late])) ?? replied;
+      if (!reply) throw new Error('no reply');
       const content = reply.content as KernelMessage.IExecuteReply;
       const status = content.status === 'ok' ? 'ok' : content.status === 'error' ? 'error' : 'aborted';
       return { status, executionCount: 'execution_count' in content ? content.execution_count : null, durationMs: Date.now() - started };

@@ -1,9 +1,14 @@
 // `gds import`, `gds search`, `gds corpus-stats`, `gds crawl`, `gds execute`: the corpus commands (registered by main/cli/program.ts).
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { defaultCorpusDb } from '../../../pipeline/app-paths.ts';
+import { join } from 'node:path';
+import { defaultCorpusDb, userDataDir } from '../../../pipeline/app-paths.ts';
 import { importPaths, type ImportProgress, type ImportSummary } from '../../../pipeline/corpus/importers/index.ts';
 import { CorpusStore } from '../../../pipeline/corpus/store.ts';
+import { KaggleClient } from '../../../pipeline/kaggle/client.ts';
+import { loadCredentials } from '../../../pipeline/kaggle/credentials.ts';
+import { crawlKaggle } from '../../../pipeline/kaggle/crawl.ts';
+import { executeCorpus } from '../../../pipeline/executor/execute.ts';
 
 /** Commander option parser for positive integers, with a one-line error for anything else. */
 export function intOption(name: string, min = 0): (v: string) => number {
@@ -135,4 +140,87 @@ export function registerCorpusCommands(program: Command): void {
       }
     });
 
+
+  program
+    .command('crawl')
+    .description('pull Kaggle notebooks of competitions/datasets with enough kernels into a crawl folder and the corpus (resumable; Ctrl-C stops cleanly)')
+    .option('--out <dir>', 'crawl folder (crawler layout + state file)', join(userDataDir(), 'kaggle-crawl'))
+    .option('--db <file>', 'corpus database (default: the app corpus in the user data folder)')
+    .option('--no-store', 'only write the crawl folder, do not import into the corpus')
+    .option('--search <words>', 'comma-separated search words for competitions/datasets (default: no search)')
+    .option('--kind <kind>', 'competition, dataset or both', 'both')
+    .option('--min-kernels <n>', 'only sources with at least this many kernels', intOption('--min-kernels'), 20)
+    .option('--max-sources <n>', 'stop after this many sources', intOption('--max-sources', 1))
+    .option('--max-kernels <n>', 'at most this many kernels per source', intOption('--max-kernels', 1))
+    .option('--max-pages <n>', 'list pages per search word and kind', intOption('--max-pages', 1), 5)
+    .option('--delay <ms>', 'minimum gap between API requests', intOption('--delay'), 1000)
+    .option('--transport <t>', 'rpc (api.kaggle.com, current) or legacy (www.kaggle.com/api/v1)', 'rpc')
+    .option('--json', 'end with a one-line JSON summary')
+    .action(async (o: { out: string; db?: string; store: boolean; search?: string; kind: string; minKernels: number; maxSources?: number; maxKernels?: number; maxPages: number; delay: number; transport: string; json?: boolean }) => {
+      if (!['competition', 'dataset', 'both'].includes(o.kind)) throw new Error(`--kind must be competition, dataset or both, got "${o.kind}"`);
+      if (o.transport !== 'rpc' && o.transport !== 'legacy') throw new Error(`--transport must be rpc or legacy, got "${o.transport}"`);
+      const client = new KaggleClient({ credentials: loadCredentials(), transport: o.transport, minIntervalMs: o.delay });
+      const store = o.store ? openStore(o.db) : undefined;
+      let interrupted = false;
+      const onSigint = (): void => {
+        if (interrupted) process.exit(130);
+        interrupted = true;
+        process.stderr.write('stopping after the current notebook (Ctrl-C again to quit now)…\n');
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const s = await crawlKaggle({
+          client, outDir: o.out, store,
+          search: o.search ? o.search.split(',').map((w) => w.trim()) : undefined,
+          kinds: o.kind === 'both' ? ['competition', 'dataset'] : [o.kind as 'competition' | 'dataset'],
+          minKernels: o.minKernels, maxSources: o.maxSources, maxKernelsPerSource: o.maxKernels, maxPages: o.maxPages,
+          shouldStop: () => interrupted,
+          log: (l) => process.stderr.write(`${l}\n`),
+        });
+        if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
+        else {
+          process.stdout.write(`${s.sources} sources, ${s.pulled} notebooks pulled, ${s.already_done} already done, ${s.failed} failed (${s.retried} retried); state: ${s.state_file}\n`);
+          for (const f of s.failures.slice(0, 20)) process.stdout.write(`  ${f.ref}: ${f.reason}\n`);
+          if (s.stopped) process.stdout.write(`stopped: ${s.stop_reason ?? ''}; run the same command again to continue\n`);
+        }
+        if (s.stopped) process.exitCode = interrupted ? 130 : 2;
+      } finally {
+        process.off('SIGINT', onSigint);
+        store?.close();
+      }
+    });
+
+  program
+    .command('execute')
+    .description('run imported notebooks on real Jupyter kernels ("Run all") and store their outputs, errors and verdicts')
+    .option('--db <file>', 'corpus database (default: the app corpus in the user data folder)')
+    .option('--limit <n>', 'at most this many notebooks', intOption('--limit', 1))
+    .option('--timeout <s>', 'per-cell timeout in seconds', intOption('--timeout', 1), 60)
+    .option('--concurrency <n>', 'kernels running at once', intOption('--concurrency', 1), 2)
+    .option('--python <path>', 'Python interpreter with jupyter_server and ipykernel')
+    .option('--rerun', 'also run notebooks that already have a verdict')
+    .option('--json', 'end with a one-line JSON summary')
+    .action(async (o: { db?: string; limit?: number; timeout: number; concurrency: number; python?: string; rerun?: boolean; json?: boolean }) => {
+      const store = openStore(o.db);
+      let interrupted = false;
+      const onSigint = (): void => {
+        if (interrupted) process.exit(130);
+        interrupted = true;
+        process.stderr.write('stopping after the running notebooks (Ctrl-C again to quit now)…\n');
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const s = await executeCorpus({
+          store, limit: o.limit, timeoutS: o.timeout, concurrency: o.concurrency, python: o.python, rerun: o.rerun,
+          shouldStop: () => interrupted,
+          onResult: (r) => process.stderr.write(`${r.status.padEnd(12)} ${r.ref} (${r.seconds.toFixed(1)} s)${r.error ? `  ${r.error.split('\n')[0]}` : ''}\n`),
+        });
+        if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
+        else process.stdout.write(`ran ${s.notebooks} notebooks in ${s.seconds} s: ${s.ok} ok, ${s.error} errors, ${s['missing-data']} missing data, ${s.timeout} timeouts, ${s['kernel-failed']} kernel failures\n`);
+        if (interrupted) process.exitCode = 130;
+      } finally {
+        process.off('SIGINT', onSigint);
+        store.close();
+      }
+    });
 }

@@ -12,8 +12,9 @@ export function applyControlChars(text: string): string {
       const parts = out.split('\r');
       out = parts.filter((p, i) => p !== '' || i === parts.length - 1).pop() ?? '';
     }
-    while (/[^\b]\b/.test(out)) out = out.replace(/[^\b]\b/g, '');
-    return out.replace(/\b/g, '');
+    // \x08 (backspace) erases the character before it; a bare `\b` in a regex would be a word boundary.
+    while (/[^\x08]\x08/.test(out)) out = out.replace(/[^\x08]\x08/, '');
+    return out.replace(/\x08/g, '');
   });
   return lines.join('\n');
 }

@@ -1,0 +1,33 @@
+// Page helpers for driving the notebook UI the way a person does: click, type, press keys.
+import type { Locator, Page } from 'playwright-core';
+
+export function cell(page: Page, index: number): Locator {
+  return page.locator(`[data-testid="cell"][data-cell-index="${index}"]`);
+}
+
+/** Replaces a code cell's text by typing into its Monaco editor. */
+export async function typeInCell(page: Page, index: number, code: string): Promise<void> {
+  const editor = cell(page, index).locator('[data-testid="cell-editor"]');
+  await editor.waitFor();
+  await editor.locator('.view-lines').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type(code, { delay: 5 });
+}
+
+/** Adds a code cell at the end with the notebook's "+ Code" button and types into it. */
+export async function appendCodeCell(page: Page, code: string): Promise<number> {
+  const n = await page.locator('[data-testid="cell"]').count();
+  await page.locator('button.add-cell', { hasText: '+ Code' }).click();
+  await cell(page, n).scrollIntoViewIfNeeded();
+  await typeInCell(page, n, code);
+  return n;
+}
+
+export async function kernelStatus(page: Page): Promise<string> {
+  return (await page.getAttribute('[data-testid="kernel-status"]', 'data-status')) ?? '';
+}
+
+export async function waitForKernel(page: Page, status: string, timeout = 60_000): Promise<void> {
+  await page.waitForSelector(`[data-testid="kernel-status"][data-status="${status}"]`, { timeout });
+}
