@@ -1,0 +1,36 @@
+// The `gds` command line: help lists the commands, doctor reports, bad input gives a clear error and exit code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '../helpers/serve.ts';
+
+const gds = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/gds.mjs'), ...args], { encoding: 'utf8', timeout: 120_000 });
+
+test('gds --help lists serve and doctor', () => {
+  const r = gds('--help');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /serve/);
+  assert.match(r.stdout, /doctor/);
+});
+
+test('gds doctor --json reports Python, Jupyter and the ONNX providers', () => {
+  const r = gds('doctor', '--json');
+  const checks = JSON.parse(r.stdout) as Array<{ name: string; ok: boolean; detail: string; fix?: string }>;
+  const by = (n: string) => checks.find((c) => c.name === n);
+  assert.equal(by('jupyter_server')?.ok, true);
+  assert.equal(by('ipykernel')?.ok, true);
+  assert.match(by('onnxruntime')?.detail ?? '', /cpu/);
+  for (const c of checks) if (!c.ok) assert.ok(c.fix, `${c.name} has a fix`);
+});
+
+test('gds serve with a missing file fails with a clear message', () => {
+  const r = gds('serve', '/nonexistent/x.ipynb');
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /does not exist/);
+});
+
+test('an unknown command is an error', () => {
+  const r = gds('frobnicate');
+  assert.notEqual(r.status, 0);
+});
