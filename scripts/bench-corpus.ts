@@ -39,6 +39,7 @@ const pct = (xs: number[], p: number): number => xs[Math.min(xs.length - 1, Math
 
 const corpus = ensureKaggleCorpus();
 const store = CorpusStore.open(db);
+const cpu0 = process.cpuUsage();
 let last = 0;
 const s = await importPaths(store, [corpus], {
   onProgress: (p) => {
@@ -48,6 +49,8 @@ const s = await importPaths(store, [corpus], {
     }
   },
 });
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const sources = store.listSources().map((x) => x.slug);
 const qs = queries(sources);
 for (const q of qs.slice(0, 10)) store.search(q); // warm the page cache and statement cache
@@ -67,5 +70,6 @@ console.log(`corpus: ${corpus}`);
 console.log(`notebooks imported: ${s.notebooks} (duplicates ${s.duplicates}), code cells ${s.code_cells}, markdown cells ${s.markdown_cells}`);
 console.log(`bad files: ${s.bad_files} (${s.bad.filter((b) => b.reason.startsWith('empty')).length} empty)`);
 console.log(`sources: ${s.sources}, distinct APIs: ${stats.apiNames}`);
-console.log(`import: ${s.seconds} s, ${s.notebooks_per_s} notebooks/s`);
+console.log(`import: ${s.seconds} s wall, ${s.notebooks_per_s} notebooks/s; ${cpuSeconds.toFixed(1)} CPU-s (${Math.round((s.notebooks + s.bad_files) / cpuSeconds)} files per CPU-second)`);
+console.log(`load average at the end: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`);
 console.log(`search: ${qs.length} queries, ${hits} hits, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, max ${(times.at(-1) ?? 0).toFixed(1)} ms`);

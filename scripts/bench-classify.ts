@@ -1,0 +1,41 @@
+// Throughput (cells/s) of the stage classifier on the hand-labelled cells and p95 latency of single-cell calls.
+import { readFileSync } from 'node:fs';
+import { goldPath } from '../pipeline/corpus-cache.ts';
+import { loadClassifier } from '../ml/classifier/classifier.ts';
+import { labelCells } from '../ml/classifier/label-cells.ts';
+
+const sources = readFileSync(goldPath(), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => (JSON.parse(l) as { source: string }).source);
+const dir = process.argv[2];
+const clf = await loadClassifier(...(dir ? [dir] : []));
+await clf.classify(sources.slice(0, 8)); // warm-up
+
+const rounds = 3;
+let t = performance.now();
+for (let r = 0; r < rounds; r++) await clf.classify(sources);
+const batchSeconds = (performance.now() - t) / 1000;
+
+const latencies: number[] = [];
+for (const s of sources.slice(0, 300)) {
+  const t0 = performance.now();
+  await clf.classify([s]);
+  latencies.push(performance.now() - t0);
+}
+latencies.sort((a, b) => a - b);
+const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+
+t = performance.now();
+labelCells(sources);
+const lfSeconds = (performance.now() - t) / 1000;
+
+const result = {
+  model: clf.modelDir,
+  ortThreads: Number(process.env.GDS_ORT_THREADS ?? 1),
+  batchCellsPerSecond: Math.round((rounds * sources.length) / batchSeconds),
+  singleCellMs: { p50: +pct(0.5).toFixed(2), p95: +pct(0.95).toFixed(2), max: +latencies[latencies.length - 1]!.toFixed(2) },
+  labelCellsPerSecond: Math.round(sources.length / lfSeconds),
+  cells: sources.length,
+};
+console.log(JSON.stringify(result, null, 1));
