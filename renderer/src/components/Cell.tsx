@@ -1,5 +1,6 @@
 // One notebook cell. Only cells near the viewport get a live Monaco editor; the rest show plain text of the same size.
 import { memo, useEffect, useRef, useState } from 'react';
+import { useNearViewport } from './viewport.ts';
 import type { Cell as CellModel } from '../../../preload/contract.ts';
 import { runCells } from '../actions/execute.ts';
 import { markdownToSafeHtml } from '../outputs/markdown.ts';
@@ -8,18 +9,6 @@ import { CellEditor } from './CellEditor.tsx';
 import { OutputArea } from './OutputArea.tsx';
 import { StageBadge } from './StageBadge.tsx';
 import { SuggestionChips } from './SuggestionChips.tsx';
-
-function useNearViewport(ref: React.RefObject<HTMLElement | null>): boolean {
-  const [near, setNear] = useState(false);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const io = new IntersectionObserver((entries) => setNear(entries.some((e) => e.isIntersecting)), { rootMargin: '800px 0px' });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [ref]);
-  return near;
-}
 
 function Prompt({ cell }: { cell: CellModel }) {
   const rt = useNotebook((s) => s.runtime[cell.id]);
@@ -35,7 +24,7 @@ function Prompt({ cell }: { cell: CellModel }) {
 
 function CellView({ cell, index, active, selected, editMode }: { cell: CellModel; index: number; active: boolean; selected: boolean; editMode: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
-  const near = useNearViewport(ref);
+  const near = useNearViewport(ref, active);
   const [editingMd, setEditingMd] = useState(false);
   const select = (e: React.MouseEvent) => useNotebook.getState().select(index, e.shiftKey);
   useEffect(() => {
