@@ -3,6 +3,7 @@ import { app, BrowserWindow, ipcMain, Menu, type IpcMainInvokeEvent } from 'elec
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Events } from '../../preload/contract.ts';
+import { installProcessGuards } from '../host/process-guards.ts';
 import { createRouter } from '../host/router.ts';
 import { createContainer, type Container } from '../services/container.ts';
 import { registerSchemeBeforeReady, serveRenderer } from './app-protocol.ts';
@@ -16,6 +17,7 @@ process.env.GDS_RESOURCES ??= app.isPackaged ? join(process.resourcesPath, 'reso
 
 const notebookArg = (argv: string[]) => argv.slice(1).find((a) => a.endsWith('.ipynb') && existsSync(a)) ?? null;
 
+installProcessGuards((l) => console.warn(l));
 if (!app.requestSingleInstanceLock()) app.quit();
 registerSchemeBeforeReady();
 

@@ -25,7 +25,7 @@ function getClassifier(): Promise<StageClassifier> {
 }
 
 function getSuggester(): Promise<Suggester> {
-  suggester ??= createSuggester(activeModelDir('recommender'), getClassifier).catch((e: unknown) => {
+  suggester ??= createSuggester(activeModelDir('recommender')).catch((e: unknown) => {
     suggester = null;
     throw e;
   });

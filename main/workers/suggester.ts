@@ -1,13 +1,20 @@
-// Adapts the recommender engine to the app: stage from the classifier, suggestions from the installed models.
-import type { StageClassifier } from '../../ml/classifier/classifier.ts';
+// Adapts the recommender engine to the app: loads the active recommender model and answers suggestion requests.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadRecommender } from '../../ml/recommender/recommender.ts';
 import type { StageId, Suggestion } from '../../preload/contract.ts';
 
 export interface Suggester {
   suggest(cells: string[], top: number): Promise<{ stage: StageId | null; suggestions: Suggestion[] }>;
 }
 
-export async function createSuggester(modelDir: string, classifier: () => Promise<StageClassifier>): Promise<Suggester> {
-  void modelDir;
-  void classifier;
-  throw new Error('next-line suggestions are not available in this build');
+export async function createSuggester(modelDir: string): Promise<Suggester> {
+  if (!existsSync(join(modelDir, 'manifest.json'))) throw new Error(`no recommender model at ${modelDir} (run \`gds train recommender\`)`);
+  const rec = await loadRecommender(modelDir);
+  return {
+    async suggest(cells, top) {
+      const res = await rec.suggest(cells, { top });
+      return { stage: res.stage, suggestions: res.suggestions.map((s) => ({ text: s.text, score: s.score })) };
+    },
+  };
 }

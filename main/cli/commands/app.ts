@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { userDataDir } from '../../../pipeline/app-paths.ts';
 import { runDoctor } from '../../services/doctor.ts';
 import { startWebHost } from '../../web/web-host.ts';
+import { installProcessGuards } from '../../host/process-guards.ts';
 
 export function registerAppCommands(program: Command): void {
   program
@@ -17,6 +18,7 @@ export function registerAppCommands(program: Command): void {
     .option('--verbose', 'log requests and the Jupyter server output')
     .action(async (file: string | undefined, o: { port?: number; jupyterUrl?: string; python?: string; verbose?: boolean }) => {
       if (o.port !== undefined && !(o.port >= 0 && o.port < 65536)) throw new Error(`invalid --port ${String(o.port)}`);
+      installProcessGuards((l) => process.stderr.write(`${l}\n`));
       const openPath = file ? resolve(file) : null;
       if (openPath && !existsSync(openPath)) throw new Error(`${openPath} does not exist`);
       const host = await startWebHost({

@@ -116,8 +116,10 @@ export function registerClassifierCommands(program: Command): void {
     .option('--out <dir>', 'model folder to write', join(installedModelsDir(), 'classifier'))
     .option('--epochs <n>', 'maximum epochs (early stopping on validation loss)', (v) => Number(v), 8)
     .option('--max-cells <n>', 'cap on distinct training cells for the LSTM', (v) => Number(v), 60000)
+    .option('--lf-cells <n>', 'apply LFs / fit the label model on a sample of this many cells (0 = whole crawl)', (v) => Number(v), 0)
+    .option('--max-seconds <n>', 'wall-time budget for the PyTorch run (0 = none)', (v) => Number(v), 0)
     .option('--resume <checkpoint>', 'continue from a checkpoint.pt of an earlier run')
-    .action(async (opts: { out: string; epochs: number; maxCells: number; resume?: string }) => {
+    .action(async (opts: { out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string }) => {
       const manifest = await trainClassifier({
         kaggleDir: ensureKaggleCorpus(),
         goldPath: goldPath(),
@@ -127,6 +129,8 @@ export function registerClassifierCommands(program: Command): void {
         script: join(pythonScriptsDir(), 'train_classifier.py'),
         epochs: opts.epochs,
         maxCells: opts.maxCells,
+        lfCells: opts.lfCells,
+        maxSeconds: opts.maxSeconds,
         resume: opts.resume,
         command: `gds ${process.argv.slice(2).join(' ')}`,
         log: (line) => process.stderr.write(`${line}\n`),

@@ -10,6 +10,7 @@ import { readNotebookFile } from '../../../pipeline/notebook/read-notebook-file.
 import { isHeldOut, sample, type CorpusNotebook } from '../../../ml/recommender/dataset.ts';
 import { loadRecommender, type RecommenderKind } from '../../../ml/recommender/recommender.ts';
 import { resolveLabeler } from '../../../ml/recommender/stage-source.ts';
+import { ruleLabelCells } from '../../../ml/recommender/stage-rule.ts';
 import { evaluateModelDir } from '../../../ml/recommender/eval-dir.ts';
 import { trainRecommender } from '../../../ml/recommender/train.ts';
 
@@ -99,7 +100,9 @@ export function registerRecommenderCommands(program: Command): void {
     .action(async (o: { notebooks: string; model?: string; heldOut?: boolean; maxPairs: string }) => {
       const dir = resolve(o.model ?? defaultRecommenderDir());
       const notebooks = [...readNotebooks(resolve(o.notebooks))].filter((nb) => !o.heldOut || isHeldOut(nb.slug));
-      const { labeler } = await resolveLabeler();
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { labeler?: string };
+      // Same stage labels as the models were trained with.
+      const labeler = manifest.labeler === 'recommender/stage-rule' ? ruleLabelCells : (await resolveLabeler()).labeler;
       const results = await evaluateModelDir(dir, sample(notebooks, 0), labeler, Number(o.maxPairs));
       process.stdout.write(`${JSON.stringify({ notebooks: notebooks.length, ...results })}\n`);
     });
