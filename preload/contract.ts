@@ -57,6 +57,21 @@ export interface CorpusNotebookView {
   duplicateOf: number | null; cells: Array<{ index: number; type: 'code' | 'markdown' | 'raw'; source: string; apiCalls: string[] }>;
 }
 
+export const PIPELINE_STEPS = ['crawl', 'import', 'execute', 'label', 'train-classifier', 'train-recommender', 'evaluate', 'install'] as const;
+export type PipelineStep = (typeof PIPELINE_STEPS)[number];
+export type ModelKind = 'classifier' | 'recommender';
+export interface PipelineStepView {
+  name: PipelineStep; status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled'; attempts: number;
+  startedAt: string | null; endedAt: string | null; fraction: number | null; message: string; error: string | null; resumedFrom: string | null;
+}
+export interface PipelineRunView {
+  runId: string; status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'; createdAt: string;
+  options: { corpus?: string; db?: string; epochs?: number; maxCells?: number }; steps: PipelineStepView[];
+}
+export interface TrainingCurve { model: string; points: Array<{ epoch: number; trainLoss: number | null; valLoss: number | null }> }
+export interface ModelComparison { kind: ModelKind; rows: Array<{ metric: string; candidate: number | null; installed: number | null }> }
+export interface TorchReport { ok: boolean; python: string | null; version: string | null; cuda: boolean; device: string | null; message: string }
+
 /** Methods: name → params schema (validated at the main edge) and result type. */
 export const methods = {
   'app.info': { params: z.object({}), result: z.custom<{ version: string; protocol: number; mode: 'electron' | 'web'; openPath: string | null }>() },
@@ -96,6 +111,25 @@ export const methods = {
   'corpus.sources': { params: z.object({}), result: z.custom<CorpusSourceInfo[]>() },
   'corpus.notebook': { params: z.object({ id: z.number().int().positive() }), result: z.custom<CorpusNotebookView>() },
   'corpus.openCopy': { params: z.object({ id: z.number().int().positive() }), result: z.custom<{ path: string }>() },
+  'pipeline.torch': { params: z.object({}), result: z.custom<TorchReport>() },
+  'pipeline.runs': { params: z.object({}), result: z.custom<PipelineRunView[]>() },
+  'pipeline.start': {
+    params: z.object({
+      steps: z.array(z.enum(PIPELINE_STEPS)).min(1).max(PIPELINE_STEPS.length),
+      corpus: z.string().max(4096).optional(),
+      epochs: z.number().int().min(1).max(200).optional(),
+      maxCells: z.number().int().min(100).max(10_000_000).optional(),
+    }),
+    result: z.custom<{ runId: string }>(),
+  },
+  'pipeline.resume': { params: z.object({ runId: id }), result: z.custom<{ runId: string }>() },
+  'pipeline.cancel': { params: z.object({ runId: id }), result: z.custom<PipelineRunView>() },
+  'pipeline.details': {
+    params: z.object({ runId: id }),
+    result: z.custom<{ run: PipelineRunView; curves: TrainingCurve[]; comparisons: ModelComparison[]; lfAnalysis: string | null }>(),
+  },
+  'models.install': { params: z.object({ runId: id, kind: z.enum(['classifier', 'recommender']) }), result: z.custom<{ installedAt: string }>() },
+  'models.rollback': { params: z.object({ kind: z.enum(['classifier', 'recommender']) }), result: z.custom<{ ok: true }>() },
 } as const;
 
 /** Events pushed from the main side to the UI. */
@@ -108,10 +142,13 @@ export interface Events {
   'notebook.changedOnDisk': { path: string; mtimeMs: number };
   'app.openFile': { path: string };
   'app.command': { command: string };
+  'pipeline.progress': { runId: string; step: PipelineStep; fraction: number | null; etaSeconds: number | null; message: string };
+  'pipeline.changed': { runId: string };
+  'models.changed': { kind: ModelKind };
 }
 export const EVENT_NAMES = [
   'kernel.status', 'kernel.output', 'kernel.clearOutput', 'kernel.updateDisplay', 'kernel.input',
-  'notebook.changedOnDisk', 'app.openFile', 'app.command',
+  'notebook.changedOnDisk', 'app.openFile', 'app.command', 'pipeline.progress', 'pipeline.changed', 'models.changed',
 ] as const satisfies ReadonlyArray<keyof Events>;
 
 export type Methods = typeof methods;

@@ -8,6 +8,7 @@ import { emptyNotebook } from './nbformat.ts';
 import { NotebookFiles } from './notebook-files.ts';
 import { MlService } from './ml-service.ts';
 import { CorpusService } from './corpus-service.ts';
+import { PipelineService } from './pipeline-service.ts';
 
 export interface ContainerOptions {
   mode: 'electron' | 'web';
@@ -36,6 +37,7 @@ export function createContainer(opts: ContainerOptions): Container {
   });
   const ml = new MlService(opts.log);
   const corpus = new CorpusService(join(opts.dataDir, 'corpus-copies'));
+  const pipeline = new PipelineService(opts.emit, () => ml.reload());
   const ok = { ok: true } as const;
 
   const handlers: Handlers = {
@@ -61,6 +63,14 @@ export function createContainer(opts: ContainerOptions): Container {
     'corpus.sources': () => corpus.sources(),
     'corpus.notebook': ({ id }) => corpus.notebook(id),
     'corpus.openCopy': ({ id }) => corpus.openCopy(id),
+    'pipeline.torch': () => pipeline.torch(),
+    'pipeline.runs': async () => pipeline.runs(),
+    'pipeline.start': async ({ steps, corpus: path, epochs, maxCells }) => pipeline.start(steps, { corpus: path, epochs, maxCells }),
+    'pipeline.resume': async ({ runId }) => pipeline.resume(runId),
+    'pipeline.cancel': ({ runId }) => pipeline.cancel(runId),
+    'pipeline.details': async ({ runId }) => pipeline.details(runId),
+    'models.install': ({ runId, kind }) => pipeline.install(runId, kind),
+    'models.rollback': async ({ kind }) => (await pipeline.rollback(kind), ok),
   };
 
   return {

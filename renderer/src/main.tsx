@@ -4,6 +4,7 @@ import { installCommandModeKeys } from './actions/commands.ts';
 import { wireEvents } from './actions/events.ts';
 import { newNotebook, openNotebook, startAutosave } from './actions/files.ts';
 import { startStageClassifier } from './actions/ml.ts';
+import { followPipeline } from './actions/pipeline.ts';
 import { App } from './components/App.tsx';
 import { host } from './host.ts';
 import { useUi } from './stores/ui.ts';
@@ -14,6 +15,7 @@ async function boot() {
   installCommandModeKeys();
   startAutosave();
   startStageClassifier();
+  followPipeline();
   createRoot(document.getElementById('root')!).render(<App />);
   try {
     const info = await host().app.info({});

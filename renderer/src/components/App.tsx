@@ -6,6 +6,7 @@ import { Notebook } from './Notebook.tsx';
 import { StageTimeline } from './StageTimeline.tsx';
 import { Toasts } from './Toasts.tsx';
 import { Toolbar } from './Toolbar.tsx';
+import { TrainingWizard } from './TrainingWizard.tsx';
 
 export function App() {
   const panel = useUi((s) => s.panel);
@@ -15,14 +16,15 @@ export function App() {
       <div className="main">
         <aside className="sidebar">
           <nav className="tabs">
-            {(['outline', 'corpus'] as const).map((p) => (
-              <button key={p} className={panel === p ? 'on' : ''} data-testid={`panel-${p}`} onClick={() => useUi.getState().setPanel(p)}>{p === 'outline' ? 'Workflow' : 'Corpus'}</button>
+            {(['outline', 'corpus', 'training'] as const).map((p) => (
+              <button key={p} className={panel === p ? 'on' : ''} data-testid={`panel-${p}`} onClick={() => useUi.getState().setPanel(p)}>{p === 'outline' ? 'Workflow' : p === 'corpus' ? 'Corpus' : 'Training'}</button>
             ))}
           </nav>
           {panel === 'outline' && <StageTimeline />}
           {panel === 'corpus' && <CorpusPanel />}
+          {panel === 'training' && <p className="muted">The training wizard is open on the right; pick Workflow to return to the notebook.</p>}
         </aside>
-        <main className="content"><Notebook /></main>
+        <main className="content">{panel === 'training' ? <TrainingWizard /> : <Notebook />}</main>
       </div>
       <Dialogs />
       <Toasts />
