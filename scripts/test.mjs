@@ -31,6 +31,7 @@ mkdirSync(join(root, 'test-results'), { recursive: true });
 if (!only) {
   step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   step('typecheck renderer', 'npx', ['tsc', '-p', 'renderer/tsconfig.json', '--noEmit']);
+  step('typecheck tests and scripts', 'npx', ['tsc', '-p', 'tests/tsconfig.json', '--noEmit']);
   step('dependency rules', 'npx', ['depcruise', '--config', '.dependency-cruiser.cjs', 'main', 'preload', 'renderer', 'ml', 'pipeline']);
   step('build', 'node', ['scripts/build.mjs']);
 }

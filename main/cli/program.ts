@@ -4,6 +4,7 @@ import { registerAppCommands } from './commands/app.ts';
 import { registerCorpusCommands } from './commands/corpus.ts';
 import { registerClassifierCommands } from './commands/classifier.ts';
 import { registerRecommenderCommands } from './commands/recommender.ts';
+import { registerPipelineCommands } from './commands/pipeline.ts';
 
 export function buildProgram(): Command {
   const program = new Command('gds')
@@ -14,5 +15,6 @@ export function buildProgram(): Command {
   registerCorpusCommands(program);
   registerClassifierCommands(program);
   registerRecommenderCommands(program);
+  registerPipelineCommands(program);
   return program;
 }

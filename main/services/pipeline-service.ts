@@ -30,7 +30,9 @@ export function curvesFromLog(text: string, fallbackModel: string): TrainingCurv
       continue;
     }
     if (ev.event !== 'epoch' || typeof ev.epoch !== 'number') continue;
-    const model = typeof ev.model === 'string' ? ev.model : typeof ev.stage === 'string' ? ev.stage : fallbackModel;
+    // The recommender's trainer prefixes each line with its sub-model: `! [12s] stage-import: {"event":"epoch",...}`.
+    const prefixed = /([\w./-]+):\s*$/.exec(line.slice(0, start))?.[1];
+    const model = typeof ev.model === 'string' ? ev.model : typeof ev.stage === 'string' ? ev.stage : prefixed ?? fallbackModel;
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
     let curve = byModel.get(model);
     if (!curve) byModel.set(model, (curve = { model, points: [] }));

@@ -75,7 +75,7 @@ test('a 2,000-cell notebook opens with live Monaco editors only near the viewpor
   await page.waitForSelector('.monaco-editor');
   const live = await page.locator('.monaco-editor').count();
   assert.ok(live > 0 && live < 100, `live editors: ${live}`);
-  await page.locator('.content').evaluate((el) => el.scrollTo(0, el.scrollHeight / 2));
+  await page.locator('.content').evaluate((el: HTMLElement) => el.scrollTo(0, el.scrollHeight / 2));
   await page.waitForTimeout(500);
   const liveAfter = await page.locator('.monaco-editor').count();
   assert.ok(liveAfter < 100, `live editors after scrolling: ${liveAfter}`);

@@ -29,7 +29,9 @@ test('Electron: a hardened window shows the notebook', { skip: bin ? false : 'sk
     await win.waitForSelector('[data-testid="cell"]', { timeout: 60_000 });
     const prefs = await app.evaluate(({ BrowserWindow }) => {
       const w = BrowserWindow.getAllWindows()[0]!;
-      const p = w.webContents.getLastWebPreferences?.() ?? {};
+      // getLastWebPreferences exists at run time but is missing from some versions' typings.
+      const wc = w.webContents as unknown as { getLastWebPreferences?: () => Record<string, unknown> };
+      const p = wc.getLastWebPreferences?.() ?? {};
       return { contextIsolation: p.contextIsolation, sandbox: p.sandbox, nodeIntegration: p.nodeIntegration };
     });
     assert.deepEqual(prefs, { contextIsolation: true, sandbox: true, nodeIntegration: false });

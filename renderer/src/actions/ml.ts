@@ -26,10 +26,12 @@ export function startStageClassifier(): () => void {
       useMl.getState().set({ stages: next, modelError: null });
     } catch (e) {
       useMl.getState().set({ modelError: (e as Error).message });
+      return; // no retry loop on a missing model; the next edit tries again
     } finally {
       running = false;
     }
-    if (todo.length === 500) timer = setTimeout(() => void tick(), 0);
+    // Edits that arrived while this batch ran were skipped by the guard above; pick them up now.
+    timer = setTimeout(() => void tick(), todo.length === 500 ? 0 : CLASSIFY_PAUSE_MS);
   };
   const unsub = useNotebook.subscribe((s, prev) => {
     if (s.version === prev.version) return;

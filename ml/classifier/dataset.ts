@@ -1,0 +1,107 @@
+// Training data for the end model: gold notebooks (and exact copies) removed, split by notebook, written as raw int32/float32 for the trainer.
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CorpusCodeCell } from './corpus-cells.ts';
+import type { GoldCell } from './gold.ts';
+import { SEQ_LEN, buildVocabulary, encodeTokens, tokenize, type Vocabulary } from './preprocess.ts';
+import { STAGES } from './stages.ts';
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Drops every notebook named in the gold file, every notebook whose code equals a gold notebook's code
+ * (Kaggle forks), and every single cell whose text equals a gold cell, so no hand-labelled text is trained on.
+ */
+export function excludeGold(cells: CorpusCodeCell[], gold: GoldCell[]): { kept: CorpusCodeCell[]; droppedNotebooks: number; droppedCells: number } {
+  const goldNotebooks = new Set(gold.map((g) => g.notebook));
+  const goldSources = new Set(gold.map((g) => g.source.trim()));
+  const byNotebook = new Map<string, CorpusCodeCell[]>();
+  for (const c of cells) {
+    const key = `${c.dataset}/${c.notebook}`;
+    const list = byNotebook.get(key) ?? [];
+    list.push(c);
+    byNotebook.set(key, list);
+  }
+  const goldHashes = new Set<string>();
+  for (const list of byNotebook.values()) {
+    if (goldNotebooks.has(list[0]!.notebook)) goldHashes.add(sha(list.map((c) => c.source).join('\u0000')));
+  }
+  const kept: CorpusCodeCell[] = [];
+  let droppedNotebooks = 0;
+  let droppedCells = 0;
+  for (const list of byNotebook.values()) {
+    if (goldNotebooks.has(list[0]!.notebook) || goldHashes.has(sha(list.map((c) => c.source).join('\u0000')))) {
+      droppedNotebooks++;
+      continue;
+    }
+    for (const c of list) {
+      if (goldSources.has(c.source.trim())) droppedCells++;
+      else kept.push(c);
+    }
+  }
+  return { kept, droppedNotebooks, droppedCells };
+}
+
+/** Deterministic pseudo-random in [0, 1) from a string (notebook split, subsampling). */
+export function unitHash(text: string): number {
+  return parseInt(sha(text).slice(0, 8), 16) / 0x100000000;
+}
+
+/**
+ * Squares and renormalises the label model's probabilities: its posteriors are deliberately soft (bounded LF
+ * rates), and on them the LSTM learned to hedge towards the big classes; sharpened targets stay probabilistic.
+ */
+export function sharpen(p: number[], power = 2): number[] {
+  const q = p.map((v) => v ** power);
+  const s = q.reduce((a, b) => a + b, 0);
+  return q.map((v) => v / s);
+}
+
+export interface TrainingSet {
+  vocab: Vocabulary;
+  train: number;
+  val: number;
+  dataHash: string;
+}
+
+/**
+ * Dedupes identical sources (boilerplate import cells would otherwise dominate), caps the cell count,
+ * and puts ~10% of notebooks (never single cells) into validation.
+ */
+export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], probs: number[][], maxCells: number, valShare = 0.1): TrainingSet {
+  const seen = new Set<string>();
+  const rows: Array<{ cell: CorpusCodeCell; p: number[]; tokens: string[]; r: number }> = [];
+  cells.forEach((cell, i) => {
+    const key = cell.source.trim();
+    if (seen.has(key)) return;
+    seen.add(key);
+    rows.push({ cell, p: probs[i]!, tokens: tokenize(cell.source), r: unitHash(`cell:${cell.notebook}:${i}`) });
+  });
+  rows.sort((a, b) => a.r - b.r);
+  const chosen = rows.slice(0, maxCells);
+  const isVal = (c: CorpusCodeCell): boolean => unitHash(`nb:${c.dataset}/${c.notebook}`) < valShare;
+  const trainRows = chosen.filter((r) => !isVal(r.cell));
+  const valRows = chosen.filter((r) => isVal(r.cell));
+  const vocab = buildVocabulary(trainRows.map((r) => r.tokens));
+  mkdirSync(dir, { recursive: true });
+  const hash = createHash('sha256');
+  for (const [name, part] of [['train', trainRows], ['val', valRows]] as const) {
+    const x = new Int32Array(part.length * SEQ_LEN);
+    const y = new Float32Array(part.length * STAGES.length);
+    part.forEach((r, i) => {
+      x.set(encodeTokens(r.tokens, vocab), i * SEQ_LEN);
+      y.set(sharpen(r.p), i * STAGES.length);
+    });
+    const xb = Buffer.from(x.buffer);
+    const yb = Buffer.from(y.buffer);
+    writeFileSync(join(dir, `${name}_x.bin`), xb);
+    writeFileSync(join(dir, `${name}_y.bin`), yb);
+    hash.update(xb).update(yb);
+  }
+  const meta = { seqLen: SEQ_LEN, numClasses: STAGES.length, vocabSize: vocab.tokens.length + 2, train: trainRows.length, val: valRows.length };
+  writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta, null, 1));
+  return { vocab, train: trainRows.length, val: valRows.length, dataHash: hash.digest('hex') };
+}

@@ -1,0 +1,21 @@
+// The six workflow stages of a code cell (../shared/specs/stages.md), in the order ties are broken by.
+export const STAGES = ['import', 'load', 'explore', 'prep', 'train', 'eval'] as const;
+
+export type Stage = (typeof STAGES)[number];
+
+export const STAGE_NAMES: Record<Stage, string> = {
+  import: 'Imports',
+  load: 'Load Data',
+  explore: 'Data Exploration',
+  prep: 'Data Preparation',
+  train: 'Model Training and Tuning',
+  eval: 'Model Evaluation',
+};
+
+export function isStage(value: unknown): value is Stage {
+  return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
+}
+
+export function stageIndex(stage: Stage): number {
+  return STAGES.indexOf(stage);
+}

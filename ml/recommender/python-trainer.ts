@@ -1,0 +1,35 @@
+// Runs resources/python/train_recommender.py and relays its JSON-lines progress.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface TrainEvent {
+  event: string;
+  [key: string]: unknown;
+}
+
+export function pythonExecutable(): string {
+  return process.env.GDS_PYTHON ?? '/usr/bin/python3';
+}
+
+/** Resolves with every event; rejects with stderr's tail when Python fails. */
+export function runPythonTrainer(script: string, args: string[], onEvent: (e: TrainEvent) => void): Promise<TrainEvent[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(pythonExecutable(), [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const events: TrainEvent[] = [];
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      try {
+        const e = JSON.parse(line) as TrainEvent;
+        events.push(e);
+        onEvent(e);
+      } catch {
+        // Non-JSON lines are warnings from torch.onnx; they are not progress.
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(events) : reject(new Error(`trainer exited ${code}: ${stderr}`))));
+  });
+}

@@ -1,0 +1,95 @@
+// Next-line suggestions: mask the notebook, pick the stage, decode masked lines, write them back in the user's names.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { STAGES, type Stage } from '../classifier/stages.ts';
+import { beamSearch, loadSeq2Seq, type Seq2SeqModel } from './beam-search.ts';
+import { maskNotebook, type MaskContext } from './mask.ts';
+import { LineNgram, type NgramJson } from './ngram.ts';
+import { modelInput, stageToken } from './pairs.ts';
+import { specialize } from './specialize.ts';
+import { defaultLabeler, type CellLabeler } from './stage-source.ts';
+import { ruleLabelCells } from './stage-rule.ts';
+import { contextWindow, MAX_LEN } from './window.ts';
+
+export type RecommenderKind = 'per-stage' | 'single' | 'ngram';
+
+export interface Suggestion {
+  text: string;
+  score: number;
+}
+
+export interface SuggestResult {
+  stage: Stage;
+  suggestions: Suggestion[];
+}
+
+export interface Recommender {
+  kind: RecommenderKind;
+  suggest(cells: readonly string[], opts: { top: number }): Promise<SuggestResult>;
+}
+
+export interface RecommenderManifest {
+  default: RecommenderKind;
+  [key: string]: unknown;
+}
+
+interface Candidate {
+  line: string;
+  score: number;
+}
+
+function isRedundantImport(code: string, ctx: MaskContext): boolean {
+  if (!/^\s*(import|from)\s/.test(code)) return false;
+  const probe = maskNotebook([code]).ctx;
+  return [...probe.aliases].every(([local, target]) => ctx.aliases.get(local) === target);
+}
+
+/** Loads the default model of `modelDir` (manifest.json's `default`), or the one named by `kind`. */
+export async function loadRecommender(modelDir: string, opts: { kind?: RecommenderKind; labeler?: CellLabeler } = {}): Promise<Recommender> {
+  const manifest = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8')) as RecommenderManifest;
+  const kind = opts.kind ?? manifest.default;
+  const templates = JSON.parse(readFileSync(join(modelDir, 'templates.json'), 'utf8')) as Record<string, string>;
+  const ngram = LineNgram.fromJson(JSON.parse(readFileSync(join(modelDir, 'ngram.json'), 'utf8')) as NgramJson);
+  // Stages at inference must come from the labeler the models were trained with.
+  const labeler = opts.labeler ?? (manifest.labeler === 'recommender/stage-rule' ? ruleLabelCells : await defaultLabeler());
+  const models = new Map<Stage | 'single', Seq2SeqModel>();
+  if (kind === 'single') models.set('single', await loadSeq2Seq(join(modelDir, 'single')));
+  if (kind === 'per-stage') {
+    for (const s of STAGES) if (existsSync(join(modelDir, 'stages', s, 'encoder.onnx'))) models.set(s, await loadSeq2Seq(join(modelDir, 'stages', s)));
+  }
+
+  async function modelCandidates(input: string[], stage: Stage, top: number): Promise<Candidate[]> {
+    const model = kind === 'single' ? models.get('single') : models.get(stage);
+    if (!model) return [];
+    const src = kind === 'single' ? [stageToken(stage), ...input] : input;
+    const hyps = await beamSearch(model, src, { beam: Math.max(6, top + 3), top: top * 3, maxLen: MAX_LEN + 1 });
+    return hyps.map((h) => ({ line: h.tokens.join(' '), score: Math.exp(h.logp) }));
+  }
+
+  return {
+    kind,
+    async suggest(cells, { top }) {
+      const { lines, ctx } = maskNotebook(cells);
+      const stages = labeler([...cells]);
+      const lastCell = lines.at(-1)?.cell ?? cells.length - 1;
+      const stage = (lines.length ? stages[lastCell] : 'import') ?? 'explore';
+      const window = contextWindow(lines);
+      const input = modelInput(window.input);
+      // The n-gram fills in when the network's candidates cannot be written back as valid code.
+      const ngramCands = ngram.predict(input, top * 4).map((c) => ({ line: c.line, score: c.score * 0.1 }));
+      const candidates = kind === 'ngram' ? ngram.predict(input, top * 4) : [...(await modelCandidates(input, stage, top)), ...ngramCands];
+      const seen = new Set<string>();
+      const suggestions: Suggestion[] = [];
+      for (const c of candidates) {
+        const template = templates[c.line];
+        if (!template) continue;
+        const text = specialize(template, window.names, ctx);
+        if (!text || seen.has(text) || isRedundantImport(text, ctx)) continue;
+        seen.add(text);
+        suggestions.push({ text, score: Math.round(c.score * 10000) / 10000 });
+        if (suggestions.length >= top) break;
+      }
+      return { stage, suggestions };
+    },
+  };
+}

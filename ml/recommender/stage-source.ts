@@ -1,0 +1,24 @@
+// Picks the stage labeler: the classifier's fast weak-supervision labels when its label model is installed, else a keyword rule.
+import type { Stage } from '../classifier/stages.ts';
+import { ruleLabelCells } from './stage-rule.ts';
+
+export type CellLabeler = (sources: string[]) => Stage[];
+
+let cached: { labeler: CellLabeler; name: string } | undefined;
+
+/** Tries `labelCells` once (it throws when the label model is missing); the result is reused. */
+export async function resolveLabeler(): Promise<{ labeler: CellLabeler; name: string }> {
+  if (cached) return cached;
+  try {
+    const mod = await import('../classifier/label-cells.ts');
+    mod.labelCells(['import pandas as pd']);
+    cached = { labeler: (s) => mod.labelCells(s), name: 'classifier/labelCells' };
+  } catch {
+    cached = { labeler: ruleLabelCells, name: 'recommender/stage-rule' };
+  }
+  return cached;
+}
+
+export async function defaultLabeler(): Promise<CellLabeler> {
+  return (await resolveLabeler()).labeler;
+}

@@ -1,0 +1,141 @@
+// Builds the `gds` child commands of each pipeline step; the CLI stays the single implementation of every job.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { userDataDir } from '../app-paths.ts';
+import { cacheDir, goldPath } from '../corpus-cache.ts';
+import type { StepCommand, StepCommandResolver, StepContext, StepName } from './types.ts';
+
+const run = promisify(execFile);
+const repoRoot = resolve(new URL('../..', import.meta.url).pathname);
+
+/** The CLI entry; GDS_BIN overrides it (a packaged app keeps bin/ outside the asar archive). */
+export function gdsBin(): string {
+  return process.env.GDS_BIN ?? join(repoRoot, 'bin', 'gds.mjs');
+}
+
+/** In Electron's main process execPath is the Electron binary: ELECTRON_RUN_AS_NODE makes it a plain Node for the child. */
+export function nodeEnv(): Record<string, string> {
+  return process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
+}
+
+/** Training steps and their output folder inside the step folder (the install step copies from there). */
+export const MODEL_STEPS: Partial<Record<StepName, 'classifier' | 'recommender'>> = {
+  'train-classifier': 'classifier',
+  'train-recommender': 'recommender',
+};
+
+/**
+ * `gds train classifier` trains in $TMPDIR/gds-classifier-work and keeps checkpoint.pt there
+ * (ml/classifier/train-pipeline.ts). The pipeline points the child's TMPDIR into the step folder, so runs do not
+ * share (and clobber) one work folder and the checkpoint belongs to this step.
+ */
+export function stepTmpDir(outDir: string): string {
+  return join(outDir, 'tmp');
+}
+
+/** Where each trainer leaves checkpoint.pt: the step's out folder, then the classifier's work folder under the step's TMPDIR. */
+export function checkpointCandidates(step: StepName, outDir: string): string[] {
+  const list = [join(outDir, 'checkpoint.pt')];
+  if (step === 'train-classifier') list.push(join(stepTmpDir(outDir), 'gds-classifier-work', 'out', 'checkpoint.pt'));
+  return list;
+}
+
+/**
+ * The checkpoint to resume from: an existing candidate written after this step first started, so a stale
+ * checkpoint of another run in a shared work folder is never picked up.
+ */
+export function findCheckpoint(step: StepName, outDir: string, firstStartedAt: string | null): string | null {
+  if (!MODEL_STEPS[step] || !firstStartedAt) return null;
+  const since = Date.parse(firstStartedAt) - 1000;
+  for (const p of checkpointCandidates(step, outDir)) {
+    if (existsSync(p) && statSync(p).mtimeMs >= since) return p;
+  }
+  return null;
+}
+
+/** Long options a `gds` subcommand accepts, read from its --help (cached), so flags are passed only where supported. */
+export class FlagProbe {
+  private cache = new Map<string, Promise<Set<string>>>();
+
+  constructor(private readonly bin = gdsBin()) {}
+
+  flags(subcommand: string[]): Promise<Set<string>> {
+    const key = subcommand.join(' ');
+    let p = this.cache.get(key);
+    if (!p) {
+      p = run(process.execPath, [this.bin, ...subcommand, '--help'], { timeout: 60_000, env: { ...process.env, ...nodeEnv() } })
+        .then(({ stdout }) => new Set(stdout.match(/--[a-z][a-z0-9-]*/g) ?? []))
+        .catch(() => new Set<string>());
+      this.cache.set(key, p);
+    }
+    return p;
+  }
+}
+
+/** The default resolver: `node bin/gds.mjs <subcommand> ...` for every step. */
+export function gdsResolver(probe: Pick<FlagProbe, 'flags'> = new FlagProbe()): StepCommandResolver {
+  const gds = async (sub: string[], rest: string[], hint: StepCommand['hint'] = {}, ctx?: StepContext): Promise<StepCommand> => {
+    const flags = await probe.flags(sub);
+    const args = [gdsBin(), ...sub, ...rest];
+    if (flags.has('--progress-json')) args.push('--progress-json');
+    if (ctx?.checkpoint && flags.has('--resume')) args.push('--resume', ctx.checkpoint);
+    return { command: process.execPath, args, hint, env: nodeEnv() };
+  };
+  const trainedDir = (ctx: StepContext, step: StepName): string | null => {
+    const s = ctx.state.steps.find((x) => x.name === step);
+    return s && s.status === 'done' ? join(s.outDir, 'model') : null;
+  };
+  return async (step, ctx) => {
+    const o = ctx.state.options;
+    const db = o.db ? ['--db', o.db] : [];
+    switch (step) {
+      case 'crawl':
+        return [await gds(['crawl'], [...db, '--json'])];
+      case 'import': {
+        // `gds crawl` writes to its default folder, which the import then reads (duplicates are skipped).
+        const crawled = ctx.state.steps.some((s) => s.name === 'crawl') ? join(userDataDir(), 'kaggle-crawl') : null;
+        const path = o.corpus ?? crawled;
+        if (!path) throw new Error('the import step needs --corpus PATH (or a crawl step before it)');
+        return [await gds(['import'], [path, ...db, '--json'])];
+      }
+      case 'execute':
+        return [await gds(['execute'], [...db, '--json'])];
+      case 'label':
+        return [await gds(['label'], ['--analyze', ...(o.maxCells ? ['--max-cells', String(o.maxCells)] : [])])];
+      case 'train-classifier': {
+        const epochs = o.epochs ?? 8;
+        const rest = ['--out', join(ctx.step.outDir, 'model'), '--epochs', String(epochs), ...(o.maxCells ? ['--max-cells', String(o.maxCells)] : [])];
+        const cmd = await gds(['train', 'classifier'], rest, { epochs }, ctx);
+        const tmp = stepTmpDir(ctx.step.outDir);
+        mkdirSync(tmp, { recursive: true });
+        return [{ ...cmd, env: { ...cmd.env, TMPDIR: tmp, TMP: tmp, TEMP: tmp } }];
+      }
+      case 'train-recommender': {
+        const epochs = o.epochs ?? 2;
+        // 6 per-stage models and the single model train one after another.
+        return [await gds(['train', 'recommender'], ['--out', join(ctx.step.outDir, 'model'), '--epochs', String(epochs)], { epochs, models: 7 }, ctx)];
+      }
+      case 'evaluate': {
+        const out: StepCommand[] = [];
+        const clf = trainedDir(ctx, 'train-classifier');
+        const rec = trainedDir(ctx, 'train-recommender');
+        if (clf) out.push(await gds(['eval', 'classifier'], ['--gold', goldPath(), '--model', clf]));
+        const notebooks = o.corpus ?? join(cacheDir(), 'corpus', 'kaggle', 'datasets');
+        if (rec) out.push(await gds(['eval', 'recommender'], ['--notebooks', notebooks, '--model', rec, '--held-out']));
+        if (!out.length) throw new Error('the evaluate step needs a train-classifier or train-recommender step that finished in this run');
+        return out;
+      }
+      case 'install': {
+        const out: StepCommand[] = [];
+        for (const [s, kind] of Object.entries(MODEL_STEPS)) {
+          const dir = trainedDir(ctx, s as StepName);
+          if (dir && kind) out.push(await gds(['models', 'install'], [dir, '--kind', kind]));
+        }
+        if (!out.length) throw new Error('the install step needs a training step that finished in this run');
+        return out;
+      }
+    }
+  };
+}

@@ -1,0 +1,62 @@
+// Stage badges and next-line chips in the editor, from the bundled ONNX models (real inference, no mocks).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot, watchErrors } from '../helpers/browser.ts';
+import { appendCodeCell, cell, typeInCell } from '../helpers/notebook-page.ts';
+import { serve, type Served } from '../helpers/serve.ts';
+
+let app: Served;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+before(async () => {
+  app = await serve();
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1300, height: 850 } });
+  errors = watchErrors(page);
+  await page.goto(app.url);
+  await page.waitForSelector('[data-testid="cell-editor"] .monaco-editor');
+});
+after(async () => {
+  await browser.close();
+  await app.stop();
+});
+
+const badge = (i: number) => cell(page, i).locator('[data-testid="stage-badge"]');
+
+test('each code cell gets a stage badge that follows what is typed', async () => {
+  await typeInCell(page, 0, 'import pandas as pd');
+  await badge(0).and(page.locator('[data-stage="import"]')).waitFor({ timeout: 60_000 });
+  const i = await appendCodeCell(page, 'df = pd.read_csv("train.csv")');
+  await badge(i).and(page.locator('[data-stage="load"]')).waitFor({ timeout: 30_000 });
+  // Retyping the cell changes its badge.
+  await typeInCell(page, i, 'model.fit(X_train, y_train)');
+  await badge(i).and(page.locator('[data-stage="train"]')).waitFor({ timeout: 30_000 });
+  const tip = (await badge(i).getAttribute('title')) ?? '';
+  assert.match(tip, /Train: \d+\.\d%/, 'probabilities on hover');
+  await typeInCell(page, i, 'df = pd.read_csv("train.csv")');
+  await badge(i).and(page.locator('[data-stage="load"]')).waitFor({ timeout: 30_000 });
+  const timeline = page.locator('[data-testid="stage-timeline"] .tl-step');
+  assert.equal(await timeline.count(), 2);
+});
+
+test('next-line chips appear under the active cell; Tab accepts the first one', async () => {
+  const i = await appendCodeCell(page, '');
+  const chips = cell(page, i).locator('[data-testid="suggestion-chip"]');
+  await chips.first().waitFor({ timeout: 30_000 });
+  const texts = await chips.allTextContents();
+  assert.ok(texts.length >= 2, `chips: ${texts.join(' | ')}`);
+  assert.equal(new Set(texts).size, texts.length, 'suggestions are distinct');
+  assert.ok(texts.some((t) => /\bdf\b|\bpd\./.test(t)), `suggestions use the user's names: ${texts.join(' | ')}`);
+  await screenshot(page, 'guidance');
+  await page.keyboard.press('Tab');
+  await cell(page, i).locator('.view-lines', { hasText: texts[0]!.slice(0, 12) }).waitFor();
+  // Esc dismisses the chips that follow.
+  await page.keyboard.press('Enter');
+  await chips.first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Escape');
+  await chips.first().waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,131 @@
+// Resume after the manager process is SIGKILLed mid-step: orphan stopped, finished steps kept, training resumed from its checkpoint.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PipelineManager } from '../../pipeline/jobs/manager.ts';
+import { isAlive, loadState } from '../../pipeline/jobs/state-file.ts';
+import { findCheckpoint, gdsResolver } from '../../pipeline/jobs/step-commands.ts';
+import type { RunState, StepContext, StepState } from '../../pipeline/jobs/types.ts';
+import { fakeResolver, readRecord, type FakeConfig } from '../fixtures/pipeline-fake-resolver.ts';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, fn: () => T | null | undefined | false, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+test('kill -9 of the manager mid-training, then resume: done steps kept, orphan stopped, training resumed from its checkpoint', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'gds-jobs-resume-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const cfg: FakeConfig = { record: join(root, 'record.jsonl'), ticks: { 'train-classifier': 80 }, tickMs: 50 };
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'fixtures', 'pipeline-manager-child.ts'), root, 'import,train-classifier,evaluate'], {
+    env: { ...process.env, PIPELINE_FAKE_CONFIG: JSON.stringify(cfg) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const runId = await until('run id', () => /"runId":"([^"]+)"/.exec(out)?.[1]);
+  const ckpt = join(root, runId, 'steps', 'train-classifier', 'checkpoint.pt');
+  // Wait until training has written a checkpoint a few ticks in, then kill the manager without warning.
+  await until('checkpoint at tick 5', () => existsSync(ckpt) && (JSON.parse(readFileSync(ckpt, 'utf8')) as { tick: number }).tick >= 5);
+  const exited = new Promise((r) => child.on('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+
+  const orphan = readRecord(cfg.record).find((r) => r.name === 'train-classifier')!;
+  assert.ok(isAlive(orphan.pid), 'the step child outlives its killed manager (own process group)');
+  const manager = new PipelineManager({ root, resolver: fakeResolver(cfg), killGraceMs: 500 });
+  const crashed = manager.status(runId);
+  assert.equal(crashed.status, 'interrupted');
+  assert.deepEqual(crashed.steps.map((s) => s.status), ['done', 'running', 'pending']);
+
+  let orphanAliveAtRestart: boolean | null = null;
+  manager.on('step', (e) => {
+    if (e.step === 'train-classifier' && e.status === 'running') orphanAliveAtRestart = isAlive(orphan.pid);
+  });
+  const final = await manager.resume(runId).done;
+  assert.equal(orphanAliveAtRestart, false, 'orphan stopped before the step restarts, so two trainers never share a folder');
+  assert.equal(final.status, 'done');
+  assert.equal(isAlive(orphan.pid), false, 'orphaned trainer was stopped before the restart');
+  const runs = readRecord(cfg.record);
+  assert.deepEqual(runs.map((r) => r.name), ['import', 'train-classifier', 'train-classifier', 'evaluate'], 'import not redone');
+  const restarted = runs[2]!;
+  const at = restarted.args.indexOf('--resume');
+  assert.ok(at >= 0, 'restarted with --resume');
+  assert.equal(restarted.args[at + 1], ckpt);
+  const train = final.steps[1]!;
+  assert.equal(train.attempts, 2);
+  assert.equal(train.resumedFrom, ckpt);
+  const log = readFileSync(train.logFile, 'utf8');
+  assert.match(log, /attempt 2 .*resuming from/);
+  assert.match(log, /"event":"resumed","tick":([5-9]|[1-3]\d)/);
+  assert.equal(loadState(root, runId).steps[0]!.attempts, 1);
+});
+
+test('a non-training step left running is restarted without --resume', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'gds-jobs-resume-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const cfg: FakeConfig = { record: join(root, 'record.jsonl') };
+  const manager = new PipelineManager({ root, resolver: fakeResolver(cfg) });
+  const state = manager.create(['import', 'label']);
+  // Simulate a manager that died while `label` ran: a dead manager pid and a dead child pid.
+  state.status = 'running';
+  state.managerPid = 999_999_999;
+  Object.assign(state.steps[0]!, { status: 'done', attempts: 1 });
+  Object.assign(state.steps[1]!, { status: 'running', attempts: 1, startedAt: new Date().toISOString(), firstStartedAt: new Date().toISOString(), pid: 999_999_998 });
+  writeFileSync(join(root, state.runId, 'state.json'), JSON.stringify(state));
+  assert.equal(manager.status(state.runId).status, 'interrupted');
+  const final = await manager.resume(state.runId).done;
+  assert.equal(final.status, 'done');
+  const runs = readRecord(cfg.record);
+  assert.deepEqual(runs.map((r) => r.name), ['label']);
+  assert.ok(!runs[0]!.args.includes('--resume'));
+});
+
+test('findCheckpoint ignores checkpoints older than the step (another run\'s leftovers)', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-jobs-ckpt-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const started = new Date().toISOString();
+  assert.equal(findCheckpoint('train-recommender', dir, started), null);
+  writeFileSync(join(dir, 'checkpoint.pt'), 'x');
+  assert.equal(findCheckpoint('train-recommender', dir, started), join(dir, 'checkpoint.pt'));
+  assert.equal(findCheckpoint('label', dir, started), null, 'only training steps resume');
+  const clfCkpt = join(dir, 'tmp', 'gds-classifier-work', 'out', 'checkpoint.pt');
+  mkdirSync(join(clfCkpt, '..'), { recursive: true });
+  writeFileSync(clfCkpt, 'y');
+  rmSync(join(dir, 'checkpoint.pt'));
+  assert.equal(findCheckpoint('train-classifier', dir, started), clfCkpt, 'the classifier checkpoint in the step TMPDIR');
+  writeFileSync(join(dir, 'checkpoint.pt'), 'x');
+  const old = new Date(Date.now() - 3_600_000);
+  utimesSync(join(dir, 'checkpoint.pt'), old, old);
+  assert.equal(findCheckpoint('train-recommender', dir, started), null);
+});
+
+test('gds resolver passes --resume and --progress-json only to subcommands whose --help lists them', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-jobs-args-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'run'), { recursive: true });
+  const flags: Record<string, string[]> = { 'train classifier': ['--out', '--epochs', '--max-cells', '--resume'], 'train recommender': ['--out', '--epochs', '--progress-json'] };
+  const resolver = gdsResolver({ flags: async (sub) => new Set(flags[sub.join(' ')] ?? []) });
+  const manager = new PipelineManager({ root: dir });
+  const state: RunState = manager.create(['train-classifier', 'train-recommender'], { epochs: 3, maxCells: 500 });
+  const ctx = (step: StepState, checkpoint: string | null): StepContext => ({ runId: state.runId, runDir: join(dir, state.runId), step, state, checkpoint });
+  const [clf] = await resolver('train-classifier', ctx(state.steps[0]!, '/ck/checkpoint.pt'));
+  assert.deepEqual(clf!.args.slice(1), ['train', 'classifier', '--out', join(state.steps[0]!.outDir, 'model'), '--epochs', '3', '--max-cells', '500', '--resume', '/ck/checkpoint.pt']);
+  assert.equal(clf!.command, process.execPath);
+  assert.equal(clf!.env?.TMPDIR, join(state.steps[0]!.outDir, 'tmp'), 'classifier work folder (and checkpoint) kept inside the step');
+  assert.match(clf!.args[0]!, /bin\/gds\.mjs$/);
+  const [rec] = await resolver('train-recommender', ctx(state.steps[1]!, '/ck/other.pt'));
+  assert.deepEqual(rec!.args.slice(1), ['train', 'recommender', '--out', join(state.steps[1]!.outDir, 'model'), '--epochs', '3', '--progress-json'], 'no --resume where unsupported');
+  await assert.rejects(resolver('install', ctx(state.steps[0]!, null)), /needs a training step/);
+});
