@@ -64,7 +64,13 @@ function readCell(raw: Json, v3: boolean, seen: Set<string>): Cell {
   let type: Cell['cell_type'] = cell_type === 'code' ? 'code' : cell_type === 'raw' ? 'raw' : 'markdown';
   let text = joinText(v3 && cell_type === 'code' ? input : source);
   if (v3 && cell_type === 'heading') text = `${'#'.repeat(Number(level) || 1)} ${text}`;
-  const cell: Cell = { ...rest, id: validId(id, seen), cell_type: type, source: text, metadata: isObj(metadata) ? metadata : {} };
+  const meta: Json = isObj(metadata) ? metadata : {};
+  if (v3 && 'collapsed' in rest) {
+    // v3 kept `collapsed` on the cell; v4 only allows it in metadata.
+    if (typeof rest.collapsed === 'boolean' && !('collapsed' in meta)) meta.collapsed = rest.collapsed;
+    delete rest.collapsed;
+  }
+  const cell: Cell = { ...rest, id: validId(id, seen), cell_type: type, source: text, metadata: meta };
   if (type === 'code') {
     cell.outputs = (Array.isArray(outputs) ? outputs : []).map((o) => readOutput(o, v3)).filter((o): o is Output => o !== null);
     const count = v3 ? prompt_number : execution_count;

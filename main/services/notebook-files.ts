@@ -1,5 +1,4 @@
 // Opens and saves notebooks: clear errors for bad files, no rewrite of unchanged files, conflict detection, recent list.
-import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, watchFile, unwatchFile, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NotebookDoc, OpenedNotebook } from '../../preload/contract.ts';
@@ -17,6 +16,8 @@ export class NotebookFiles {
   private readonly journal: CrashJournal;
   private readonly recentFile: string;
   private watched: string | null = null;
+  /** What this app last wrote to each file: a change on disk with exactly these bytes is our own save, not another program's. */
+  private readonly lastWritten = new Map<string, string>();
 
   constructor(private readonly dataDir: string, private readonly onChangedOnDisk: (path: string, mtimeMs: number) => void) {
     this.journal = new CrashJournal(join(dataDir, 'journal'));
@@ -62,6 +63,7 @@ export class NotebookFiles {
     if (current) {
       const old = await fs.readFile(abs, 'utf8').catch(() => null);
       if (old === text) {
+        this.lastWritten.set(abs, text);
         await this.journal.clear(abs);
         return { path: abs, mtimeMs: current.mtimeMs, written: false };
       }
@@ -75,6 +77,7 @@ export class NotebookFiles {
       }
     }
     try {
+      this.lastWritten.set(abs, text);
       await atomicWrite(abs, text);
     } catch (e) {
       throw new NotebookFileError(`could not save ${abs}: ${(e as Error).message}. Your edits are kept in the app and its crash journal.`, 'io');
@@ -115,12 +118,13 @@ export class NotebookFiles {
     if (!this.watched) return;
     const target = this.watched;
     watchFile(target, { interval: 1000 }, (cur, prev) => {
-      if (cur.mtimeMs !== prev.mtimeMs && cur.mtimeMs !== 0) this.onChangedOnDisk(target, cur.mtimeMs);
+      if (cur.mtimeMs === prev.mtimeMs || cur.mtimeMs === 0) return;
+      // The poll can report our own autosave after a newer one already landed; only foreign bytes count.
+      void fs.readFile(target, 'utf8').then(
+        (text) => text !== this.lastWritten.get(target) && this.onChangedOnDisk(target, cur.mtimeMs),
+        () => this.onChangedOnDisk(target, cur.mtimeMs),
+      );
     });
-  }
-
-  static hashKey(key: string): string {
-    return createHash('sha256').update(key).digest('hex').slice(0, 24);
   }
 
   dispose(): void {

@@ -10,7 +10,8 @@ export function applyControlChars(text: string): string {
     let out = line;
     if (out.includes('\r')) {
       const parts = out.split('\r');
-      out = parts.filter((p, i) => p !== '' || i === parts.length - 1).pop() ?? '';
+      // A trailing `\r` only moves the cursor: the last non-empty segment is what stays visible.
+      out = parts.filter((p) => p !== '').pop() ?? '';
     }
     // \x08 (backspace) erases the character before it; a bare `\b` in a regex would be a word boundary.
     while (/[^\x08]\x08/.test(out)) out = out.replace(/[^\x08]\x08/, '');

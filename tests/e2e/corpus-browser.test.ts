@@ -1,0 +1,69 @@
+// Corpus browser in Chromium: search text and API use over a real slice of the Kaggle crawl, read a notebook,
+// see its source page, and open a copy in the editor.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ensureKaggleCorpus } from '../../pipeline/corpus-cache.ts';
+import { launchBrowser, screenshot, watchErrors } from '../helpers/browser.ts';
+import { repoRoot, serve, type Served } from '../helpers/serve.ts';
+
+let app: Served;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+before(async () => {
+  const db = join(mkdtempSync(join(tmpdir(), 'gds-corpus-ui-')), 'corpus.sqlite');
+  const slice = join(ensureKaggleCorpus(), 'datasets', 'titanic');
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin/gds.mjs'), 'import', slice, '--db', db, '--json'], { encoding: 'utf8', timeout: 300_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const summary = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { notebooks: number };
+  assert.ok(summary.notebooks > 10);
+  app = await serve({ env: { GDS_CORPUS_DB: db } });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1300, height: 850 } });
+  errors = watchErrors(page);
+  await page.goto(app.url);
+  await page.waitForSelector('[data-testid="cell"]');
+  await page.click('[data-testid="panel-corpus"]');
+});
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+test('full-text search lists hits with highlighted snippets', async () => {
+  await page.fill('[data-testid="corpus-query"]', 'RandomForestClassifier');
+  await page.click('[data-testid="corpus-search"]');
+  await page.locator('[data-testid="corpus-hit"]').first().waitFor({ timeout: 30_000 });
+  assert.ok((await page.locator('[data-testid="corpus-hit"]').count()) > 3);
+  assert.ok((await page.locator('[data-testid="corpus-hit"] mark').count()) > 0);
+});
+
+test('search by API use finds cells that call it', async () => {
+  await page.fill('[data-testid="corpus-query"]', '');
+  await page.fill('[data-testid="corpus-api"]', 'pandas.read_csv');
+  await page.click('[data-testid="corpus-search"]');
+  await page.locator('[data-testid="corpus-hit"]').first().waitFor({ timeout: 30_000 });
+  const snippet = await page.locator('[data-testid="corpus-hit"]').first().textContent();
+  assert.match(snippet ?? '', /read_csv/);
+});
+
+test('opens a notebook, its source page, and a copy in the editor', async () => {
+  await page.locator('[data-testid="corpus-hit"] button').first().click();
+  await page.waitForSelector('[data-testid="corpus-viewer"]');
+  await page.locator('[data-testid="corpus-viewer"] .muted button').first().click();
+  await page.waitForSelector('[data-testid="source-page"]');
+  assert.match((await page.textContent('[data-testid="source-page"]')) ?? '', /titanic/i);
+  await screenshot(page, 'corpus-browser');
+  const cellsInViewer = await page.locator('[data-testid="corpus-viewer"] .corpus-cell').count();
+  await page.click('[data-testid="open-copy"]');
+  await page.click('[data-testid="panel-outline"]');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="cell"]').length === n, cellsInViewer, { timeout: 30_000 });
+  assert.match((await page.textContent('[data-testid="file-name"]')) ?? '', /\.ipynb$/);
+  assert.deepEqual(errors, []);
+});
