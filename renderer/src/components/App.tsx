@@ -1,6 +1,6 @@
 // The app frame: toolbar, sidebar panels, the notebook, dialogs and messages.
 import { useUi } from '../stores/ui.ts';
-import { CorpusPanel } from './CorpusPanel.tsx';
+import { CorpusPanel, CorpusViewer } from './CorpusPanel.tsx';
 import { Dialogs } from './Dialogs.tsx';
 import { Notebook } from './Notebook.tsx';
 import { StageTimeline } from './StageTimeline.tsx';
@@ -10,6 +10,7 @@ import { TrainingWizard } from './TrainingWizard.tsx';
 
 export function App() {
   const panel = useUi((s) => s.panel);
+  const corpusView = useUi((s) => s.corpusView);
   return (
     <div className="app">
       <Toolbar />
@@ -24,7 +25,11 @@ export function App() {
           {panel === 'corpus' && <CorpusPanel />}
           {panel === 'training' && <p className="muted">The training wizard is open on the right; pick Workflow to return to the notebook.</p>}
         </aside>
-        <main className="content">{panel === 'training' ? <TrainingWizard /> : <Notebook />}</main>
+        <main className="content">
+          {panel === 'training' ? <TrainingWizard />
+            : panel === 'corpus' && corpusView ? <CorpusViewer nb={corpusView} onBack={() => useUi.getState().setCorpusView(null)} />
+            : <Notebook />}
+        </main>
       </div>
       <Dialogs />
       <Toasts />

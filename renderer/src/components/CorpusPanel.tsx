@@ -11,7 +11,7 @@ function Snippet({ text }: { text: string }) {
   return <code className="snippet">{text.split(/(«[^»]*»)/).map((p, i) => (p.startsWith('«') ? <mark key={i}>{p.slice(1, -1)}</mark> : p))}</code>;
 }
 
-function NotebookViewer({ nb, onBack }: { nb: CorpusNotebookView; onBack: () => void }) {
+export function CorpusViewer({ nb, onBack }: { nb: CorpusNotebookView; onBack: () => void }) {
   const [source, setSource] = useState<CorpusSourceInfo | null>(null);
   const showSource = async () => {
     const all = await host().corpus.sources({});
@@ -20,14 +20,14 @@ function NotebookViewer({ nb, onBack }: { nb: CorpusNotebookView; onBack: () => 
   const openCopy = async () => {
     try {
       const { path } = await host().corpus.openCopy({ id: nb.id });
-      await openNotebook(path);
+      if (await openNotebook(path)) useUi.getState().setCorpusView(null);
     } catch (e) {
       useUi.getState().toast('error', (e as Error).message);
     }
   };
   return (
     <div className="corpus-viewer" data-testid="corpus-viewer">
-      <button className="link" onClick={onBack}>← results</button>
+      <button className="link" onClick={onBack}>← back to the notebook</button>
       <h4>{nb.title ?? nb.ref}</h4>
       <p className="muted">{nb.author ?? 'unknown author'} · {nb.votes ?? 0} votes · <button className="link" onClick={() => void showSource()}>{nb.source}</button></p>
       <button className="primary" data-testid="open-copy" onClick={() => void openCopy()}>Open a copy in the editor</button>
@@ -53,7 +53,7 @@ export function CorpusPanel() {
   const [minVotes, setMinVotes] = useState('');
   const [hits, setHits] = useState<CorpusHit[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [viewing, setViewing] = useState<CorpusNotebookView | null>(null);
+  const setViewing = useUi((s) => s.setCorpusView);
   const search = async () => {
     setError(null);
     try {
@@ -63,7 +63,6 @@ export function CorpusPanel() {
       setHits(null);
     }
   };
-  if (viewing) return <NotebookViewer nb={viewing} onBack={() => setViewing(null)} />;
   return (
     <div className="corpus" data-testid="corpus-panel">
       <input data-testid="corpus-query" placeholder="Search code and markdown" value={query} onChange={(e) => setQuery(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void search()} />

@@ -1,6 +1,6 @@
 // UI-only state: messages to the user, open dialogs, which sidebar panel shows.
 import { create } from 'zustand';
-import type { NotebookDoc } from '../../../preload/contract.ts';
+import type { CorpusNotebookView, NotebookDoc } from '../../../preload/contract.ts';
 
 export interface Toast { id: number; kind: 'info' | 'error'; text: string }
 export type Dialog =
@@ -16,6 +16,9 @@ interface UiState {
   toasts: Toast[];
   dialog: Dialog;
   panel: 'outline' | 'corpus' | 'training';
+  /** A corpus notebook being read; shown in the main area while the corpus panel is open. */
+  corpusView: CorpusNotebookView | null;
+  setCorpusView(v: CorpusNotebookView | null): void;
   toast(kind: Toast['kind'], text: string): void;
   dismiss(id: number): void;
   setDialog(d: Dialog): void;
@@ -24,7 +27,8 @@ interface UiState {
 
 let nextToast = 1;
 export const useUi = create<UiState>((set, get) => ({
-  toasts: [], dialog: null, panel: 'outline',
+  toasts: [], dialog: null, panel: 'outline', corpusView: null,
+  setCorpusView: (corpusView) => set({ corpusView }),
   toast(kind, text) {
     const id = nextToast++;
     set({ toasts: [...get().toasts.slice(-4), { id, kind, text }] });
