@@ -1,8 +1,9 @@
 // Corpus browser: search code and markdown (or API use), filter, read a notebook, see its source, open a copy.
 import { useState } from 'react';
-import { STAGE_IDS, type CorpusHit, type CorpusNotebookView, type CorpusSourceInfo, type StageId } from '../../../preload/contract.ts';
+import { STAGE_IDS, type CorpusNotebookView, type CorpusSourceInfo, type StageId } from '../../../preload/contract.ts';
 import { openNotebook } from '../actions/files.ts';
 import { host } from '../host.ts';
+import { useCorpus } from '../stores/corpus.ts';
 import { useUi } from '../stores/ui.ts';
 import { STAGE_LABEL } from './StageBadge.tsx';
 
@@ -47,32 +48,26 @@ export function CorpusViewer({ nb, onBack }: { nb: CorpusNotebookView; onBack: (
 }
 
 export function CorpusPanel() {
-  const [query, setQuery] = useState('');
-  const [api, setApi] = useState('');
-  const [stage, setStage] = useState<StageId | ''>('');
-  const [minVotes, setMinVotes] = useState('');
-  const [hits, setHits] = useState<CorpusHit[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { query, api, stage, minVotes, hits, error, set } = useCorpus();
   const setViewing = useUi((s) => s.setCorpusView);
   const search = async () => {
-    setError(null);
+    set({ error: null });
     try {
-      setHits(await host().corpus.search({ query, api: api || undefined, stage: stage || undefined, minVotes: minVotes ? Number(minVotes) : undefined, limit: 100 }));
+      set({ hits: await host().corpus.search({ query, api: api || undefined, stage: stage || undefined, minVotes: minVotes ? Number(minVotes) : undefined, limit: 100 }) });
     } catch (e) {
-      setError((e as Error).message);
-      setHits(null);
+      set({ error: (e as Error).message, hits: null });
     }
   };
   return (
     <div className="corpus" data-testid="corpus-panel">
-      <input data-testid="corpus-query" placeholder="Search code and markdown" value={query} onChange={(e) => setQuery(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void search()} />
-      <input data-testid="corpus-api" placeholder="API call, e.g. xgboost.train" value={api} onChange={(e) => setApi(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void search()} />
+      <input data-testid="corpus-query" placeholder="Search code and markdown" value={query} onChange={(e) => set({ query: e.target.value })} onKeyDown={(e) => e.key === 'Enter' && void search()} />
+      <input data-testid="corpus-api" placeholder="API call, e.g. xgboost.train" value={api} onChange={(e) => set({ api: e.target.value })} onKeyDown={(e) => e.key === 'Enter' && void search()} />
       <div className="row">
-        <select aria-label="Stage" value={stage} onChange={(e) => setStage(e.target.value as StageId | '')}>
+        <select aria-label="Stage" value={stage} onChange={(e) => set({ stage: e.target.value as StageId | '' })}>
           <option value="">any stage</option>
           {STAGE_IDS.map((s) => <option key={s} value={s}>{STAGE_LABEL[s]}</option>)}
         </select>
-        <input aria-label="Minimum votes" className="narrow" placeholder="min votes" value={minVotes} onChange={(e) => setMinVotes(e.target.value.replace(/\D/g, ''))} />
+        <input aria-label="Minimum votes" className="narrow" placeholder="min votes" value={minVotes} onChange={(e) => set({ minVotes: e.target.value.replace(/\D/g, '') })} />
         <button className="primary" data-testid="corpus-search" onClick={() => void search()}>Search</button>
       </div>
       {error && <p className="error-text">{error}</p>}
@@ -80,7 +75,7 @@ export function CorpusPanel() {
       <ul className="hits">
         {hits?.map((h) => (
           <li key={`${h.notebookId}-${h.cellIndex}`} data-testid="corpus-hit">
-            <button className="hit" onClick={() => void host().corpus.notebook({ id: h.notebookId }).then(setViewing, (e: Error) => setError(e.message))}>
+            <button className="hit" onClick={() => void host().corpus.notebook({ id: h.notebookId }).then(setViewing, (e: Error) => set({ error: e.message }))}>
               <span className="hit-ref">{h.ref}</span> <span className="muted">{h.source} · cell {h.cellIndex + 1}{h.votes !== null ? ` · ${h.votes} votes` : ''}</span>
               <Snippet text={h.snippet} />
             </button>
