@@ -37,3 +37,10 @@ export function readCorpusCells(kaggleDir: string, read: ReadCodeCells): CorpusC
   }
   return cells;
 }
+
+/** Cells of notebooks already read by the caller (`--corpus` / `--db`): dataset = slug, notebook = file name. */
+export function cellsFromNotebooks(notebooks: Iterable<{ slug: string; name: string; cells: string[] }>): CorpusCodeCell[] {
+  const cells: CorpusCodeCell[] = [];
+  for (const nb of notebooks) for (const source of nb.cells) if (source.trim()) cells.push({ notebook: nb.name, dataset: nb.slug, source });
+  return cells;
+}

@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadClassifier } from './classifier.ts';
-import { readCorpusCells, type ReadCodeCells } from './corpus-cells.ts';
+import { readCorpusCells, type CorpusCodeCell, type ReadCodeCells } from './corpus-cells.ts';
 import { excludeGold, unitHash, writeTrainingSet } from './dataset.ts';
 import { readGold, splitGold, type GoldCell } from './gold.ts';
 import { LABELING_FUNCTIONS, applyLfs } from './labeling-functions/index.ts';
@@ -15,6 +15,10 @@ import { STAGES, type Stage } from './stages.ts';
 
 export interface TrainOptions {
   kaggleDir: string;
+  /** Cells of a user-chosen corpus (`--corpus` / `--db`); when set, kaggleDir is not read. */
+  cells?: CorpusCodeCell[];
+  /** Where the cells came from, recorded in the manifest. */
+  corpus?: { kind: string; path: string };
   goldPath: string;
   readCodeCells: ReadCodeCells;
   outDir: string;
@@ -90,7 +94,7 @@ function runTrainer(python: string, args: string[], log: (line: string) => void)
 export async function trainClassifier(o: TrainOptions): Promise<Record<string, unknown>> {
   const t0 = Date.now();
   const gold = readGold(o.goldPath);
-  const all = readCorpusCells(o.kaggleDir, o.readCodeCells);
+  const all = o.cells ?? readCorpusCells(o.kaggleDir, o.readCodeCells);
   const excluded = excludeGold(all, gold);
   const { droppedNotebooks, droppedCells } = excluded;
   const share = o.lfCells > 0 ? o.lfCells / excluded.kept.length : 1;
@@ -133,6 +137,7 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
     files: { model: 'model.onnx', vocabulary: 'vocab.json', labelModel: 'label-model.json', training: 'training.json' },
     input: { name: 'tokens', dtype: 'int64', seqLen: 120, padding: 'pre', truncation: 'keep first 120 tokens', vocabulary: '8000 most common tokens; id 0 pad, 1 unknown' },
     data: {
+      corpus: o.corpus ?? { kind: 'kaggle-cache', path: o.kaggleDir },
       corpusCells: all.length,
       keptCells: excluded.kept.length,
       labelledCells: kept.length,

@@ -39,7 +39,28 @@ export function stepTmpDir(outDir: string): string {
 export function checkpointCandidates(step: StepName, outDir: string): string[] {
   const list = [join(outDir, 'checkpoint.pt')];
   if (step === 'train-classifier') list.push(join(stepTmpDir(outDir), 'gds-classifier-work', 'out', 'checkpoint.pt'));
+  // `gds train recommender --out <step>/model` copies the checkpoint of the sub-model in training to <out>/checkpoint.pt.
+  if (step === 'train-recommender') list.push(join(outDir, 'model', 'checkpoint.pt'));
   return list;
+}
+
+/** Optional flags: [flag, value] pairs, passed only where the subcommand lists the flag. */
+type Optional = Array<[string, string | number | undefined]>;
+
+/**
+ * Small recommender sizes for a `--max-cells` run (quick trial runs): pair counts scale with maxCells,
+ * capped at the CLI's defaults, and the GRU shrinks below 10,000 cells.
+ */
+export function recommenderSizes(maxCells: number | undefined): Optional {
+  if (!maxCells) return [];
+  const sizes: Optional = [
+    ['--per-dataset', Math.max(5, Math.min(50, Math.round(maxCells / 100)))],
+    ['--stage-pairs', Math.max(100, Math.min(4000, Math.round(maxCells / 4)))],
+    ['--single-pairs', Math.max(200, Math.min(8000, Math.round(maxCells / 2)))],
+    ['--eval-pairs', Math.max(50, Math.min(600, Math.round(maxCells / 10)))],
+  ];
+  if (maxCells < 10_000) sizes.push(['--hidden', 64], ['--emb', 32], ['--layers', 1]);
+  return sizes;
 }
 
 /**
@@ -76,9 +97,10 @@ export class FlagProbe {
 
 /** The default resolver: `node bin/gds.mjs <subcommand> ...` for every step. */
 export function gdsResolver(probe: Pick<FlagProbe, 'flags'> = new FlagProbe()): StepCommandResolver {
-  const gds = async (sub: string[], rest: string[], hint: StepCommand['hint'] = {}, ctx?: StepContext): Promise<StepCommand> => {
+  const gds = async (sub: string[], rest: string[], hint: StepCommand['hint'] = {}, ctx?: StepContext, optional: Optional = []): Promise<StepCommand> => {
     const flags = await probe.flags(sub);
     const args = [gdsBin(), ...sub, ...rest];
+    for (const [flag, value] of optional) if (value !== undefined && flags.has(flag)) args.push(flag, String(value));
     if (flags.has('--progress-json')) args.push('--progress-json');
     if (ctx?.checkpoint && flags.has('--resume')) args.push('--resume', ctx.checkpoint);
     return { command: process.execPath, args, hint, env: nodeEnv() };
@@ -90,6 +112,10 @@ export function gdsResolver(probe: Pick<FlagProbe, 'flags'> = new FlagProbe()): 
   return async (step, ctx) => {
     const o = ctx.state.options;
     const db = o.db ? ['--db', o.db] : [];
+    // The corpus the label/train/evaluate steps read: the database when an import step fills it (or it exists), else
+    // the --corpus path; with neither the subcommands read the Kaggle crawl cache.
+    const importing = ctx.state.steps.some((s) => s.name === 'import');
+    const corpus: Optional = o.db && (importing || existsSync(o.db)) ? [['--db', o.db]] : o.corpus ? [['--corpus', o.corpus]] : [];
     switch (step) {
       case 'crawl':
         return [await gds(['crawl'], [...db, '--json'])];
@@ -103,11 +129,11 @@ export function gdsResolver(probe: Pick<FlagProbe, 'flags'> = new FlagProbe()): 
       case 'execute':
         return [await gds(['execute'], [...db, '--json'])];
       case 'label':
-        return [await gds(['label'], ['--analyze', ...(o.maxCells ? ['--max-cells', String(o.maxCells)] : [])])];
+        return [await gds(['label'], ['--analyze', ...(o.maxCells ? ['--max-cells', String(o.maxCells)] : [])], {}, undefined, corpus)];
       case 'train-classifier': {
         const epochs = o.epochs ?? 8;
         const rest = ['--out', join(ctx.step.outDir, 'model'), '--epochs', String(epochs), ...(o.maxCells ? ['--max-cells', String(o.maxCells)] : [])];
-        const cmd = await gds(['train', 'classifier'], rest, { epochs }, ctx);
+        const cmd = await gds(['train', 'classifier'], rest, { epochs }, ctx, corpus);
         const tmp = stepTmpDir(ctx.step.outDir);
         mkdirSync(tmp, { recursive: true });
         return [{ ...cmd, env: { ...cmd.env, TMPDIR: tmp, TMP: tmp, TEMP: tmp } }];
@@ -115,15 +141,22 @@ export function gdsResolver(probe: Pick<FlagProbe, 'flags'> = new FlagProbe()): 
       case 'train-recommender': {
         const epochs = o.epochs ?? 2;
         // 6 per-stage models and the single model train one after another.
-        return [await gds(['train', 'recommender'], ['--out', join(ctx.step.outDir, 'model'), '--epochs', String(epochs)], { epochs, models: 7 }, ctx)];
+        return [await gds(['train', 'recommender'], ['--out', join(ctx.step.outDir, 'model'), '--epochs', String(epochs)], { epochs, models: 7 }, ctx, [...corpus, ...recommenderSizes(o.maxCells)])];
       }
       case 'evaluate': {
         const out: StepCommand[] = [];
         const clf = trainedDir(ctx, 'train-classifier');
         const rec = trainedDir(ctx, 'train-recommender');
         if (clf) out.push(await gds(['eval', 'classifier'], ['--gold', goldPath(), '--model', clf]));
-        const notebooks = o.corpus ?? join(cacheDir(), 'corpus', 'kaggle', 'datasets');
-        if (rec) out.push(await gds(['eval', 'recommender'], ['--notebooks', notebooks, '--model', rec, '--held-out']));
+        if (rec) {
+          // The corpus the recommender trained on: its held-out datasets (the command falls back to all notebooks when none are held out).
+          const flags = await probe.flags(['eval', 'recommender']);
+          const fromDb = corpus[0]?.[0] === '--db' && flags.has('--db');
+          const notebooks = o.corpus ?? join(cacheDir(), 'corpus', 'kaggle', 'datasets');
+          const source = fromDb ? ['--db', o.db!] : ['--notebooks', notebooks];
+          const maxPairs: Optional = o.maxCells ? [['--max-pairs', Math.max(50, Math.min(1000, Math.round(o.maxCells / 10)))]] : [];
+          out.push(await gds(['eval', 'recommender'], [...source, '--model', rec, '--held-out'], {}, undefined, maxPairs));
+        }
         if (!out.length) throw new Error('the evaluate step needs a train-classifier or train-recommender step that finished in this run');
         return out;
       }

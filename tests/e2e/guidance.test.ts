@@ -50,6 +50,8 @@ test('next-line chips appear under the active cell; Tab accepts the first one', 
   assert.ok(texts.length >= 2, `chips: ${texts.join(' | ')}`);
   assert.equal(new Set(texts).size, texts.length, 'suggestions are distinct');
   assert.ok(texts.some((t) => /\bdf\b|\bpd\./.test(t)), `suggestions use the user's names: ${texts.join(' | ')}`);
+  // The first suggestion is also drawn as ghost text at the cursor.
+  await cell(page, i).locator('.ghost-text, .ghost-text-decoration').first().waitFor({ timeout: 15_000 });
   await screenshot(page, 'guidance');
   await page.keyboard.press('Tab');
   await cell(page, i).locator('.view-lines', { hasText: texts[0]!.slice(0, 12) }).waitFor();

@@ -7,7 +7,8 @@ import { bundledModelsDir, installedModelsDir, pythonScriptsDir } from '../../..
 import { ensureKaggleCorpus, goldPath } from '../../../pipeline/corpus-cache.ts';
 import { readNotebookFile } from '../../../pipeline/notebook/read-notebook-file.ts';
 import { loadClassifier, resolveModelDir, type StageClassifier } from '../../../ml/classifier/classifier.ts';
-import { readCorpusCells } from '../../../ml/classifier/corpus-cells.ts';
+import { cellsFromNotebooks, readCorpusCells, type CorpusCodeCell } from '../../../ml/classifier/corpus-cells.ts';
+import { readSelectedCorpus, type CorpusChoice } from './recommender.ts';
 import { excludeGold, unitHash } from '../../../ml/classifier/dataset.ts';
 import { readGold } from '../../../ml/classifier/gold.ts';
 import { LABELING_FUNCTIONS, applyLfs } from '../../../ml/classifier/labeling-functions/index.ts';
@@ -18,6 +19,14 @@ import { STAGES } from '../../../ml/classifier/stages.ts';
 import { evaluateWeakLabels, trainClassifier, type GoldReport } from '../../../ml/classifier/train-pipeline.ts';
 
 const readCodeCells = (path: string): string[] => readNotebookFile(path).cells.filter((c) => c.cellType === 'code').map((c) => c.source);
+
+/** Code cells of `--corpus` / `--db` when given, else of the Kaggle crawl cache; with where they came from. */
+async function corpusCells(o: CorpusChoice): Promise<{ cells: CorpusCodeCell[]; corpus: { kind: string; path: string } }> {
+  const selected = await readSelectedCorpus(o);
+  if (selected) return { cells: cellsFromNotebooks(selected), corpus: o.db ? { kind: 'db', path: resolve(o.db) } : { kind: 'files', path: resolve(o.corpus!) } };
+  const dir = ensureKaggleCorpus();
+  return { cells: readCorpusCells(dir, readCodeCells), corpus: { kind: 'kaggle-cache', path: dir } };
+}
 
 /** `train` and `eval` are shared with the recommender: reuse the parent command when another area created it first. */
 function group(program: Command, name: string, description: string): Command {
@@ -86,10 +95,13 @@ export function registerClassifierCommands(program: Command): void {
     .option('--analyze', 'print coverage, overlap, conflict and hand-label accuracy per labeling function')
     .option('--gold <file>', 'hand-labelled cells (JSON lines with stage and source)', goldPath())
     .option('--max-cells <n>', 'analyze a deterministic sample of this many corpus cells', (v) => Number(v))
-    .action((opts: { analyze?: boolean; gold: string; maxCells?: number }) => {
+    .option('--corpus <path>', 'folder or .zip of notebooks to analyze instead of the Kaggle crawl cache')
+    .option('--db <file>', 'corpus database (gds import) to analyze instead of the Kaggle crawl cache')
+    .action(async (opts: { analyze?: boolean; gold: string; maxCells?: number } & CorpusChoice) => {
       if (!opts.analyze) throw new Error('nothing to do: pass --analyze');
       const gold = readGold(opts.gold);
-      const all = readCorpusCells(ensureKaggleCorpus(), readCodeCells);
+      const { cells: all, corpus } = await corpusCells(opts);
+      process.stdout.write(`corpus: ${corpus.kind} ${corpus.path}\n`);
       let cells = excludeGold(all, gold).kept;
       if (opts.maxCells && cells.length > opts.maxCells) {
         const share = opts.maxCells / cells.length;
@@ -119,9 +131,14 @@ export function registerClassifierCommands(program: Command): void {
     .option('--lf-cells <n>', 'apply LFs / fit the label model on a sample of this many cells (0 = whole crawl)', (v) => Number(v), 0)
     .option('--max-seconds <n>', 'wall-time budget for the PyTorch run (0 = none)', (v) => Number(v), 0)
     .option('--resume <checkpoint>', 'continue from a checkpoint.pt of an earlier run')
-    .action(async (opts: { out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string }) => {
+    .option('--corpus <path>', 'train on this folder or .zip of notebooks (any depth) instead of the Kaggle crawl cache')
+    .option('--db <file>', 'train on the notebooks of this corpus database (gds import), duplicates skipped')
+    .action(async (opts: { out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string } & CorpusChoice) => {
+      const { cells, corpus } = await corpusCells(opts);
       const manifest = await trainClassifier({
-        kaggleDir: ensureKaggleCorpus(),
+        kaggleDir: corpus.kind === 'kaggle-cache' ? corpus.path : '',
+        cells,
+        corpus,
         goldPath: goldPath(),
         readCodeCells,
         outDir: resolve(opts.out),

@@ -1,12 +1,14 @@
 // `gds` subcommands for the recommender: train recommender, eval recommender, suggest --jsonl (registered by main/cli/program.ts).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import yauzl from 'yauzl';
 import { gunzipSync } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { installedModelsDir, bundledModelsDir, pythonScriptsDir } from '../../../pipeline/app-paths.ts';
-import { cacheDir, ensureKaggleCorpus } from '../../../pipeline/corpus-cache.ts';
-import { readNotebookFile } from '../../../pipeline/notebook/read-notebook-file.ts';
+import { ensureKaggleCorpus } from '../../../pipeline/corpus-cache.ts';
+import { parseNotebookBytes, readNotebookFile } from '../../../pipeline/notebook/read-notebook-file.ts';
+import { CorpusStore } from '../../../pipeline/corpus/store.ts';
 import { isHeldOut, sample, type CorpusNotebook } from '../../../ml/recommender/dataset.ts';
 import { loadRecommender, type RecommenderKind } from '../../../ml/recommender/recommender.ts';
 import { resolveLabeler } from '../../../ml/recommender/stage-source.ts';
@@ -56,6 +58,130 @@ function* readNotebooks(path: string, perDataset = 0): Generator<CorpusNotebook>
   }
 }
 
+/** One notebook of a user-chosen corpus (`--corpus PATH` or `--db FILE`), as plain data for ml/. */
+export interface SelectedNotebook {
+  /** Dataset slug: the folder under `datasets/`, else the parent folder (files), or the source slug (database). */
+  slug: string;
+  /** File name (gold-notebook exclusion matches on it). */
+  name: string;
+  language: string;
+  /** Code cells in order. */
+  cells: string[];
+}
+
+export interface CorpusChoice {
+  corpus?: string;
+  db?: string;
+}
+
+function slugOf(path: string): string {
+  const parts = path.split(/[\\/]/);
+  const at = parts.lastIndexOf('datasets');
+  if (at >= 0 && at + 1 < parts.length - 1) return parts[at + 1]!;
+  return parts.length > 1 ? parts[parts.length - 2] || 'unknown' : 'unknown';
+}
+
+function codeOf(bytes: Buffer, path: string): SelectedNotebook | null {
+  try {
+    const nb = parseNotebookBytes(bytes);
+    return { slug: slugOf(path), name: basename(path), language: nb.language, cells: nb.cells.filter((c) => c.cellType === 'code').map((c) => c.source) };
+  } catch {
+    return null; // empty and broken files hold no cells to learn from
+  }
+}
+
+async function readZipNotebooks(path: string): Promise<SelectedNotebook[]> {
+  const zip = await new Promise<yauzl.ZipFile>((res, rej) => yauzl.open(path, { lazyEntries: true, autoClose: true }, (err, z) => (err ? rej(err) : res(z))));
+  const out: SelectedNotebook[] = [];
+  await new Promise<void>((res, rej) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (!entry.fileName.toLowerCase().endsWith('.ipynb')) return zip.readEntry();
+      zip.openReadStream(entry, (err, stream) => {
+        if (err) return rej(err);
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('error', rej);
+        stream.on('end', () => {
+          const nb = codeOf(Buffer.concat(chunks), `${basename(path).replace(/\.zip$/i, '')}/${entry.fileName}`);
+          if (nb) out.push(nb);
+          zip.readEntry();
+        });
+      });
+    });
+    zip.on('end', () => res());
+    zip.on('error', rej);
+    zip.readEntry();
+  });
+  return out;
+}
+
+function readDbNotebooks(file: string): SelectedNotebook[] {
+  if (!existsSync(file)) throw new Error(`no corpus database at ${file}`);
+  const store = CorpusStore.open(file);
+  try {
+    const rows = store.db
+      .prepare(
+        `SELECT n.id, n.ref, n.origin_path AS originPath, n.language, s.slug FROM notebooks n LEFT JOIN sources s ON s.id = n.source_id
+         WHERE n.duplicate_of IS NULL ORDER BY n.id`,
+      )
+      .all() as Array<{ id: number; ref: string; originPath: string | null; language: string | null; slug: string | null }>;
+    const cells = new Map<number, string[]>();
+    const it = store.db.prepare("SELECT notebook_id AS id, source FROM cells WHERE type = 'code' ORDER BY notebook_id, idx").iterate() as IterableIterator<{ id: number; source: string | null }>;
+    for (const c of it) {
+      const list = cells.get(c.id) ?? [];
+      list.push(c.source ?? '');
+      cells.set(c.id, list);
+    }
+    return rows.map((r) => {
+      const path = r.originPath ?? r.ref;
+      const name = basename(path).toLowerCase().endsWith('.ipynb') ? basename(path) : `${basename(path)}.ipynb`;
+      return { slug: r.slug ?? slugOf(path), name, language: (r.language ?? 'python').toLowerCase(), cells: cells.get(r.id) ?? [] };
+    });
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The notebooks of `--corpus PATH` (folder at any depth, or .zip) or `--db FILE` (the `gds import` database,
+ * duplicates skipped); null when neither was given (the caller falls back to the Kaggle crawl cache).
+ */
+export async function readSelectedCorpus(o: CorpusChoice): Promise<SelectedNotebook[] | null> {
+  if (o.corpus && o.db) throw new Error('pass either --corpus or --db, not both');
+  if (o.db) return readDbNotebooks(resolve(o.db));
+  if (!o.corpus) return null;
+  const path = resolve(o.corpus);
+  if (!existsSync(path)) throw new Error(`no corpus at ${path}`);
+  if (statSync(path).isFile()) {
+    if (path.toLowerCase().endsWith('.zip')) return readZipNotebooks(path);
+    const nb = codeOf(readFileSync(path), path);
+    return nb ? [nb] : [];
+  }
+  const out: SelectedNotebook[] = [];
+  for (const file of findNotebooks(path)) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      continue;
+    }
+    const nb = codeOf(bytes, file);
+    if (nb) out.push(nb);
+  }
+  return out;
+}
+
+/** Recommender input from a chosen corpus: Python notebooks only, at most `perDataset` per dataset. */
+function* selectedForRecommender(list: SelectedNotebook[], perDataset = 0): Generator<CorpusNotebook> {
+  const counts = new Map<string, number>();
+  for (const nb of list) {
+    if (nb.language !== 'python') continue;
+    if (perDataset && (counts.get(nb.slug) ?? 0) >= perDataset) continue;
+    counts.set(nb.slug, (counts.get(nb.slug) ?? 0) + 1);
+    yield { slug: nb.slug, cells: nb.cells };
+  }
+}
+
 function findOrCreate(program: Command, name: string, description: string): Command {
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
 }
@@ -74,14 +200,21 @@ export function registerRecommenderCommands(program: Command): void {
     .option('--layers <n>', 'GRU layers', '2')
     .option('--attn <score>', 'Luong attention score: dot | general | concat', 'general')
     .option('--eval-pairs <n>', 'held-out pairs to evaluate on', '600')
-    .action(async (o: Record<string, string>) => {
+    .option('--corpus <path>', 'train on this folder or .zip of notebooks (any depth; datasets/<slug>/ names the dataset) instead of the Kaggle crawl cache')
+    .option('--db <file>', 'train on the notebooks of this corpus database (gds import), duplicates skipped')
+    .option('--resume <checkpoint>', 'continue an interrupted run: <out>/checkpoint.pt; sub-models already exported are kept')
+    .action(async (o: Record<string, string | undefined>) => {
       const started = Date.now();
       const { labeler, name } = await resolveLabeler();
       const attn = o.attn === 'dot' || o.attn === 'concat' ? o.attn : 'general';
-      const root = join(ensureKaggleCorpus(), 'datasets');
+      const selected = await readSelectedCorpus({ corpus: o.corpus, db: o.db });
+      const notebooks = selected ? selectedForRecommender(selected, Number(o.perDataset)) : readNotebooks(join(ensureKaggleCorpus(), 'datasets'), Number(o.perDataset));
+      const corpus = o.db ? { kind: 'db', path: resolve(o.db) } : o.corpus ? { kind: 'files', path: resolve(o.corpus) } : { kind: 'kaggle-cache', path: join(ensureKaggleCorpus(), 'datasets') };
+      const outDir = resolve(o.out ?? '');
       const { metrics, best } = await trainRecommender({
-        notebooks: readNotebooks(root, Number(o.perDataset)), labeler, labelerName: name,
-        outDir: resolve(o.out ?? ''), workDir: join(cacheDir(), 'recommender-work'), script: join(pythonScriptsDir(), 'train_recommender.py'),
+        notebooks, labeler, labelerName: name, corpus,
+        outDir, workDir: join(outDir, 'work'), script: join(pythonScriptsDir(), 'train_recommender.py'),
+        resume: o.resume ? resolve(o.resume) : undefined,
         command: `gds ${process.argv.slice(2).join(' ')}`,
         stagePairs: Number(o.stagePairs), singlePairs: Number(o.singlePairs), epochs: Number(o.epochs), hidden: Number(o.hidden),
         emb: Number(o.emb), layers: Number(o.layers), attn, evalPairs: Number(o.evalPairs),
@@ -93,18 +226,28 @@ export function registerRecommenderCommands(program: Command): void {
   findOrCreate(program, 'eval', 'evaluate a model')
     .command('recommender')
     .description('top-1 / top-5 next-line accuracy of every model and baseline on notebooks')
-    .requiredOption('--notebooks <path>', 'folder of .ipynb (or a .jsonl.gz shard)')
+    .option('--notebooks <path>', 'folder of .ipynb (or a .jsonl.gz shard)')
+    .option('--db <file>', 'the notebooks of a corpus database (gds import), duplicates skipped')
     .option('--model <dir>', 'recommender model folder')
-    .option('--held-out', 'keep only datasets held out from training (Kaggle layout)')
+    .option('--held-out', 'keep only datasets held out from training (Kaggle layout); all notebooks when none is held out')
     .option('--max-pairs <n>', 'evaluate on at most this many next lines', '1000')
-    .action(async (o: { notebooks: string; model?: string; heldOut?: boolean; maxPairs: string }) => {
+    .action(async (o: { notebooks?: string; db?: string; model?: string; heldOut?: boolean; maxPairs: string }) => {
+      if (!o.notebooks === !o.db) throw new Error('pass --notebooks PATH or --db FILE');
       const dir = resolve(o.model ?? defaultRecommenderDir());
-      const notebooks = [...readNotebooks(resolve(o.notebooks))].filter((nb) => !o.heldOut || isHeldOut(nb.slug));
+      const all = o.db ? [...selectedForRecommender((await readSelectedCorpus({ db: o.db }))!)] : [...readNotebooks(resolve(o.notebooks!))];
+      let notebooks = all.filter((nb) => !o.heldOut || isHeldOut(nb.slug));
+      let note: string | undefined;
+      if (o.heldOut && notebooks.length === 0) {
+        // A small corpus may have no held-out dataset: evaluate on what exists, and say that these notebooks were trained on.
+        note = `no held-out dataset among ${new Set(all.map((nb) => nb.slug)).size} datasets: evaluated on all ${all.length} notebooks, including training data`;
+        process.stderr.write(`${note}\n`);
+        notebooks = all;
+      }
       const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { labeler?: string };
       // Same stage labels as the models were trained with.
       const labeler = manifest.labeler === 'recommender/stage-rule' ? ruleLabelCells : (await resolveLabeler()).labeler;
       const results = await evaluateModelDir(dir, sample(notebooks, 0), labeler, Number(o.maxPairs));
-      process.stdout.write(`${JSON.stringify({ notebooks: notebooks.length, ...results })}\n`);
+      process.stdout.write(`${JSON.stringify({ notebooks: notebooks.length, ...(note ? { note } : {}), ...results })}\n`);
     });
 
   program

@@ -64,11 +64,14 @@ export function CellEditor({ cellId, source, language, focus }: { cellId: string
     });
     // Esc leaves edit mode unless a widget (find, completion) wants it; with chips showing it dismisses them first.
     ed.addCommand(monaco.KeyCode.Escape, () => {
-      if (useMl.getState().suggestions?.cellId === cellId) return dismissSuggestions();
+      if (useMl.getState().suggestions?.cellId === cellId) {
+        ed.trigger('keyboard', 'editor.action.inlineSuggest.hide', {}); // the ghost text goes with the chips
+        return dismissSuggestions();
+      }
       nb().setMode('command');
       (document.activeElement as HTMLElement | null)?.blur();
       document.querySelector<HTMLElement>('[data-testid="notebook"]')?.focus();
-    }, '!suggestWidgetVisible && !findWidgetVisible && !inlineSuggestionVisible');
+    }, '!suggestWidgetVisible && !findWidgetVisible');
     // Tab on a blank line takes the first chip; elsewhere it indents as usual.
     ed.addCommand(monaco.KeyCode.Tab, () => {
       const first = useMl.getState().suggestions;

@@ -32,6 +32,13 @@ declare global {
 
 window.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 
+// Monaco rejects the promises of cancelled requests (inline suggestions hidden mid-flight) with an error
+// named 'Canceled'; that is its normal control flow, not a failure, so it must not surface as an app error.
+window.addEventListener('unhandledrejection', (e) => {
+  const r = e.reason as { name?: string; message?: string } | undefined;
+  if (r?.name === 'Canceled' && r.message === 'Canceled') e.preventDefault();
+});
+
 monaco.editor.defineTheme('gds', {
   base: 'vs',
   inherit: true,

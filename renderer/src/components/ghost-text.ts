@@ -1,0 +1,32 @@
+// Ghost text: the first next-line suggestion drawn at the cursor of a blank line (Tab accepts, Esc dismisses).
+import { monaco } from '../monaco/monaco.ts';
+import { useMl } from '../stores/ml.ts';
+import { editorFor } from './editor-bridge.ts';
+
+export function installGhostText(): () => void {
+  const provider = monaco.languages.registerInlineCompletionsProvider('python', {
+    provideInlineCompletions(model, position) {
+      const s = useMl.getState().suggestions;
+      const first = s?.items[0];
+      if (!s || !first || editorFor(s.cellId)?.getModel() !== model) return { items: [] };
+      const line = model.getLineContent(position.lineNumber);
+      if (line.trim() !== '') return { items: [] };
+      const indent = /^\s*/.exec(line)?.[0] ?? '';
+      return {
+        items: [{ insertText: indent + first.text, range: new monaco.Range(position.lineNumber, 1, position.lineNumber, line.length + 1) }],
+      };
+    },
+    disposeInlineCompletions() {
+      // Items are plain objects; nothing to free.
+    },
+  });
+  // Suggestions arrive after the typing pause, later than Monaco's own trigger: ask it to look again.
+  const unsub = useMl.subscribe((s, prev) => {
+    if (s.suggestions === prev.suggestions || !s.suggestions) return;
+    editorFor(s.suggestions.cellId)?.trigger('gds', 'editor.action.inlineSuggest.trigger', {});
+  });
+  return () => {
+    provider.dispose();
+    unsub();
+  };
+}
