@@ -48,9 +48,13 @@ test('search by API use finds cells that call it', async () => {
   await page.fill('[data-testid="corpus-query"]', '');
   await page.fill('[data-testid="corpus-api"]', 'pandas.read_csv');
   await page.click('[data-testid="corpus-search"]');
-  await page.locator('[data-testid="corpus-hit"]').first().waitFor({ timeout: 30_000 });
-  const snippet = await page.locator('[data-testid="corpus-hit"]').first().textContent();
-  assert.match(snippet ?? '', /read_csv/);
+  // The previous query's hits stay until the new ones arrive: wait for hits of this query.
+  await page.waitForFunction(() => {
+    const hits = [...document.querySelectorAll('[data-testid="corpus-hit"]')];
+    return hits.length > 0 && hits.every((h) => h.textContent?.includes('read_csv'));
+  }, undefined, { timeout: 30_000 });
+  const snippets = await page.locator('[data-testid="corpus-hit"]').allTextContents();
+  assert.ok(snippets.length > 3 && snippets.every((t) => /read_csv/.test(t)));
 });
 
 test('opens a notebook, its source page, and a copy in the editor', async () => {
