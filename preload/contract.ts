@@ -87,6 +87,10 @@ export const methods = {
   'notebook.recent': { params: z.object({}), result: z.custom<string[]>() },
   'notebook.watch': { params: z.object({ path: path.nullable() }), result: z.custom<{ ok: true }>() },
   'kernel.specs': { params: z.object({}), result: z.custom<{ default: string; specs: KernelSpecInfo[] }>() },
+  'kernel.attach': {
+    params: z.object({ url: z.string().max(4096).regex(/^https?:\/\//, 'must start with http:// or https://').nullable() }),
+    result: z.custom<{ server: 'own' | 'attached'; baseUrl: string | null }>(),
+  },
   'kernel.start': { params: z.object({ name: z.string().max(200).optional(), cwd: z.string().max(4096).optional() }), result: z.custom<{ kernelId: string }>() },
   'kernel.execute': {
     params: z.object({ kernelId: id, cellId: id, code: z.string().max(10_000_000) }),

@@ -51,6 +51,7 @@ export function createContainer(opts: ContainerOptions): Container {
     'notebook.recent': () => files.recent(),
     'notebook.watch': async ({ path }) => (files.watch(path), ok),
     'kernel.specs': () => kernels.specs(),
+    'kernel.attach': ({ url }) => kernels.attach(url),
     'kernel.start': async ({ name, cwd }) => ({ kernelId: await kernels.start(name, cwd) }),
     'kernel.execute': ({ kernelId, cellId, code }) => kernels.execute(kernelId, cellId, code),
     'kernel.interrupt': async ({ kernelId }) => (await kernels.interrupt(kernelId), ok),

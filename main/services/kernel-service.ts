@@ -69,6 +69,33 @@ export class KernelService {
     this.kernels.clear();
   }
 
+  /**
+   * Switches to a server the user names (URL with ?token=), or back to our own with null. Running kernels are
+   * shut down first; the server is checked before the switch so a bad URL or token leaves things as they were.
+   */
+  async attach(url: string | null): Promise<{ server: 'own' | 'attached'; baseUrl: string | null }> {
+    if (url) {
+      const u = new URL(url);
+      const token = u.searchParams.get('token') ?? '';
+      u.search = '';
+      const res = await fetch(new URL('api/status', u.toString().endsWith('/') ? u : `${u.toString()}/`), { headers: { Authorization: `token ${token}` } }).catch((e: Error) => {
+        throw new Error(`cannot reach the Jupyter server at ${u.origin}: ${e.message}`);
+      });
+      if (res.status === 403 || res.status === 401) throw new Error('the Jupyter server refused the token');
+      if (!res.ok) throw new Error(`the Jupyter server answered ${res.status}`);
+    }
+    await Promise.all([...this.kernels.keys()].map((id) => this.shutdown(id)));
+    this.manager?.dispose();
+    this.manager = null;
+    await this.server?.dispose();
+    this.server = null;
+    this.settings = null;
+    this.opts.attachUrl = url ?? undefined;
+    const settings = await this.serverSettings();
+    // The URL is shown to the user without its token.
+    return { server: url ? 'attached' : 'own', baseUrl: settings.baseUrl };
+  }
+
   async specs(): Promise<{ default: string; specs: KernelSpecInfo[] }> {
     const models = await KernelSpecAPI.getSpecs(await this.serverSettings());
     const specs = Object.values(models.kernelspecs)

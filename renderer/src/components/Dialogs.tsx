@@ -4,6 +4,7 @@ import { COMMANDS } from '../actions/commands.ts';
 import { restartKernel } from '../actions/execute.ts';
 import { openNotebook, save } from '../actions/files.ts';
 import { host } from '../host.ts';
+import { useKernel } from '../stores/kernel.ts';
 import { useNotebook } from '../stores/notebook.ts';
 import { useUi, type Dialog } from '../stores/ui.ts';
 
@@ -47,6 +48,37 @@ function PathDialog({ mode }: { mode: 'open' | 'saveAs' }) {
   );
 }
 
+function AttachDialog() {
+  const [url, setUrl] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const go = async (target: string | null) => {
+    setError(null);
+    try {
+      const res = await host().kernel.attach({ url: target });
+      useKernel.getState().set({ kernelId: null, status: 'none', server: res.server === 'attached' ? res.baseUrl : null });
+      const specs = await host().kernel.specs({});
+      useKernel.getState().set({ specs: specs.specs });
+      useUi.getState().toast('info', res.server === 'attached' ? `Attached to ${res.baseUrl}` : 'Using the app\'s own Jupyter server');
+      close();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <Modal title="Jupyter server" testid="dialog-attach">
+      <p>Attach to a running Jupyter server (the URL it printed, with its token), or go back to the app's own server. Running kernels are shut down.</p>
+      <input data-testid="attach-url" autoFocus className="wide" placeholder="http://127.0.0.1:8888/?token=…" value={url}
+        onChange={(e) => setUrl(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void go(url.trim())} />
+      {error && <p className="error-text" data-testid="attach-error">{error}</p>}
+      <div className="actions">
+        <button onClick={() => void go(null)}>Use the app's own server</button>
+        <button onClick={close}>Cancel</button>
+        <button className="primary" data-testid="attach-ok" onClick={() => void go(url.trim())}>Attach</button>
+      </div>
+    </Modal>
+  );
+}
+
 function Body({ dialog }: { dialog: NonNullable<Dialog> }) {
   const nb = useNotebook.getState();
   switch (dialog.kind) {
@@ -83,6 +115,8 @@ function Body({ dialog }: { dialog: NonNullable<Dialog> }) {
           </div>
         </Modal>
       );
+    case 'attach':
+      return <AttachDialog />;
     case 'shortcuts':
       return (
         <Modal title="Keyboard shortcuts" testid="dialog-shortcuts">

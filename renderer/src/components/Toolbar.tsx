@@ -4,6 +4,7 @@ import { runCommand } from '../actions/commands.ts';
 import { host } from '../host.ts';
 import { useKernel } from '../stores/kernel.ts';
 import { useNotebook } from '../stores/notebook.ts';
+import { useUi } from '../stores/ui.ts';
 
 function KernelStatus() {
   const status = useKernel((s) => s.status);
@@ -25,6 +26,14 @@ function KernelPicker() {
     }}>
       {(specs.length ? specs : [{ name, displayName: name, language: 'python' }]).map((s) => <option key={s.name} value={s.name}>{s.displayName}</option>)}
     </select>
+  );
+}
+
+function ServerButton() {
+  const server = useKernel((s) => s.server);
+  return (
+    <button data-testid="server-button" title={server ? `Attached to ${server}` : 'Kernels run on the app\'s own Jupyter server'}
+      onClick={() => useUi.getState().setDialog({ kind: 'attach' })}>{server ? 'Remote' : 'Local'} server</button>
   );
 }
 
@@ -53,6 +62,7 @@ export function Toolbar() {
       <span className="grow" />
       <span className="file-name" data-testid="file-name" title={path ?? ''}>{path ? path.split(/[\\/]/).pop() : 'Untitled'}{dirty ? ' •' : ''}</span>
       <KernelPicker />
+      <ServerButton />
       <KernelStatus />
     </header>
   );

@@ -9,10 +9,12 @@ interface KernelState {
   kernelName: string;
   connected: boolean;
   input: { cellId: string; prompt: string; password: boolean } | null;
+  /** Base URL of an attached server; null while the app runs its own. */
+  server: string | null;
   set(p: Partial<Omit<KernelState, 'set'>>): void;
 }
 
 export const useKernel = create<KernelState>((set) => ({
-  kernelId: null, status: 'none', specs: [], kernelName: 'python3', connected: true, input: null,
+  kernelId: null, status: 'none', specs: [], kernelName: 'python3', connected: true, input: null, server: null,
   set: (p) => set(p),
 }));

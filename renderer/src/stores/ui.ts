@@ -10,6 +10,7 @@ export type Dialog =
   | { kind: 'changedOnDisk'; mtimeMs: number }
   | { kind: 'kernelDied' }
   | { kind: 'shortcuts' }
+  | { kind: 'attach' }
   | null;
 
 interface UiState {
