@@ -153,9 +153,12 @@ def main():
             total += float(loss) * src.size(0)
             seen += src.size(0)
         v_loss, v_exact = evaluate(model, valid, 256) if valid else (0.0, 0.0)
+        # Saved (atomically) before the epoch event: a reader reacting to the event finds this epoch's checkpoint.
+        ck_tmp = os.path.join(a.out, 'checkpoint.pt.tmp')
+        torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'epoch': epoch, 'args': vars(a)}, ck_tmp)
+        os.replace(ck_tmp, os.path.join(a.out, 'checkpoint.pt'))
         emit(event='epoch', epoch=epoch, train_loss=round(total / max(seen, 1), 4), valid_loss=round(v_loss, 4),
              valid_greedy_exact=round(v_exact, 4), seconds=round(time.time() - t0, 1))
-        torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'epoch': epoch, 'args': vars(a)}, os.path.join(a.out, 'checkpoint.pt'))
         if a.max_minutes and time.time() - t0 > a.max_minutes * 60:
             emit(event='budget', minutes=a.max_minutes)
             break

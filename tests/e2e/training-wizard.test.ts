@@ -68,6 +68,8 @@ test('wizard: train, kill the service during training, resume, install, and the 
   const deadline = Date.now() + 8 * 60_000;
   while (!findFile(pipelineDir, 'checkpoint.pt')) {
     assert.ok(Date.now() < deadline, 'the classifier trainer wrote a checkpoint');
+    const failed = await page.locator('[data-testid="wizard-run"] li[data-status="failed"]').count();
+    assert.equal(failed, 0, `a step failed: ${await page.textContent('[data-testid="wizard-run"]')}`);
     await new Promise((r) => setTimeout(r, 500));
   }
   await screenshot(page, 'wizard-training');

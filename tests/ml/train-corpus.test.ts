@@ -1,0 +1,143 @@
+// `--corpus` for label / train classifier / train recommender, and `train recommender --resume`: small real runs on a
+// corpus folder written by the test (datasets/<slug>/kernels/*.ipynb), through the real CLI.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isHeldOut } from '../../ml/recommender/dataset.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+const gds = join(root, 'bin', 'gds.mjs');
+
+// 'dont-call-me-turkey' is held out by the recommender's fixed split; the other two are training datasets.
+const SLUGS = ['tinyset-alpha', 'tinyset-beta', 'dont-call-me-turkey'];
+
+function notebook(i: number): string {
+  const cells = [
+    `import pandas as pd\nimport numpy as np\n# notebook ${i}`,
+    `df = pd.read_csv('../input/train_${i}.csv')\ndf.head(${i})`,
+    `df.describe()\ndf.info()\nprint(df.shape, ${i})`,
+    `df = df.fillna(${i})\nX = df.drop('target', axis=1)\ny = df['target']`,
+    `from sklearn.model_selection import train_test_split\nX_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.${(i % 8) + 1})`,
+    `from sklearn.ensemble import RandomForestClassifier\nmodel = RandomForestClassifier(n_estimators=${10 + i})\nmodel.fit(X_train, y_train)`,
+    `from sklearn.metrics import accuracy_score\nprint(accuracy_score(y_test, model.predict(X_test)) + ${i})`,
+    `import matplotlib.pyplot as plt\nplt.hist(df['target'], bins=${5 + i})\nplt.show()`,
+  ];
+  return JSON.stringify({
+    nbformat: 4,
+    metadata: { language_info: { name: 'python' } },
+    cells: [
+      { cell_type: 'markdown', source: ['# Notebook ', String(i)] },
+      ...cells.map((source) => ({ cell_type: 'code', source, outputs: [] })),
+    ],
+  });
+}
+
+function writeCorpus(dir: string, perSlug: number): { notebooks: number; codeCells: number } {
+  let n = 0;
+  for (const slug of SLUGS) {
+    const kernels = join(dir, 'datasets', slug, 'kernels');
+    mkdirSync(kernels, { recursive: true });
+    for (let k = 0; k < perSlug; k++) writeFileSync(join(kernels, `${slug}-nb-${k}.ipynb`), notebook(n++));
+  }
+  // Not a notebook, and an empty notebook file: both skipped.
+  writeFileSync(join(dir, 'datasets', SLUGS[0]!, 'kernels', 'notes.txt'), 'x = 1');
+  writeFileSync(join(dir, 'datasets', SLUGS[0]!, 'kernels', 'empty.ipynb'), '');
+  return { notebooks: n, codeCells: n * 8 };
+}
+
+const run = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [gds, ...args], { cwd: root, encoding: 'utf8', timeout: 80_000, env: { ...process.env, ...env } });
+
+test('held-out fixture: one of the test slugs is held out, the others train', () => {
+  assert.deepEqual(SLUGS.map((s) => isHeldOut(s)), [false, false, true]);
+});
+
+test('label and train classifier read only --corpus, and the manifest records it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-corpus-clf-'));
+  const corpus = join(dir, 'corpus');
+  const { codeCells } = writeCorpus(corpus, 8);
+
+  const label = run(['label', '--analyze', '--corpus', corpus]);
+  assert.equal(label.status, 0, label.stderr);
+  assert.match(label.stdout, new RegExp(`corpus: files ${corpus}`));
+  const n = Number(/on (\d+) corpus cells/.exec(label.stdout)?.[1]);
+  assert.ok(n > 0 && n <= codeCells, `label saw ${n} cells of ${codeCells}`);
+
+  const out = join(dir, 'model');
+  const r = run(['train', 'classifier', '--corpus', corpus, '--out', out, '--epochs', '1', '--max-cells', '500']);
+  assert.equal(r.status, 0, r.stderr);
+  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { data: { corpus: { kind: string; path: string }; corpusCells: number; trainCells: number; dataHash: string } };
+  assert.deepEqual(m.data.corpus, { kind: 'files', path: corpus });
+  // Every code cell of the folder, nothing else (the Kaggle cache has hundreds of thousands).
+  assert.equal(m.data.corpusCells, codeCells);
+  assert.ok(m.data.trainCells > 0 && m.data.trainCells <= codeCells);
+  assert.match(m.data.dataHash, /^[0-9a-f]{64}$/);
+  assert.ok(existsSync(join(out, 'model.onnx')));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('label --db reads the imported corpus database, skipping duplicate notebooks', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-corpus-db-'));
+  const corpus = join(dir, 'corpus');
+  const { codeCells } = writeCorpus(corpus, 3);
+  // An exact copy under another dataset: imported as a duplicate, not read twice.
+  mkdirSync(join(corpus, 'datasets', 'tinyset-copy', 'kernels'), { recursive: true });
+  writeFileSync(join(corpus, 'datasets', 'tinyset-copy', 'kernels', 'copy.ipynb'), notebook(0));
+  const db = join(dir, 'corpus.sqlite');
+  const imp = run(['import', corpus, '--db', db, '--json']);
+  assert.equal(imp.status, 0, imp.stderr);
+  const label = run(['label', '--analyze', '--db', db]);
+  assert.equal(label.status, 0, label.stderr);
+  assert.match(label.stdout, new RegExp(`corpus: db ${db}`));
+  const n = Number(/on (\d+) corpus cells/.exec(label.stdout)?.[1]);
+  assert.ok(n > 0 && n <= codeCells, `label saw ${n} cells of ${codeCells} (the copy is skipped)`);
+  const both = run(['label', '--analyze', '--db', db, '--corpus', corpus]);
+  assert.notEqual(both.status, 0);
+  assert.match(both.stderr, /either --corpus or --db/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('train recommender --corpus, an interrupted run, --resume, and eval on a corpus without held-out datasets', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-corpus-rec-'));
+  const corpus = join(dir, 'corpus');
+  const { notebooks } = writeCorpus(corpus, 8);
+  const out = join(dir, 'model');
+  const small = ['--corpus', corpus, '--out', out, '--stage-pairs', '100', '--single-pairs', '200', '--eval-pairs', '50', '--hidden', '16', '--emb', '8', '--layers', '1'];
+
+  // Interrupted after the single model: its checkpoint is in the out folder, with a note of which sub-model it belongs to.
+  const first = run(['train', 'recommender', ...small, '--epochs', '1'], { GDS_RECOMMENDER_STOP_AFTER: 'single' });
+  assert.notEqual(first.status, 0);
+  assert.match(first.stderr, /stopped after single/);
+  assert.ok(existsSync(join(out, 'checkpoint.pt')), 'checkpoint.pt inside --out');
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8')), { model: 'single', epoch: 1 });
+  assert.ok(!existsSync(join(out, 'manifest.json')));
+  // As if killed while exporting: the single model has its checkpoint but no ONNX yet.
+  rmSync(join(out, 'work', 'out', 'single', 'encoder.onnx'));
+
+  const second = run(['train', 'recommender', ...small, '--epochs', '2', '--resume', join(out, 'checkpoint.pt')]);
+  assert.equal(second.status, 0, second.stderr);
+  assert.match(second.stderr, /single: resuming from/);
+  const singleEpochs = [...second.stderr.matchAll(/\] single: \{"event":"epoch","epoch":(\d+)/g)].map((x) => Number(x[1]));
+  assert.deepEqual(singleEpochs, [2], 'the single model continues at epoch 2');
+  assert.match(second.stderr, /single-top3: \{"event":"epoch","epoch":1/);
+  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { source: { kind: string; path: string }; resumedFrom: string; corpus: { trainNotebooks: number; testNotebooks: number; heldOutDatasets: string[] } };
+  assert.deepEqual(m.source, { kind: 'files', path: corpus });
+  assert.equal(m.resumedFrom, join(out, 'checkpoint.pt'));
+  assert.equal(m.corpus.trainNotebooks + m.corpus.testNotebooks, notebooks);
+  assert.deepEqual(m.corpus.heldOutDatasets, ['dont-call-me-turkey']);
+  assert.ok(existsSync(join(out, 'single', 'encoder.onnx')));
+  assert.ok(!existsSync(join(out, 'work')) && !existsSync(join(out, 'checkpoint.pt')), 'a finished model folder holds no work files');
+
+  // Only training datasets: --held-out finds none, evaluates on everything and says so.
+  rmSync(join(corpus, 'datasets', 'dont-call-me-turkey'), { recursive: true });
+  const ev = run(['eval', 'recommender', '--notebooks', corpus, '--model', out, '--held-out', '--max-pairs', '50']);
+  assert.equal(ev.status, 0, ev.stderr);
+  const res = JSON.parse(ev.stdout) as { notebooks: number; note?: string; pairs: number };
+  assert.equal(res.notebooks, 16);
+  assert.match(res.note ?? '', /no held-out dataset/);
+  assert.ok(res.pairs > 0);
+  rmSync(dir, { recursive: true, force: true });
+});
