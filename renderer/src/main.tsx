@@ -6,7 +6,6 @@ import { newNotebook, openNotebook, startAutosave } from './actions/files.ts';
 import { startStageClassifier } from './actions/ml.ts';
 import { followPipeline } from './actions/pipeline.ts';
 import { App } from './components/App.tsx';
-import { installGhostText } from './components/ghost-text.ts';
 import { host } from './host.ts';
 import { useUi } from './stores/ui.ts';
 import './styles.css';
@@ -17,7 +16,7 @@ async function boot() {
   startAutosave();
   startStageClassifier();
   followPipeline();
-  installGhostText();
+  void import('./components/ghost-text.ts').then((m) => m.installGhostText());
   createRoot(document.getElementById('root')!).render(<App />);
   try {
     const info = await host().app.info({});

@@ -94,6 +94,10 @@ test('label --db reads the imported corpus database, skipping duplicate notebook
   assert.match(label.stdout, new RegExp(`corpus: db ${db}`));
   const n = Number(/on (\d+) corpus cells/.exec(label.stdout)?.[1]);
   assert.ok(n > 0 && n <= codeCells, `label saw ${n} cells of ${codeCells} (the copy is skipped)`);
+  // The same folder read as files includes the copy's 8 code cells.
+  const files = run(['label', '--analyze', '--corpus', corpus]);
+  assert.equal(files.status, 0, files.stderr);
+  assert.equal(Number(/on (\d+) corpus cells/.exec(files.stdout)?.[1]), n + 8);
   const both = run(['label', '--analyze', '--db', db, '--corpus', corpus]);
   assert.notEqual(both.status, 0);
   assert.match(both.stderr, /either --corpus or --db/);

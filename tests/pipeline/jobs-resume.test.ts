@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PipelineManager } from '../../pipeline/jobs/manager.ts';
 import { isAlive, loadState } from '../../pipeline/jobs/state-file.ts';
-import { findCheckpoint, gdsResolver } from '../../pipeline/jobs/step-commands.ts';
+import { FlagProbe, findCheckpoint, gdsResolver } from '../../pipeline/jobs/step-commands.ts';
 import type { RunState, StepContext, StepState } from '../../pipeline/jobs/types.ts';
 import { fakeResolver, readRecord, type FakeConfig } from '../fixtures/pipeline-fake-resolver.ts';
 
@@ -109,6 +109,48 @@ test('findCheckpoint ignores checkpoints older than the step (another run\'s lef
   const old = new Date(Date.now() - 3_600_000);
   utimesSync(join(dir, 'checkpoint.pt'), old, old);
   assert.equal(findCheckpoint('train-recommender', dir, started), null);
+  // `gds train recommender --out <step>/model` keeps the checkpoint of the sub-model in training at <out>/checkpoint.pt.
+  const recCkpt = join(dir, 'model', 'checkpoint.pt');
+  mkdirSync(join(dir, 'model'), { recursive: true });
+  writeFileSync(recCkpt, 'z');
+  assert.equal(findCheckpoint('train-recommender', dir, started), recCkpt);
+});
+
+test('gds resolver passes the run corpus (--db when imported, else --corpus) and small recommender sizes for --max-cells', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-jobs-corpus-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const all = ['--out', '--epochs', '--max-cells', '--resume', '--corpus', '--db', '--per-dataset', '--stage-pairs', '--single-pairs', '--eval-pairs', '--hidden', '--emb', '--layers', '--analyze'];
+  const resolver = gdsResolver({ flags: async (sub) => new Set(sub[0] === 'eval' ? ['--notebooks', '--db', '--model', '--held-out', '--max-pairs', '--gold'] : all) });
+  const manager = new PipelineManager({ root: dir });
+  const db = join(dir, 'corpus.sqlite');
+  const withImport = manager.create(['import', 'label', 'train-recommender'], { corpus: '/slice', db, epochs: 2, maxCells: 2000 });
+  const ctx = (state: RunState, i: number): StepContext => ({ runId: state.runId, runDir: join(dir, state.runId), step: state.steps[i]!, state, checkpoint: null });
+  const [label] = await resolver('label', ctx(withImport, 1));
+  assert.deepEqual(label!.args.slice(1), ['label', '--analyze', '--max-cells', '2000', '--db', db]);
+  const [rec] = await resolver('train-recommender', ctx(withImport, 2));
+  assert.deepEqual(rec!.args.slice(1), ['train', 'recommender', '--out', join(withImport.steps[2]!.outDir, 'model'), '--epochs', '2', '--db', db,
+    '--per-dataset', '20', '--stage-pairs', '500', '--single-pairs', '1000', '--eval-pairs', '200', '--hidden', '64', '--emb', '32', '--layers', '1']);
+  // No import step and no database file: the folder itself; no --max-cells: the CLI's default sizes.
+  const noImport = manager.create(['train-classifier', 'train-recommender'], { corpus: '/slice', db: join(dir, 'missing.sqlite') });
+  const [clf] = await resolver('train-classifier', ctx(noImport, 0));
+  assert.deepEqual(clf!.args.slice(-2), ['--corpus', '/slice']);
+  const [rec2] = await resolver('train-recommender', ctx(noImport, 1));
+  assert.deepEqual(rec2!.args.slice(-2), ['--corpus', '/slice']);
+  // Without --corpus/--db nothing is added: the subcommands read the Kaggle crawl cache as before.
+  const plain = manager.create(['label'], {});
+  const [label2] = await resolver('label', ctx(plain, 0));
+  assert.deepEqual(label2!.args.slice(1), ['label', '--analyze']);
+});
+
+test('the real subcommands list the flags the resolver passes', async () => {
+  const probe = new FlagProbe();
+  for (const sub of [['label'], ['train', 'classifier'], ['train', 'recommender']]) {
+    const flags = await probe.flags(sub);
+    for (const f of ['--corpus', '--db']) assert.ok(flags.has(f), `${sub.join(' ')} lists ${f}`);
+  }
+  const rec = await probe.flags(['train', 'recommender']);
+  for (const f of ['--resume', '--per-dataset', '--stage-pairs', '--single-pairs', '--eval-pairs']) assert.ok(rec.has(f), f);
+  assert.ok((await probe.flags(['eval', 'recommender'])).has('--db'));
 });
 
 test('gds resolver passes --resume and --progress-json only to subcommands whose --help lists them', async (t) => {

@@ -1,14 +1,20 @@
 // One notebook cell. Only cells near the viewport get a live Monaco editor; the rest show plain text of the same size.
-import { memo, useEffect, useRef, useState } from 'react';
+import { lazy, memo, Suspense, useEffect, useRef, useState } from 'react';
 import { useNearViewport } from './viewport.ts';
 import type { Cell as CellModel } from '../../../preload/contract.ts';
 import { runCells } from '../actions/execute.ts';
 import { markdownToSafeHtml } from '../outputs/markdown.ts';
 import { useNotebook } from '../stores/notebook.ts';
-import { CellEditor } from './CellEditor.tsx';
 import { OutputArea } from './OutputArea.tsx';
 import { StageBadge } from './StageBadge.tsx';
 import { SuggestionChips } from './SuggestionChips.tsx';
+
+// Monaco is a large chunk: the notebook paints as plain text first and editors attach once it has loaded.
+const CellEditor = lazy(() => import('./CellEditor.tsx').then((m) => ({ default: m.CellEditor })));
+
+function StaticCode({ source }: { source: string }) {
+  return <pre className="static-code" style={{ minHeight: source.split('\n').length * 19 + 8 }}>{source}</pre>;
+}
 
 function Prompt({ cell }: { cell: CellModel }) {
   const rt = useNotebook((s) => s.runtime[cell.id]);
@@ -35,7 +41,6 @@ function CellView({ cell, index, active, selected, editMode }: { cell: CellModel
     else if (cell.cell_type !== 'code') setEditingMd(true);
   }, [active, editMode, cell.cell_type]);
   const showEditor = cell.cell_type === 'code' || editingMd;
-  const lines = cell.source.split('\n').length;
   return (
     <div ref={ref} className={`cell ${active ? 'active' : ''} ${selected ? 'selected' : ''} ${active && editMode ? 'editing' : ''}`}
       data-testid="cell" data-cell-type={cell.cell_type} data-cell-index={index} data-cell-id={cell.id} onMouseDown={select}>
@@ -44,8 +49,11 @@ function CellView({ cell, index, active, selected, editMode }: { cell: CellModel
         <div className="cell-body">
           {cell.cell_type === 'code' && <div className="cell-meta"><StageBadge cellId={cell.id} /></div>}
           {showEditor ? (
-            near ? <CellEditor cellId={cell.id} source={cell.source} language={cell.cell_type === 'code' ? 'python' : 'markdown'} focus={active && editMode} />
-              : <pre className="static-code" style={{ minHeight: lines * 19 + 8 }}>{cell.source}</pre>
+            near ? (
+              <Suspense fallback={<StaticCode source={cell.source} />}>
+                <CellEditor cellId={cell.id} source={cell.source} language={cell.cell_type === 'code' ? 'python' : 'markdown'} focus={active && editMode} />
+              </Suspense>
+            ) : <StaticCode source={cell.source} />
           ) : (
             <div className="markdown rendered" onDoubleClick={() => useNotebook.getState().setMode('edit')}
               dangerouslySetInnerHTML={{ __html: cell.source.trim() ? markdownToSafeHtml(cell.source) : '<p class="muted">Double-click to edit markdown</p>' }} />
