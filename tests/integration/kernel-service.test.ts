@@ -76,7 +76,7 @@ test('a kernel that dies mid-run is reported within two seconds and its run ends
   const res = await ks.execute(kernelId, 'die', 'import os, sys, time; print("about to die"); sys.stdout.flush(); time.sleep(1); os._exit(1)');
   assert.notEqual(res.status, 'ok');
   const idx = await waitFor(() => {
-    const i = events.findIndex((e, k) => k >= before && e.event === 'kernel.status' && ['restarting', 'dead'].includes(e.payload.status));
+    const i = events.findIndex((e, k) => k >= before && e.event === 'kernel.status' && ['restarting', 'dead', 'disconnected'].includes(e.payload.status));
     return i >= 0 ? i : undefined;
   }, 10_000);
   // The cell sleeps 1 s before os._exit; the death must be reported within 2 s after that.
