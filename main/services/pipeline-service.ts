@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Events, ModelComparison, ModelKind, PipelineRunView, PipelineStep, TorchReport, TrainingCurve } from '../../preload/contract.ts';
-import { bundledModelsDir, installedModelsDir } from '../../pipeline/app-paths.ts';
+import { bundledModelsDir, defaultCorpusDb, installedModelsDir } from '../../pipeline/app-paths.ts';
 import { compareModels, detectTorch, installModel, PipelineManager, rollbackModel, type RunState } from '../../pipeline/jobs/index.ts';
 
 type Emit = <E extends keyof Events>(event: E, payload: Events[E]) => void;
@@ -66,8 +66,10 @@ export class PipelineService {
     return this.manager.list().map(view);
   }
 
+  /** Without a corpus path, "the current corpus" is the app's own SQLite corpus when there is one (else the bundled crawl). */
   start(steps: PipelineStep[], opts: { corpus?: string; epochs?: number; maxCells?: number }): { runId: string } {
-    const { runId, done } = this.manager.start(steps, opts);
+    const db = !opts.corpus && existsSync(defaultCorpusDb()) ? defaultCorpusDb() : undefined;
+    const { runId, done } = this.manager.start(steps, { ...opts, ...(db ? { db } : {}) });
     void done.catch(() => undefined);
     return { runId };
   }
