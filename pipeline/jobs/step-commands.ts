@@ -1,6 +1,6 @@
 // Builds the `gds` child commands of each pipeline step; the CLI stays the single implementation of every job.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { userDataDir } from '../app-paths.ts';
@@ -38,7 +38,12 @@ export function stepTmpDir(outDir: string): string {
 /** Where each trainer leaves checkpoint.pt: the step's out folder, then the classifier's work folder under the step's TMPDIR. */
 export function checkpointCandidates(step: StepName, outDir: string): string[] {
   const list = [join(outDir, 'checkpoint.pt')];
-  if (step === 'train-classifier') list.push(join(stepTmpDir(outDir), 'gds-classifier-work', 'out', 'checkpoint.pt'));
+  if (step === 'train-classifier') {
+    // The trainer's work folder is `gds-classifier-work` plus a hash of its inputs; look in each.
+    const tmp = stepTmpDir(outDir);
+    const works = existsSync(tmp) ? readdirSync(tmp).filter((n) => n.startsWith('gds-classifier-work')) : [];
+    for (const w of works) list.push(join(tmp, w, 'out', 'checkpoint.pt'));
+  }
   // `gds train recommender --out <step>/model` copies the checkpoint of the sub-model in training to <out>/checkpoint.pt.
   if (step === 'train-recommender') list.push(join(outDir, 'model', 'checkpoint.pt'));
   return list;
