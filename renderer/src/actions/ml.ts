@@ -13,13 +13,13 @@ export function startStageClassifier(): () => void {
     if (running) return;
     const cells = useNotebook.getState().doc?.cells.filter((c) => c.cell_type === 'code') ?? [];
     const known = useMl.getState().stages;
-    const todo = cells.filter((c) => c.source.trim() && known[c.id]?.source !== c.source).slice(0, 500);
-    if (!todo.length) return;
+    const pending = cells.filter((c) => c.source.trim() && known[c.id]?.source !== c.source).slice(0, 500);
+    if (!pending.length) return;
     running = true;
     try {
-      const preds = await host().ml.classify({ sources: todo.map((c) => c.source) });
+      const preds = await host().ml.classify({ sources: pending.map((c) => c.source) });
       const next = { ...useMl.getState().stages };
-      todo.forEach((c, i) => {
+      pending.forEach((c, i) => {
         const p = preds[i];
         if (p) next[c.id] = { ...p, source: c.source };
       });
@@ -31,7 +31,7 @@ export function startStageClassifier(): () => void {
       running = false;
     }
     // Edits that arrived while this batch ran were skipped by the guard above; pick them up now.
-    timer = setTimeout(() => void tick(), todo.length === 500 ? 0 : CLASSIFY_PAUSE_MS);
+    timer = setTimeout(() => void tick(), pending.length === 500 ? 0 : CLASSIFY_PAUSE_MS);
   };
   const unsub = useNotebook.subscribe((s, prev) => {
     if (s.version === prev.version) return;
