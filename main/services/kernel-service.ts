@@ -19,8 +19,11 @@ interface LiveKernel {
   conn: Kernel.IKernelConnection;
   pendingInput: KernelMessage.IInputRequestMsg | null;
   currentCell: string | null;
+  recoveryTimer: ReturnType<typeof setInterval> | null;
 }
 
+const RECOVERY_EVERY_MS = 5000;
+const RECOVERY_TRIES = 12;
 const OUTPUT_TYPES = new Set(['stream', 'display_data', 'execute_result', 'error']);
 
 export class KernelService {
@@ -48,6 +51,8 @@ export class KernelService {
         void server.exited.then(() => this.onServerExit(server));
       }
       this.manager = new KernelManager({ serverSettings: this.settings });
+      // `ready` rejects when the manager is disposed before its first poll (a quick attach switch, shutdown).
+      this.manager.ready.catch(() => undefined);
       return this.settings;
     })().finally(() => {
       this.starting = null;
@@ -110,15 +115,43 @@ export class KernelService {
     if (!manager) throw new Error('the Jupyter server is not running');
     const conn = await manager.startNew({ name: name ?? 'python3', ...(cwd ? { path: cwd } : {}) } as Kernel.IKernelOptions);
     // kernel_info_reply means the channels are up; requests sent earlier can lose their iopub messages.
-    await Promise.race([conn.info, new Promise((r) => setTimeout(r, 30_000))]);
-    const live: LiveKernel = { conn, pendingInput: null, currentCell: null };
+    let infoTimer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([conn.info, new Promise((r) => (infoTimer = setTimeout(r, 30_000)))]).finally(() => clearTimeout(infoTimer));
+    const live: LiveKernel = { conn, pendingInput: null, currentCell: null, recoveryTimer: null };
     this.kernels.set(conn.id, live);
-    conn.statusChanged.connect((_, status) => this.opts.emit('kernel.status', { kernelId: conn.id, status: mapStatus(status) }));
+    conn.statusChanged.connect((_, status) => {
+      if (status === 'restarting' || status === 'autorestarting') this.watchRecovery(live);
+      else if (status === 'idle' || status === 'busy' || status === 'dead') this.stopRecovery(live);
+      this.opts.emit('kernel.status', { kernelId: conn.id, status: mapStatus(status) });
+    });
     conn.connectionStatusChanged.connect((_, cs) => {
       if (cs !== 'connected') this.opts.emit('kernel.status', { kernelId: conn.id, status: cs === 'connecting' ? 'disconnected' : 'dead' });
+      if (cs === 'connecting') this.watchRecovery(live);
+      else if (cs === 'disconnected') this.stopRecovery(live);
     });
     this.opts.emit('kernel.status', { kernelId: conn.id, status: 'idle' });
     return conn.id;
+  }
+
+  /**
+   * jupyter_server 1.x sometimes wires a websocket that reconnects right after an auto-restart (new ports) to
+   * channels that never deliver: the socket is open but no message ever comes back. A fresh socket, opened once
+   * the restarted kernel is up, works at once, so after a restart or a lost connection we reconnect until the
+   * kernel reports idle or busy again.
+   */
+  private watchRecovery(live: LiveKernel): void {
+    if (live.recoveryTimer) return;
+    let tries = 0;
+    live.recoveryTimer = setInterval(() => {
+      if (live.conn.isDisposed || ++tries > RECOVERY_TRIES) return this.stopRecovery(live);
+      live.conn.reconnect().catch(() => undefined);
+    }, RECOVERY_EVERY_MS);
+    live.recoveryTimer.unref?.();
+  }
+
+  private stopRecovery(live: LiveKernel): void {
+    if (live.recoveryTimer) clearInterval(live.recoveryTimer);
+    live.recoveryTimer = null;
   }
 
   private get(kernelId: string): LiveKernel {
