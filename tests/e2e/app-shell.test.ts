@@ -79,4 +79,10 @@ test('a 2,000-cell notebook opens with live Monaco editors only near the viewpor
   await page.waitForTimeout(500);
   const liveAfter = await page.locator('.monaco-editor').count();
   assert.ok(liveAfter < 100, `live editors after scrolling: ${liveAfter}`);
+  // Markdown far from the viewport waits as plain source; it is rendered once scrolled to.
+  const last = page.locator('[data-cell-index="1995"] .markdown');
+  assert.equal(await last.getAttribute('class'), 'markdown pending');
+  await page.locator('[data-cell-index="1995"]').scrollIntoViewIfNeeded();
+  await page.waitForSelector('[data-cell-index="1995"] .markdown.rendered h2', { timeout: 5000 });
+  assert.equal((await page.textContent('[data-cell-index="1995"] .markdown h2'))?.trim(), 'Section 1995');
 });

@@ -39,6 +39,8 @@ after(async () => {
 
 test('opens the real Kaggle notebook with all its cells', async () => {
   const nb = JSON.parse(readFileSync(file, 'utf8')) as { cells: unknown[] };
+  // Long notebooks render in slices after the first screenful.
+  await page.waitForSelector('[data-testid="notebook"][data-rendered="all"]');
   assert.equal(await page.locator('[data-testid="cell"]').count(), nb.cells.length);
   assert.equal(await page.textContent('[data-testid="file-name"]'), 'kaggle.ipynb');
 });

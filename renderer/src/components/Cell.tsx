@@ -1,5 +1,5 @@
 // One notebook cell. Only cells near the viewport get a live Monaco editor; the rest show plain text of the same size.
-import { lazy, memo, Suspense, useEffect, useRef, useState } from 'react';
+import { lazy, memo, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useNearViewport } from './viewport.ts';
 import type { Cell as CellModel } from '../../../preload/contract.ts';
 import { runCells } from '../actions/execute.ts';
@@ -30,7 +30,11 @@ function Prompt({ cell }: { cell: CellModel }) {
 
 function CellView({ cell, index, active, selected, editMode }: { cell: CellModel; index: number; active: boolean; selected: boolean; editMode: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
-  const near = useNearViewport(ref, active);
+  // Markdown is rendered as soon as it nears the viewport (no idle wait: it is cheap next to Monaco, and
+  // plain source flashing in place of a heading is worse), and stays rendered after.
+  const near = useNearViewport(ref, active || cell.cell_type !== 'code');
+  const [mdSeen, setMdSeen] = useState(false);
+  if (near && !mdSeen && cell.cell_type !== 'code') setMdSeen(true);
   const [editingMd, setEditingMd] = useState(false);
   const select = (e: React.MouseEvent) => useNotebook.getState().select(index, e.shiftKey);
   useEffect(() => {
@@ -41,6 +45,8 @@ function CellView({ cell, index, active, selected, editMode }: { cell: CellModel
     else if (cell.cell_type !== 'code') setEditingMd(true);
   }, [active, editMode, cell.cell_type]);
   const showEditor = cell.cell_type === 'code' || editingMd;
+  // Sanitizing markdown costs about a millisecond a cell: cells far from the viewport show their source until seen.
+  const mdHtml = useMemo(() => (cell.cell_type === 'code' || !mdSeen ? null : cell.source.trim() ? markdownToSafeHtml(cell.source) : '<p class="muted">Double-click to edit markdown</p>'), [cell.cell_type, cell.source, mdSeen]);
   return (
     <div ref={ref} className={`cell ${active ? 'active' : ''} ${selected ? 'selected' : ''} ${active && editMode ? 'editing' : ''}`}
       data-testid="cell" data-cell-type={cell.cell_type} data-cell-index={index} data-cell-id={cell.id} onMouseDown={select}>
@@ -55,8 +61,12 @@ function CellView({ cell, index, active, selected, editMode }: { cell: CellModel
               </Suspense>
             ) : <StaticCode source={cell.source} />
           ) : (
-            <div className="markdown rendered" onDoubleClick={() => useNotebook.getState().setMode('edit')}
-              dangerouslySetInnerHTML={{ __html: cell.source.trim() ? markdownToSafeHtml(cell.source) : '<p class="muted">Double-click to edit markdown</p>' }} />
+            mdHtml === null ? (
+              <div className="markdown pending" onDoubleClick={() => useNotebook.getState().setMode('edit')}>{cell.source}</div>
+            ) : (
+              <div className="markdown rendered" onDoubleClick={() => useNotebook.getState().setMode('edit')}
+                dangerouslySetInnerHTML={{ __html: mdHtml }} />
+            )
           )}
           {cell.cell_type === 'code' && <OutputArea cell={cell} />}
           {active && cell.cell_type === 'code' && <SuggestionChips cellId={cell.id} />}
