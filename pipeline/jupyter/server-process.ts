@@ -27,6 +27,23 @@ export interface StartOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * `python -m jupyter_server`, plus a thread that stops the server (and so its kernels) when our process dies
+ * without cleaning up (SIGKILL, crash): otherwise every hard kill of the app leaves a server and kernels behind.
+ * SIGTERM makes the server shut its kernels down as on Ctrl-C.
+ */
+const PARENT_WATCHING_LAUNCHER = [
+  'import os, runpy, signal, sys, threading, time',
+  'parent = os.getppid()',
+  'def watch():',
+  '    while os.getppid() == parent:',
+  '        time.sleep(1)',
+  '    os.kill(os.getpid(), signal.SIGTERM)',
+  'threading.Thread(target=watch, daemon=True).start()',
+  "sys.argv[0] = 'jupyter-server'",
+  "runpy.run_module('jupyter_server', run_name='__main__', alter_sys=True)",
+].join('\n');
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -77,7 +94,7 @@ export async function startJupyterServer(opts: StartOptions = {}): Promise<Jupyt
   // A private runtime dir keeps connection files of our kernels away from other users' servers.
   const runtimeDir = mkdtempSync(join(tmpdir(), 'gds-jupyter-'));
   const args = [
-    '-m', 'jupyter_server',
+    '-c', PARENT_WATCHING_LAUNCHER,
     '--ServerApp.ip=127.0.0.1',
     `--ServerApp.port=${port}`,
     '--ServerApp.port_retries=0',

@@ -32,3 +32,37 @@ test('starts a private jupyter server and runs code on a real kernel', async () 
   }
   assert.notEqual(await server.exited, undefined);
 });
+
+test('a hard-killed owner takes its jupyter server and kernels down with it', async () => {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const mod = fileURLToPath(new URL('../../pipeline/jupyter/server-process.ts', import.meta.url));
+  const script = `
+    const { startJupyterServer } = await import(${JSON.stringify(mod)});
+    const s = await startJupyterServer();
+    const r = await fetch(s.baseUrl + 'api/kernels', { method: 'POST', headers: { Authorization: 'token ' + s.settings.token }, body: '{"name":"python3"}' });
+    const k = await r.json();
+    const list = await (await fetch(s.baseUrl + 'api/kernels', { headers: { Authorization: 'token ' + s.settings.token } })).json();
+    console.log(JSON.stringify({ server: s.pid, kernel: k.id, n: list.length }));
+    setInterval(() => undefined, 1000);`;
+  const owner = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    owner.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0] ?? '');
+    });
+    owner.once('exit', (c) => reject(new Error(`owner exited with ${c}`)));
+  });
+  const { server, kernel } = JSON.parse(line) as { server: number; kernel: string };
+  const { execSync } = await import('node:child_process');
+  const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  const kernelPids = () => execSync(`pgrep -f "[k]ernel-${kernel}" || true`).toString().trim().split('\n').filter(Boolean).map(Number);
+  assert.ok(alive(server));
+  assert.ok(kernelPids().length > 0, 'the kernel runs');
+  owner.kill('SIGKILL');
+  const deadline = Date.now() + 15_000;
+  while ((alive(server) || kernelPids().length > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  assert.ok(!alive(server), 'the jupyter server outlived its owner');
+  assert.deepEqual(kernelPids(), [], 'kernels outlived their owner');
+});
