@@ -30,6 +30,11 @@ export function installedModelsDir(): string {
   return join(userDataDir(), 'models');
 }
 
+/** Cells the GDS developers labelled by hand (resources/labels/README.md); excluded from training like the shared gold. */
+export function handLabelsPath(): string {
+  return join(resourcesDir(), 'labels', 'gds-hand.jsonl');
+}
+
 export function pythonScriptsDir(): string {
   return join(resourcesDir(), 'python');
 }

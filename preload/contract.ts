@@ -44,7 +44,8 @@ export interface OpenedNotebook {
 export interface KernelSpecInfo { name: string; displayName: string; language: string }
 export type KernelStatus = 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'disconnected' | 'unknown';
 export interface ExecuteResult { status: 'ok' | 'error' | 'aborted'; executionCount: number | null; durationMs: number }
-export interface StagePrediction { stage: StageId; probs: Record<StageId, number> }
+/** `context` says the notebook's data flow, not the cell alone, decided the stage (it reads earlier predictions). */
+export interface StagePrediction { stage: StageId; probs: Record<StageId, number>; context?: 'reads-predictions' }
 export interface Suggestion { text: string; score: number }
 export interface DoctorCheck { name: string; ok: boolean; detail: string; fix?: string }
 export interface CorpusHit { notebookId: number; ref: string; cellIndex: number; snippet: string; source: string; votes: number | null }
@@ -100,7 +101,11 @@ export const methods = {
   'kernel.restart': { params: z.object({ kernelId: id }), result: z.custom<{ ok: true }>() },
   'kernel.shutdown': { params: z.object({ kernelId: id }), result: z.custom<{ ok: true }>() },
   'kernel.inputReply': { params: z.object({ kernelId: id, value: z.string().max(1_000_000) }), result: z.custom<{ ok: true }>() },
-  'ml.classify': { params: z.object({ sources: z.array(z.string().max(200_000)).max(5000) }), result: z.custom<StagePrediction[]>() },
+  'ml.classify': {
+    // notebook: true when `sources` are all code cells of one notebook in order, so data flow between cells counts.
+    params: z.object({ sources: z.array(z.string().max(200_000)).max(5000), notebook: z.boolean().optional() }),
+    result: z.custom<StagePrediction[]>(),
+  },
   'ml.suggest': {
     params: z.object({ cells: z.array(z.string().max(200_000)).max(5000), top: z.number().int().min(1).max(20).optional() }),
     result: z.custom<{ stage: StageId | null; suggestions: Suggestion[] }>(),

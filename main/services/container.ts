@@ -58,7 +58,7 @@ export function createContainer(opts: ContainerOptions): Container {
     'kernel.restart': async ({ kernelId }) => (await kernels.restart(kernelId), ok),
     'kernel.shutdown': async ({ kernelId }) => (await kernels.shutdown(kernelId), ok),
     'kernel.inputReply': async ({ kernelId, value }) => (kernels.inputReply(kernelId, value), ok),
-    'ml.classify': ({ sources }) => ml.classify(sources),
+    'ml.classify': ({ sources, notebook }) => ml.classify(sources, notebook ?? false),
     'ml.suggest': ({ cells, top }) => ml.suggest(cells, top ?? 5),
     'corpus.search': (q) => corpus.search(q),
     'corpus.sources': () => corpus.sources(),

@@ -56,8 +56,8 @@ export class MlService {
     });
   }
 
-  classify(sources: string[]): Promise<StagePrediction[]> {
-    return this.call({ op: 'classify', sources });
+  classify(sources: string[], notebook = false): Promise<StagePrediction[]> {
+    return this.call({ op: 'classify', sources, notebook });
   }
 
   suggest(cells: string[], top: number): Promise<{ stage: StageId | null; suggestions: Suggestion[] }> {

@@ -1,6 +1,6 @@
 // Messages between MlService and the inference worker.
 export type WorkerRequest =
-  | { id: number; op: 'classify'; sources: string[] }
+  | { id: number; op: 'classify'; sources: string[]; notebook: boolean }
   | { id: number; op: 'suggest'; cells: string[]; top: number }
   | { id: number; op: 'reload' };
 

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { loadClassifier, type StageClassifier } from '../../ml/classifier/classifier.ts';
+import { loadClassifier, type Classification, type StageClassifier } from '../../ml/classifier/classifier.ts';
+import { withNotebookContext } from '../../ml/classifier/notebook-context.ts';
 import { bundledModelsDir, installedModelsDir } from '../../pipeline/app-paths.ts';
 import type { WorkerRequest, WorkerResponse } from './inference-protocol.ts';
 import { createSuggester, type Suggester } from './suggester.ts';
@@ -32,14 +33,31 @@ function getSuggester(): Promise<Suggester> {
   return suggester;
 }
 
+/** Per-source results of the current model: the editor sends the whole notebook after each pause, mostly unchanged cells. */
+const cellCache = new Map<string, Classification>();
+const CELL_CACHE_MAX = 20_000;
+
+async function classifyCached(sources: string[]): Promise<Classification[]> {
+  const missing = [...new Set(sources.filter((s) => !cellCache.has(s)))];
+  if (missing.length) {
+    const fresh = await (await getClassifier()).classify(missing);
+    if (cellCache.size + missing.length > CELL_CACHE_MAX) cellCache.clear();
+    missing.forEach((s, i) => cellCache.set(s, fresh[i]!));
+  }
+  return sources.map((s) => cellCache.get(s)!);
+}
+
 async function handle(req: WorkerRequest): Promise<unknown> {
   switch (req.op) {
-    case 'classify':
-      return (await getClassifier()).classify(req.sources);
+    case 'classify': {
+      const cells = await classifyCached(req.sources);
+      return req.notebook ? withNotebookContext(req.sources, cells) : cells;
+    }
     case 'suggest':
       return (await getSuggester()).suggest(req.cells, req.top);
     case 'reload':
       classifier = null;
+      cellCache.clear();
       suggester = null;
       return null;
   }

@@ -5,6 +5,8 @@ import { isStage, type Stage } from './stages.ts';
 export interface GoldCell {
   id: string;
   notebook: string;
+  /** Position in the notebook (`code_cell`), else the line number: orders a notebook's cells for context. */
+  order: number;
   stage: Stage;
   source: string;
 }
@@ -20,7 +22,8 @@ export function readGold(path: string): GoldCell[] {
       if (!isStage(row.stage) || typeof row.source !== 'string') throw new Error(`${path}:${i + 1}: needs "stage" (one of the six) and "source"`);
       const notebook = typeof row.notebook === 'string' ? row.notebook : '';
       const id = typeof row.id === 'string' ? row.id : `${notebook}#${String(row.code_cell ?? i + 1)}`;
-      out.push({ id, notebook, stage: row.stage, source: row.source });
+      const order = typeof row.code_cell === 'number' ? row.code_cell : i + 1;
+      out.push({ id, notebook, order, stage: row.stage, source: row.source });
     });
   return out;
 }

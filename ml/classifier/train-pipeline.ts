@@ -1,7 +1,7 @@
 // `gds train classifier` end to end: corpus → LFs → label model → token ids → PyTorch child → ONNX → manifest with gold metrics.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadClassifier } from './classifier.ts';
@@ -12,6 +12,7 @@ import { LABELING_FUNCTIONS, applyLfs } from './labeling-functions/index.ts';
 import { argmax, fitLabelModel, majorityVote, predictProba, type LabelModelParams } from './label-model.ts';
 import { score, type Scores } from './metrics.ts';
 import { STAGES, type Stage } from './stages.ts';
+import { withContextByNotebook } from './notebook-context.ts';
 
 export interface TrainOptions {
   kaggleDir: string;
@@ -20,6 +21,8 @@ export interface TrainOptions {
   /** Where the cells came from, recorded in the manifest. */
   corpus?: { kind: string; path: string };
   goldPath: string;
+  /** Our own hand labels (other notebooks than the shared gold): excluded from training, scored like the gold. */
+  handLabelsPath?: string;
   readCodeCells: ReadCodeCells;
   outDir: string;
   python: string;
@@ -59,10 +62,19 @@ export function evaluateWeakLabels(gold: GoldCell[], params: LabelModelParams): 
   return { labelModel: scoreParts(gold, lm), majority: scoreParts(gold, mv) };
 }
 
-export async function evaluateEndModel(gold: GoldCell[], modelDir: string): Promise<GoldReport> {
+/** The end model on each cell alone (the `classify` contract) and with its notebook's other cells as context. */
+export async function evaluateEndModel(gold: GoldCell[], modelDir: string): Promise<{ alone: GoldReport; inContext: GoldReport }> {
   const clf = await loadClassifier(modelDir);
   const out = await clf.classify(gold.map((g) => g.source));
-  return scoreParts(gold, out.map((o) => o.stage));
+  const inContext = withContextByNotebook(gold, out);
+  return { alone: scoreParts(gold, out.map((o) => o.stage)), inContext: scoreParts(gold, inContext.map((o) => o.stage)) };
+}
+
+/** Every score the manifest keeps for one hand-label file. */
+export async function evaluateAll(gold: GoldCell[], params: LabelModelParams, modelDir: string): Promise<Record<'endModel' | 'endModelInContext' | 'labelModel' | 'majorityVote', GoldReport>> {
+  const weak = evaluateWeakLabels(gold, params);
+  const end = await evaluateEndModel(gold, modelDir);
+  return { endModel: end.alone, endModelInContext: end.inContext, labelModel: weak.labelModel, majorityVote: weak.majority };
 }
 
 function runTrainer(python: string, args: string[], log: (line: string) => void): Promise<EpochRecord[]> {
@@ -94,12 +106,13 @@ function runTrainer(python: string, args: string[], log: (line: string) => void)
 export async function trainClassifier(o: TrainOptions): Promise<Record<string, unknown>> {
   const t0 = Date.now();
   const gold = readGold(o.goldPath);
+  const hand = o.handLabelsPath && existsSync(o.handLabelsPath) ? readGold(o.handLabelsPath) : [];
   const all = o.cells ?? readCorpusCells(o.kaggleDir, o.readCodeCells);
-  const excluded = excludeGold(all, gold);
+  const excluded = excludeGold(all, [...gold, ...hand]);
   const { droppedNotebooks, droppedCells } = excluded;
   const share = o.lfCells > 0 ? o.lfCells / excluded.kept.length : 1;
   const kept = share < 1 ? excluded.kept.filter((c) => unitHash(`lf:${c.dataset}/${c.notebook}`) < share) : excluded.kept;
-  o.log(`corpus: ${all.length} code cells; excluded ${droppedNotebooks} gold notebooks/copies and ${droppedCells} cells equal to gold cells; ${kept.length} left`);
+  o.log(`corpus: ${all.length} code cells; excluded ${droppedNotebooks} hand-labelled notebooks/copies and ${droppedCells} cells equal to hand-labelled cells; ${kept.length} left`);
 
   const tLf = Date.now();
   const votes = applyLfs(kept.map((c) => c.source));
@@ -127,8 +140,8 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   writeFileSync(join(o.outDir, 'vocab.json'), JSON.stringify(set.vocab.tokens));
   writeFileSync(join(o.outDir, 'label-model.json'), JSON.stringify(params));
 
-  const weak = evaluateWeakLabels(gold, params);
-  const end = await evaluateEndModel(gold, o.outDir);
+  const goldScores = await evaluateAll(gold, params, o.outDir);
+  const handScores = hand.length ? await evaluateAll(hand, params, o.outDir) : null;
   const manifest = {
     name: 'gds-stage-classifier',
     created: new Date().toISOString(),
@@ -150,7 +163,9 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
     },
     labelModel: { kind: 'Dawid-Skene EM (per-LF, per-stage firing probabilities)', lfs: LABELING_FUNCTIONS.length, fitSeconds },
     training: { epochs, trainSeconds },
-    metrics: { endModel: end, labelModel: weak.labelModel, majorityVote: weak.majority },
+    // `metrics` scores the shared gold (report-dev); `handLabelMetrics` our own labels of other datasets.
+    metrics: goldScores,
+    handLabelMetrics: handScores,
     totalSeconds: (Date.now() - t0) / 1000,
   };
   writeFileSync(join(o.outDir, 'manifest.json'), JSON.stringify(manifest, null, 1));

@@ -62,3 +62,15 @@ test('next-line chips appear under the active cell; Tab accepts the first one', 
   await chips.first().waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);
 });
+
+test('a plot of predictions made in an earlier cell is badged Evaluate, and follows edits to that earlier cell', async () => {
+  const p = await appendCodeCell(page, 'gap = y_test - model.predict(X_test)');
+  const q = await appendCodeCell(page, 'plt.hist(gap, bins=20)\nplt.show()');
+  await badge(q).and(page.locator('[data-stage="eval"][data-context="reads-predictions"]')).waitFor({ timeout: 30_000 });
+  assert.match((await badge(q).getAttribute('title')) ?? '', /earlier cell/);
+  // The plotted cell is unchanged; only the earlier cell stops holding predictions.
+  await typeInCell(page, p, 'gap = y_test - y_test.mean()');
+  await badge(q).and(page.locator('[data-stage="explore"]')).waitFor({ timeout: 30_000 });
+  assert.equal(await badge(q).getAttribute('data-context'), null);
+  assert.deepEqual(errors, []);
+});

@@ -45,3 +45,22 @@ test('eval classifier prints accuracy, macro-F1, per-stage scores and a confusio
   assert.match(r.stdout, /confusion/);
   for (const s of STAGES) assert.match(r.stdout, new RegExp(`^${s}\\s`, 'm'));
 });
+
+test('classify --jsonl: lines naming the same notebook share data flow; other lines are judged alone', () => {
+  const plot = "plt.hist(gap, bins=20)\nplt.title('gap')\nplt.show()";
+  const input = [
+    { id: 'p', notebook: 'nb', source: 'gap = y_test - model.predict(X_test)' },
+    { id: 'q', notebook: 'nb', source: plot },
+    { id: 'r', source: plot },
+    { id: 's', notebook: 'other', source: plot },
+    { id: 'bad', notebook: 3, source: plot },
+  ].map((l) => JSON.stringify(l)).join('\n');
+  const r = spawnSync(process.execPath, [gds, 'classify', '--jsonl'], { cwd: root, encoding: 'utf8', input });
+  assert.equal(r.status, 0, r.stderr);
+  const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; stage?: string; error?: string });
+  assert.deepEqual(out.map((o) => o.id), ['p', 'q', 'r', 's', 'bad']);
+  assert.equal(out[1]!.stage, 'eval');
+  assert.equal(out[2]!.stage, out[3]!.stage);
+  assert.notEqual(out[2]!.stage, 'eval');
+  assert.match(out[4]!.error ?? '', /notebook/);
+});

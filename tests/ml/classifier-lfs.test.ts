@@ -53,3 +53,29 @@ test('applyLfs returns one row per cell with stage indices or -1', () => {
   assert.equal(votes[LABELING_FUNCTIONS.length + fitIdx], 4);
   assert.equal(votes[fitIdx], -1);
 });
+
+test('the line-count rule judges a def or loop by its body (stages.md rule 3), not by being a def', () => {
+  const plotDef = [
+    'def plot_dist(df, col):',
+    '    df = df.dropna()',
+    '    plt.figure(figsize=(8, 4))',
+    '    sns.histplot(df[col])',
+    '    df[col].value_counts().plot(kind="bar")',
+    '    sns.boxplot(x=df[col])',
+    '    plt.show()',
+  ].join('\n');
+  assert.equal(majorityStage(extractFeatures(plotDef)), 'explore');
+  const cleanDef = "def clean(text):\n    text = text.lower()\n    text = re.sub('[^a-z]', ' ', text)\n    return text.strip()";
+  assert.equal(majorityStage(extractFeatures(cleanDef)), 'prep');
+  const loop = 'for col in cols:\n    print(df[col].value_counts())\n    df[col].hist()';
+  assert.equal(majorityStage(extractFeatures(loop)), 'explore');
+});
+
+test('model settings are training, data locations are loading', () => {
+  assert.equal(majorityStage(extractFeatures("lgb_params = {'num_leaves': 31, 'learning_rate': 0.05, 'objective': 'binary'}")), 'train');
+  assert.equal(majorityStage(extractFeatures('epochs = 20\nbatch_size = 64')), 'train');
+  assert.equal(majorityStage(extractFeatures("INPUT_DIR = '../input/'")), 'load');
+  assert.equal(majorityStage(extractFeatures('!ls ../input/*')), 'load');
+  // A plain constant still goes with the rest of the cell.
+  assert.equal(majorityStage(extractFeatures("threshold = 0.5\ndf['flag'] = df['p'] > threshold")), 'prep');
+});

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { bundledModelsDir, installedModelsDir, pythonScriptsDir } from '../../../pipeline/app-paths.ts';
+import { bundledModelsDir, handLabelsPath, installedModelsDir, pythonScriptsDir } from '../../../pipeline/app-paths.ts';
 import { ensureKaggleCorpus, goldPath } from '../../../pipeline/corpus-cache.ts';
 import { readNotebookFile } from '../../../pipeline/notebook/read-notebook-file.ts';
 import { loadClassifier, resolveModelDir, type StageClassifier } from '../../../ml/classifier/classifier.ts';
@@ -15,6 +15,7 @@ import { LABELING_FUNCTIONS, applyLfs } from '../../../ml/classifier/labeling-fu
 import { fitLabelModel } from '../../../ml/classifier/label-model.ts';
 import { analyzeLfs, formatLfStats } from '../../../ml/classifier/lf-analysis.ts';
 import { formatScores, score } from '../../../ml/classifier/metrics.ts';
+import { PredictionFlow, cellFlow, promoteToEval, withContextByNotebook } from '../../../ml/classifier/notebook-context.ts';
 import { STAGES } from '../../../ml/classifier/stages.ts';
 import { evaluateWeakLabels, trainClassifier, type GoldReport } from '../../../ml/classifier/train-pipeline.ts';
 
@@ -47,10 +48,15 @@ function printReport(title: string, r: GoldReport): void {
   process.stdout.write(`${title}: dev half ${(100 * r.dev.accuracy).toFixed(1)}% (n=${r.dev.n}), untouched test half ${(100 * r.test.accuracy).toFixed(1)}% (n=${r.test.n})\n\n`);
 }
 
-/** Answers lines as they arrive: lines are batched while input is flowing, and a batch goes out once input pauses. */
+/**
+ * Answers lines as they arrive: lines are batched while input is flowing, and a batch goes out once input pauses.
+ * A line may name its `notebook`: lines with the same name are that notebook's code cells in order, and a cell that
+ * reads predictions made in an earlier one is evaluation (only earlier lines matter, so answers still stream).
+ */
 async function classifyJsonl(clf: StageClassifier): Promise<void> {
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  type Pending = { id: unknown; source?: string; error?: string };
+  type Pending = { id: unknown; source?: string; notebook?: string; error?: string };
+  const flows = new Map<string, PredictionFlow>();
   let pending: Pending[] = [];
   let chain = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -66,7 +72,12 @@ async function classifyJsonl(clf: StageClassifier): Promise<void> {
       let k = 0;
       const out = batch.map((p) => {
         if (p.source === undefined) return JSON.stringify({ id: p.id, error: p.error });
-        const r = results[k++]!;
+        let r = results[k++]!;
+        if (p.notebook !== undefined) {
+          let flow = flows.get(p.notebook);
+          if (!flow) flows.set(p.notebook, (flow = new PredictionFlow()));
+          if (flow.observe(cellFlow(p.source))) r = promoteToEval(r);
+        }
         return JSON.stringify({ id: p.id, stage: r.stage, probs: r.probs });
       });
       process.stdout.write(`${out.join('\n')}\n`);
@@ -75,9 +86,10 @@ async function classifyJsonl(clf: StageClassifier): Promise<void> {
   for await (const line of rl) {
     if (!line.trim()) continue;
     try {
-      const row = JSON.parse(line) as { id?: unknown; source?: unknown };
+      const row = JSON.parse(line) as { id?: unknown; source?: unknown; notebook?: unknown };
       if (typeof row.source !== 'string') pending.push({ id: row.id ?? null, error: 'missing "source" string' });
-      else pending.push({ id: row.id ?? null, source: row.source });
+      else if (row.notebook !== undefined && typeof row.notebook !== 'string') pending.push({ id: row.id ?? null, error: '"notebook" must be a string' });
+      else pending.push({ id: row.id ?? null, source: row.source, ...(typeof row.notebook === 'string' ? { notebook: row.notebook } : {}) });
     } catch {
       pending.push({ id: null, error: 'line is not JSON' });
     }
@@ -140,6 +152,7 @@ export function registerClassifierCommands(program: Command): void {
         cells,
         corpus,
         goldPath: goldPath(),
+        handLabelsPath: handLabelsPath(),
         readCodeCells,
         outDir: resolve(opts.out),
         python: process.env.GDS_PYTHON ?? '/usr/bin/python3',
@@ -152,10 +165,16 @@ export function registerClassifierCommands(program: Command): void {
         command: `gds ${process.argv.slice(2).join(' ')}`,
         log: (line) => process.stderr.write(`${line}\n`),
       });
-      const metrics = manifest.metrics as { endModel: GoldReport; labelModel: GoldReport; majorityVote: GoldReport };
-      printReport('end model (LSTM)', metrics.endModel);
-      printReport('label model', metrics.labelModel);
-      printReport('majority vote', metrics.majorityVote);
+      type Reports = Record<'endModel' | 'endModelInContext' | 'labelModel' | 'majorityVote', GoldReport>;
+      for (const [title, m] of [['shared gold', manifest.metrics], ['our hand labels', manifest.handLabelMetrics]] as const) {
+        if (!m) continue;
+        const r = m as Reports;
+        process.stdout.write(`## ${title}\n`);
+        printReport('end model (LSTM), each cell alone', r.endModel);
+        printReport('end model (LSTM), in notebook context', r.endModelInContext);
+        printReport('label model', r.labelModel);
+        printReport('majority vote', r.majorityVote);
+      }
       process.stdout.write(`model written to ${resolve(opts.out)}\n`);
     });
 
@@ -172,14 +191,23 @@ export function registerClassifierCommands(program: Command): void {
   group(program, 'eval', 'evaluate a model')
     .command('classifier')
     .description('accuracy, macro-F1, per-stage P/R/F1 and confusion matrix on hand-labelled cells')
-    .requiredOption('--gold <file>', 'JSON lines with "stage" and "source"')
+    .requiredOption('--gold <file>', 'JSON lines with "stage" and "source" (and "notebook", "code_cell" for context)')
     .option('--model <dir>', 'model folder (default: installed, else bundled)')
-    .action(async (opts: { gold: string; model?: string }) => {
+    .option('--no-context', 'judge every cell alone, ignoring the other cells of its notebook')
+    .action(async (opts: { gold: string; model?: string; context: boolean }) => {
       const gold = readGold(opts.gold);
       const dir = modelDirFrom(opts.model);
       const clf = await loadClassifier(dir);
-      const out = await clf.classify(gold.map((g) => g.source));
-      const s = score(gold.map((g) => g.stage), out.map((o) => o.stage));
-      process.stdout.write(`model: ${dir}\n${formatScores('stage classifier', s)}\n`);
+      const alone = await clf.classify(gold.map((g) => g.source));
+      const truth = gold.map((g) => g.stage);
+      const aloneScores = score(truth, alone.map((o) => o.stage));
+      if (!opts.context) {
+        process.stdout.write(`model: ${dir}\n${formatScores('stage classifier (each cell alone)', aloneScores)}\n`);
+        return;
+      }
+      const inContext = withContextByNotebook(gold, alone);
+      const changed = inContext.filter((o, i) => o.stage !== alone[i]!.stage).length;
+      process.stdout.write(`model: ${dir}\n${formatScores('stage classifier (cells in notebook context)', score(truth, inContext.map((o) => o.stage)))}\n`);
+      process.stdout.write(`each cell alone: accuracy ${(100 * aloneScores.accuracy).toFixed(1)}%, macro-F1 ${(100 * aloneScores.macroF1).toFixed(1)}%; context changed ${changed} of ${gold.length} cells\n`);
     });
 }

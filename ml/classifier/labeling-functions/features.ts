@@ -18,6 +18,8 @@ export interface Statement {
   /** Base classes when the statement defines a class. */
   bases: string[];
   text: string;
+  /** Statements inside a def/for/while/if/with/try body (the spec counts a body's lines by what they do). */
+  children: Statement[];
 }
 
 export interface CellFeatures {
@@ -74,7 +76,20 @@ function statementOf(node: SyntaxNode): Statement {
     const sup = inner.childForFieldName('superclasses');
     if (sup) bases.push(...sup.namedChildren.map((c) => c.text));
   }
-  return { kind: inner.type, lines: Math.max(1, effectiveLines(node.text)), calls, callees, attrs, targets, bases, text: node.text };
+  return { kind: inner.type, lines: Math.max(1, effectiveLines(node.text)), calls, callees, attrs, targets, bases, text: node.text, children: bodyStatements(inner) };
+}
+
+const COMPOUND = new Set(['function_definition', 'for_statement', 'while_statement', 'if_statement', 'with_statement', 'try_statement']);
+const CLAUSES = new Set(['elif_clause', 'else_clause', 'except_clause', 'finally_clause']);
+
+function bodyStatements(node: SyntaxNode): Statement[] {
+  if (!COMPOUND.has(node.type)) return [];
+  const blocks: SyntaxNode[] = [];
+  for (const child of node.namedChildren) {
+    if (child.type === 'block') blocks.push(child);
+    else if (CLAUSES.has(child.type)) blocks.push(...child.namedChildren.filter((c) => c.type === 'block'));
+  }
+  return blocks.flatMap((b) => b.namedChildren.filter((n) => n.type !== 'comment').map(statementOf));
 }
 
 export function extractFeatures(source: string): CellFeatures {

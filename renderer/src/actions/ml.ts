@@ -5,6 +5,8 @@ import { useNotebook } from '../stores/notebook.ts';
 
 const CLASSIFY_PAUSE_MS = 150;
 const SUGGEST_PAUSE_MS = 200;
+/** The IPC contract's cap on sources per call. */
+const MAX_CELLS = 5000;
 
 export function startStageClassifier(): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -13,13 +15,17 @@ export function startStageClassifier(): () => void {
     if (running) return;
     const cells = useNotebook.getState().doc?.cells.filter((c) => c.cell_type === 'code') ?? [];
     const known = useMl.getState().stages;
-    const pending = cells.filter((c) => c.source.trim() && known[c.id]?.source !== c.source).slice(0, 500);
+    const pending = cells.filter((c) => c.source.trim() && known[c.id]?.source !== c.source);
     if (!pending.length) return;
+    // A cell's stage can depend on earlier cells (plots of predictions are evaluation), so the whole notebook goes
+    // in order; the worker caches unchanged cells. Past the IPC cap, changed cells go alone, without context.
+    const whole = cells.length <= MAX_CELLS;
+    const batch = (whole ? cells : pending.slice(0, MAX_CELLS)).filter((c) => c.source.trim());
     running = true;
     try {
-      const preds = await host().ml.classify({ sources: pending.map((c) => c.source) });
+      const preds = await host().ml.classify({ sources: batch.map((c) => c.source), notebook: whole });
       const next = { ...useMl.getState().stages };
-      pending.forEach((c, i) => {
+      batch.forEach((c, i) => {
         const p = preds[i];
         if (p) next[c.id] = { ...p, source: c.source };
       });
@@ -31,7 +37,7 @@ export function startStageClassifier(): () => void {
       running = false;
     }
     // Edits that arrived while this batch ran were skipped by the guard above; pick them up now.
-    timer = setTimeout(() => void tick(), pending.length === 500 ? 0 : CLASSIFY_PAUSE_MS);
+    timer = setTimeout(() => void tick(), !whole && pending.length > MAX_CELLS ? 0 : CLASSIFY_PAUSE_MS);
   };
   const unsub = useNotebook.subscribe((s, prev) => {
     if (s.version === prev.version) return;

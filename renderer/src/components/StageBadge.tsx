@@ -9,9 +9,10 @@ export const STAGE_LABEL: Record<StageId, string> = {
 export function StageBadge({ cellId }: { cellId: string }) {
   const pred = useMl((s) => s.stages[cellId]);
   if (!pred) return null;
-  const tip = STAGE_IDS.map((s) => `${STAGE_LABEL[s]}: ${(100 * (pred.probs[s] ?? 0)).toFixed(1)}%`).join('\n');
+  const probs = STAGE_IDS.map((s) => `${STAGE_LABEL[s]}: ${(100 * (pred.probs[s] ?? 0)).toFixed(1)}%`).join('\n');
+  const tip = pred.context === 'reads-predictions' ? `${probs}\nEvaluate: uses predictions made in an earlier cell` : probs;
   return (
-    <span className={`stage-badge stage-${pred.stage}`} data-testid="stage-badge" data-stage={pred.stage} title={tip}>
+    <span className={`stage-badge stage-${pred.stage}`} data-testid="stage-badge" data-stage={pred.stage} data-context={pred.context} title={tip}>
       {STAGE_LABEL[pred.stage]}
     </span>
   );

@@ -1,0 +1,53 @@
+// Notebook context: plots and tables of predictions made in an earlier cell are Model Evaluation (stages.md).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PredictionFlow, cellFlow, withContextByNotebook, withNotebookContext, type StageProbs } from '../../ml/classifier/notebook-context.ts';
+import { STAGES, type Stage } from '../../ml/classifier/stages.ts';
+
+function at(stage: Stage): StageProbs {
+  const probs = Object.fromEntries(STAGES.map((s) => [s, s === stage ? 0.7 : 0.06])) as Record<Stage, number>;
+  return { stage, probs };
+}
+
+test('a plot of an earlier cell\'s predictions becomes eval; a plot of the data stays explore', () => {
+  const cells = [
+    "df = pd.read_csv('train.csv')",
+    'model.fit(X_train, y_train)',
+    'pre = model.predict(X_test)\nerr = pd.DataFrame({"true": y_test, "pred": pre})',
+    "sns.countplot(x='pred', data=err)\nplt.show()",
+    "sns.countplot(x='Class', data=df)",
+    'err.describe()',
+  ];
+  const base = [at('load'), at('train'), at('eval'), at('explore'), at('explore'), at('explore')];
+  const out = withNotebookContext(cells, base);
+  assert.deepEqual(out.map((o) => o.stage), ['load', 'train', 'eval', 'eval', 'explore', 'eval']);
+  // Probabilities stay a distribution and agree with the new stage.
+  const p = out[3]!.probs;
+  assert.ok(Math.abs(STAGES.reduce((a, s) => a + p[s], 0) - 1) < 1e-9);
+  assert.equal(STAGES.reduce((best, s) => (p[s] > p[best] ? s : best), STAGES[0]), 'eval');
+});
+
+test('taint follows derived names through assignments, subscripts and tuple targets, but not through fit', () => {
+  const flow = new PredictionFlow();
+  assert.equal(flow.observe(cellFlow('a, b = clf.predict(X), 1')), false);
+  assert.equal(flow.observe(cellFlow("sub['target'] = a * 2")), true); // reads a; sub becomes derived
+  assert.equal(flow.observe(cellFlow('sub.head()')), true);
+  // A cell that fits on predictions (stacking) is doing its own training work.
+  assert.equal(flow.observe(cellFlow('meta.fit(sub, y)')), false);
+  // Attribute names and keyword names are not variables: `x.a` or `f(a=1)` do not read `a`.
+  const fresh = new PredictionFlow();
+  fresh.observe(cellFlow('a = m.predict(X)'));
+  assert.equal(fresh.observe(cellFlow('df.a.hist(bins=a_bins)')), false);
+  assert.equal(fresh.observe(cellFlow('plt.plot(x=1, a=2)')), false);
+});
+
+test('cells of several notebooks in any order are grouped by notebook and ordered by position', () => {
+  const cells = [
+    { notebook: 'n1', order: 2, source: 'plt.hist(p)' },
+    { notebook: 'n2', order: 1, source: 'plt.hist(p)' },
+    { notebook: 'n1', order: 1, source: 'p = m.predict(X)' },
+    { notebook: '', order: 1, source: 'plt.hist(p)' },
+  ];
+  const out = withContextByNotebook(cells, [at('explore'), at('explore'), at('eval'), at('explore')]);
+  assert.deepEqual(out.map((o) => o.stage), ['eval', 'explore', 'eval', 'explore']);
+});
