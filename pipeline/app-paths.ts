@@ -35,6 +35,16 @@ export function handLabelsPath(): string {
   return join(resourcesDir(), 'labels', 'gds-hand.jsonl');
 }
 
+/**
+ * Every hand-label file in the repository, by role (resources/labels/README.md). `train`: our labels that the end
+ * model may learn from (their notebooks are never scored for it); `test`: never trained on; `audit`: our second
+ * opinion on the shared gold (no sources: they come from the shared file).
+ */
+export function labelSets(): { train: string[]; test: string; audit: string } {
+  const dir = join(resourcesDir(), 'labels');
+  return { train: [join(dir, 'gds-hand.jsonl'), join(dir, 'gds-dev.jsonl')], test: join(dir, 'gds-test.jsonl'), audit: join(dir, 'gold-audit.jsonl') };
+}
+
 export function pythonScriptsDir(): string {
   return join(resourcesDir(), 'python');
 }

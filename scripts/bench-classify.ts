@@ -32,6 +32,7 @@ const lfSeconds = (performance.now() - t) / 1000;
 
 const result = {
   model: clf.modelDir,
+  labelModelWeight: clf.labelModelWeight,
   ortThreads: Number(process.env.GDS_ORT_THREADS ?? 1),
   batchCellsPerSecond: Math.round((rounds * sources.length) / batchSeconds),
   singleCellMs: { p50: +pct(0.5).toFixed(2), p95: +pct(0.95).toFixed(2), max: +latencies[latencies.length - 1]!.toFixed(2) },

@@ -60,6 +60,12 @@ export function sharpen(p: number[], power = 2): number[] {
   return q.map((v) => v / s);
 }
 
+/** Hand-labelled cells the end model learns from directly, besides the label model's output. */
+export interface SupervisedRows {
+  cells: GoldCell[];
+  repeat: number;
+}
+
 export interface TrainingSet {
   vocab: Vocabulary;
   train: number;
@@ -71,9 +77,9 @@ export interface TrainingSet {
  * Dedupes identical sources (boilerplate import cells would otherwise dominate), caps the cell count,
  * and puts ~10% of notebooks (never single cells) into validation.
  */
-export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], probs: number[][], maxCells: number, valShare = 0.1): TrainingSet {
+export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], probs: number[][], maxCells: number, valShare = 0.1, supervised: SupervisedRows = { cells: [], repeat: 0 }): TrainingSet {
   const seen = new Set<string>();
-  const rows: Array<{ cell: CorpusCodeCell; p: number[]; tokens: string[]; r: number }> = [];
+  const rows: Array<{ cell: CorpusCodeCell; p: number[]; tokens: string[]; r: number; hard?: true }> = [];
   cells.forEach((cell, i) => {
     const key = cell.source.trim();
     if (seen.has(key)) return;
@@ -86,6 +92,15 @@ export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], probs: nu
   const trainRows = chosen.filter((r) => !isVal(r.cell));
   const valRows = chosen.filter((r) => isVal(r.cell));
   const vocab = buildVocabulary(trainRows.map((r) => r.tokens));
+  // Hand-labelled cells join the training half only (validation stays weak labels of unseen notebooks, so early
+  // stopping is not tuned on them), as one-hot targets repeated `repeat` times among the shuffled rows.
+  for (let k = 0; k < supervised.repeat; k++) {
+    supervised.cells.forEach((g, i) => {
+      const p = STAGES.map((s) => (s === g.stage ? 1 : 0));
+      trainRows.push({ cell: { notebook: g.notebook, dataset: '', source: g.source }, p, tokens: tokenize(g.source), r: unitHash(`hand:${k}:${i}`), hard: true });
+    });
+  }
+  trainRows.sort((a, b) => a.r - b.r);
   mkdirSync(dir, { recursive: true });
   const hash = createHash('sha256');
   for (const [name, part] of [['train', trainRows], ['val', valRows]] as const) {
@@ -93,7 +108,7 @@ export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], probs: nu
     const y = new Float32Array(part.length * STAGES.length);
     part.forEach((r, i) => {
       x.set(encodeTokens(r.tokens, vocab), i * SEQ_LEN);
-      y.set(sharpen(r.p), i * STAGES.length);
+      y.set(r.hard ? r.p : sharpen(r.p), i * STAGES.length);
     });
     const xb = Buffer.from(x.buffer);
     const yb = Buffer.from(y.buffer);
@@ -101,7 +116,7 @@ export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], probs: nu
     writeFileSync(join(dir, `${name}_y.bin`), yb);
     hash.update(xb).update(yb);
   }
-  const meta = { seqLen: SEQ_LEN, numClasses: STAGES.length, vocabSize: vocab.tokens.length + 2, train: trainRows.length, val: valRows.length };
+  const meta = { seqLen: SEQ_LEN, numClasses: STAGES.length, vocabSize: vocab.tokens.length + 2, train: trainRows.length, val: valRows.length, handRows: supervised.cells.length * supervised.repeat };
   writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta, null, 1));
   return { vocab, train: trainRows.length, val: valRows.length, dataHash: hash.digest('hex') };
 }

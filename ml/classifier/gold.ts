@@ -11,15 +11,35 @@ export interface GoldCell {
   source: string;
 }
 
-/** Accepts the shared gold format ({notebook, code_cell, stage, source}) and plain {id, stage, source} lines. */
-export function readGold(path: string): GoldCell[] {
+const cellKey = (row: Record<string, unknown>): string => `${String(row.dataset)}/${String(row.notebook)}#${String(row.code_cell)}`;
+
+/**
+ * Accepts the shared gold format ({notebook, code_cell, stage, source}) and plain {id, stage, source} lines.
+ * Lines without "source" (our second opinions on the shared gold, which keep its text out of the repository) take it
+ * from `sourcesFrom`, matched by dataset, notebook and code_cell.
+ */
+export function readGold(path: string, sourcesFrom?: string): GoldCell[] {
   const out: GoldCell[] = [];
+  let sources: Map<string, string> | undefined;
+  const sourceOf = (row: Record<string, unknown>): unknown => {
+    if (typeof row.source === 'string' || !sourcesFrom) return row.source;
+    if (!sources) {
+      sources = new Map();
+      for (const line of readFileSync(sourcesFrom, 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        const r = JSON.parse(line) as Record<string, unknown>;
+        if (typeof r.source === 'string') sources.set(cellKey(r), r.source);
+      }
+    }
+    return sources.get(cellKey(row));
+  };
   readFileSync(path, 'utf8')
     .split('\n')
     .forEach((line, i) => {
       if (!line.trim()) return;
       const row = JSON.parse(line) as Record<string, unknown>;
-      if (!isStage(row.stage) || typeof row.source !== 'string') throw new Error(`${path}:${i + 1}: needs "stage" (one of the six) and "source"`);
+      row.source = sourceOf(row);
+      if (!isStage(row.stage) || typeof row.source !== 'string') throw new Error(`${path}:${i + 1}: needs "stage" (one of the six) and "source"${sourcesFrom ? ` (or a cell of ${sourcesFrom})` : ''}`);
       const notebook = typeof row.notebook === 'string' ? row.notebook : '';
       const id = typeof row.id === 'string' ? row.id : `${notebook}#${String(row.code_cell ?? i + 1)}`;
       const order = typeof row.code_cell === 'number' ? row.code_cell : i + 1;

@@ -2,6 +2,7 @@
 // data flow can. stages.md puts "plots ... of predictions" and judging a model under Model Evaluation, so a cell that
 // would be exploration or preparation on its own but reads names derived from a model's predictions is evaluation.
 import { parsePython, type SyntaxNode } from '../python-parser.ts';
+import { readNames, targetNames } from './python-names.ts';
 import { STAGES, type Stage } from './stages.ts';
 
 const PREDICT_CALLS = new Set(['predict', 'predict_proba', 'predict_classes', 'predict_generator', 'predict_on_batch', 'decision_function', 'forecast']);
@@ -28,43 +29,6 @@ function calleeName(fn: SyntaxNode | null): string {
   if (fn.type === 'attribute') return fn.childForFieldName('attribute')?.text ?? '';
   if (fn.type === 'identifier') return fn.text;
   return '';
-}
-
-/** Identifiers read in a subtree: attribute names (`.head`) and keyword names (`axis=`) are not variables. */
-function readNames(node: SyntaxNode, out: string[]): void {
-  if (node.type === 'identifier') {
-    const parent = node.parent;
-    if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === node.id) return;
-    if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === node.id) return;
-    out.push(node.text);
-    return;
-  }
-  for (const child of node.namedChildren) readNames(child, out);
-}
-
-/** Base variable of an assignment target: `df` for `df['a']`, `df.loc[...]`, `df.a`; every name of a tuple/list pattern. */
-function targetNames(node: SyntaxNode, out: string[]): void {
-  switch (node.type) {
-    case 'identifier':
-      out.push(node.text);
-      return;
-    case 'subscript':
-    case 'attribute': {
-      const base = node.childForFieldName(node.type === 'subscript' ? 'value' : 'object');
-      if (base) targetNames(base, out);
-      return;
-    }
-    case 'pattern_list':
-    case 'tuple_pattern':
-    case 'list_pattern':
-    case 'tuple':
-    case 'list':
-    case 'list_splat_pattern':
-      for (const child of node.namedChildren) targetNames(child, out);
-      return;
-    default:
-      return;
-  }
 }
 
 function statementFlow(node: SyntaxNode): StatementFlow {

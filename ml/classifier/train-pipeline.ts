@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadClassifier } from './classifier.ts';
 import { readCorpusCells, type CorpusCodeCell, type ReadCodeCells } from './corpus-cells.ts';
@@ -21,8 +21,19 @@ export interface TrainOptions {
   /** Where the cells came from, recorded in the manifest. */
   corpus?: { kind: string; path: string };
   goldPath: string;
-  /** Our own hand labels (other notebooks than the shared gold): excluded from training, scored like the gold. */
-  handLabelsPath?: string;
+  /**
+   * Our own hand-label files (resources/labels): `train` ones the end model learns from (`handRepeat` times each),
+   * `test` never; `audit` relabels the shared gold's cells. Every labelled notebook is dropped from the weak-label
+   * corpus, so no labelled cell is ever a weak example too.
+   */
+  labels?: { train: string[]; test: string[]; audit?: string };
+  /** How many times each `train` hand-labelled cell joins the LSTM's training rows (0: weak labels only). */
+  handRepeat?: number;
+  /** LSTM sizes passed to the trainer (its defaults when unset). */
+  embed?: number;
+  hidden?: number;
+  /** Share of the label model in the shipped answer (`combine` in classifier.ts); 0 = the LSTM alone. */
+  labelModelWeight?: number;
   readCodeCells: ReadCodeCells;
   outDir: string;
   python: string;
@@ -63,18 +74,23 @@ export function evaluateWeakLabels(gold: GoldCell[], params: LabelModelParams): 
 }
 
 /** The end model on each cell alone (the `classify` contract) and with its notebook's other cells as context. */
-export async function evaluateEndModel(gold: GoldCell[], modelDir: string): Promise<{ alone: GoldReport; inContext: GoldReport }> {
-  const clf = await loadClassifier(modelDir);
+export async function evaluateEndModel(gold: GoldCell[], modelDir: string, labelModelWeight = 0): Promise<{ alone: GoldReport; inContext: GoldReport }> {
+  const clf = await loadClassifier(modelDir, { labelModelWeight });
   const out = await clf.classify(gold.map((g) => g.source));
   const inContext = withContextByNotebook(gold, out);
   return { alone: scoreParts(gold, out.map((o) => o.stage)), inContext: scoreParts(gold, inContext.map((o) => o.stage)) };
 }
 
 /** Every score the manifest keeps for one hand-label file. */
-export async function evaluateAll(gold: GoldCell[], params: LabelModelParams, modelDir: string): Promise<Record<'endModel' | 'endModelInContext' | 'labelModel' | 'majorityVote', GoldReport>> {
+/**
+ * Every score the manifest keeps for one hand-label file. `endModel` is what `gds classify` answers (the LSTM
+ * combined with the label model by `labelModelWeight`); `lstmAlone` is the LSTM by itself.
+ */
+export async function evaluateAll(gold: GoldCell[], params: LabelModelParams, modelDir: string, labelModelWeight = 0): Promise<Record<'endModel' | 'endModelInContext' | 'lstmAlone' | 'labelModel' | 'majorityVote', GoldReport>> {
   const weak = evaluateWeakLabels(gold, params);
-  const end = await evaluateEndModel(gold, modelDir);
-  return { endModel: end.alone, endModelInContext: end.inContext, labelModel: weak.labelModel, majorityVote: weak.majority };
+  const end = await evaluateEndModel(gold, modelDir, labelModelWeight);
+  const lstm = labelModelWeight > 0 ? (await evaluateEndModel(gold, modelDir, 0)).alone : end.alone;
+  return { endModel: end.alone, endModelInContext: end.inContext, lstmAlone: lstm, labelModel: weak.labelModel, majorityVote: weak.majority };
 }
 
 function runTrainer(python: string, args: string[], log: (line: string) => void): Promise<EpochRecord[]> {
@@ -103,12 +119,20 @@ function runTrainer(python: string, args: string[], log: (line: string) => void)
   });
 }
 
+/** Label files that exist, read (audit rows take their sources from the shared gold). */
+function readLabelFiles(paths: string[], goldPath: string): Array<{ path: string; cells: GoldCell[] }> {
+  return paths.filter((p) => existsSync(p)).map((p) => ({ path: p, cells: readGold(p, goldPath) }));
+}
+
 export async function trainClassifier(o: TrainOptions): Promise<Record<string, unknown>> {
   const t0 = Date.now();
   const gold = readGold(o.goldPath);
-  const hand = o.handLabelsPath && existsSync(o.handLabelsPath) ? readGold(o.handLabelsPath) : [];
+  const trainSets = readLabelFiles(o.labels?.train ?? [], o.goldPath);
+  const testSets = readLabelFiles(o.labels?.test ?? [], o.goldPath);
+  const audit = o.labels?.audit && existsSync(o.labels.audit) ? readGold(o.labels.audit, o.goldPath) : [];
+  const handTrain = trainSets.flatMap((s) => s.cells);
   const all = o.cells ?? readCorpusCells(o.kaggleDir, o.readCodeCells);
-  const excluded = excludeGold(all, [...gold, ...hand]);
+  const excluded = excludeGold(all, [...gold, ...handTrain, ...testSets.flatMap((s) => s.cells)]);
   const { droppedNotebooks, droppedCells } = excluded;
   const share = o.lfCells > 0 ? o.lfCells / excluded.kept.length : 1;
   const kept = share < 1 ? excluded.kept.filter((c) => unitHash(`lf:${c.dataset}/${c.notebook}`) < share) : excluded.kept;
@@ -125,13 +149,16 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
 
   // One work folder per output folder: concurrent runs never share files, and the checkpoint stays for `--resume`.
   const work = join(tmpdir(), `gds-classifier-work-${createHash('sha256').update(o.outDir).digest('hex').slice(0, 12)}`);
-  const set = writeTrainingSet(join(work, 'data'), kept, probs, o.maxCells);
-  o.log(`training set: ${set.train} train / ${set.val} validation cells (split by notebook), vocabulary ${set.vocab.tokens.length}`);
+  const handRepeat = o.handRepeat ?? 0;
+  const set = writeTrainingSet(join(work, 'data'), kept, probs, o.maxCells, 0.1, { cells: handTrain, repeat: handRepeat });
+  o.log(`training set: ${set.train} train (${handTrain.length * handRepeat} of them ${handTrain.length} hand-labelled cells × ${handRepeat}) / ${set.val} validation cells (split by notebook), vocabulary ${set.vocab.tokens.length}`);
 
   mkdirSync(o.outDir, { recursive: true });
   const args = [o.script, '--data', join(work, 'data'), '--out', join(work, 'out'), '--epochs', String(o.epochs)];
   if (o.resume) args.push('--resume', o.resume);
   if (o.maxSeconds > 0) args.push('--max-seconds', String(o.maxSeconds));
+  if (o.embed) args.push('--embed', String(o.embed));
+  if (o.hidden) args.push('--hidden', String(o.hidden));
   const tTrain = Date.now();
   const epochs = await runTrainer(o.python, args, o.log);
   const trainSeconds = (Date.now() - tTrain) / 1000;
@@ -140,8 +167,12 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   writeFileSync(join(o.outDir, 'vocab.json'), JSON.stringify(set.vocab.tokens));
   writeFileSync(join(o.outDir, 'label-model.json'), JSON.stringify(params));
 
-  const goldScores = await evaluateAll(gold, params, o.outDir);
-  const handScores = hand.length ? await evaluateAll(hand, params, o.outDir) : null;
+  const w = o.labelModelWeight ?? 0;
+  const goldScores = await evaluateAll(gold, params, o.outDir, w);
+  const labelSetMetrics: Record<string, unknown> = {};
+  if (audit.length) labelSetMetrics['gold-audit.jsonl'] = { role: 'our second opinion on the shared gold cells; never trained on', ...(await evaluateAll(audit, params, o.outDir, w)) };
+  for (const t of testSets) labelSetMetrics[basename(t.path)] = { role: 'held-out test; never trained on', ...(await evaluateAll(t.cells, params, o.outDir, w)) };
+  for (const t of trainSets) labelSetMetrics[basename(t.path)] = { role: handRepeat > 0 ? 'the end model trained on these cells (its scores here are not held-out); LFs were developed on them' : 'LFs were developed on them; not trained on', ...(await evaluateAll(t.cells, params, o.outDir, w)) };
   const manifest = {
     name: 'gds-stage-classifier',
     created: new Date().toISOString(),
@@ -159,13 +190,18 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
       trainCells: set.train,
       valCells: set.val,
       maxCells: o.maxCells,
+      handLabelledCells: handTrain.length,
+      handRepeat,
+      handLabelFiles: trainSets.map((t) => basename(t.path)),
       dataHash: set.dataHash,
     },
     labelModel: { kind: 'Dawid-Skene EM (per-LF, per-stage firing probabilities)', lfs: LABELING_FUNCTIONS.length, fitSeconds },
+    // How `gds classify` and the editor answer: the LSTM's and the label model's distributions, geometric mean.
+    inference: { labelModelWeight: w, combine: 'p ∝ p_lstm^(1-w) · p_labelmodel^w' },
     training: { epochs, trainSeconds },
-    // `metrics` scores the shared gold (report-dev); `handLabelMetrics` our own labels of other datasets.
+    // `metrics` scores the shared gold (report-dev); `labelSetMetrics` our own label files (resources/labels).
     metrics: goldScores,
-    handLabelMetrics: handScores,
+    labelSetMetrics,
     totalSeconds: (Date.now() - t0) / 1000,
   };
   writeFileSync(join(o.outDir, 'manifest.json'), JSON.stringify(manifest, null, 1));

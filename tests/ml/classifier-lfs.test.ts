@@ -79,3 +79,73 @@ test('model settings are training, data locations are loading', () => {
   // A plain constant still goes with the rest of the cell.
   assert.equal(majorityStage(extractFeatures("threshold = 0.5\ndf['flag'] = df['p'] > threshold")), 'prep');
 });
+
+const stageOf = (lines: string[]): string | null => majorityStage(extractFeatures(lines.join('\n')));
+
+test('what a cell computes flows to the lines that use it: a plot of feature importances is evaluation', () => {
+  assert.equal(
+    stageOf([
+      'clf = RandomForestClassifier()',
+      'clf.fit(X, y)',
+      'imp = sorted(zip(clf.feature_importances_, cols), reverse=True)',
+      'names = list(zip(*imp))[1]',
+      'pos = np.arange(len(names))',
+      'vals = np.array(list(zip(*imp))[0])',
+      'plt.bar(pos, vals)',
+    ]),
+    'eval',
+  );
+  // Writing predictions into a frame uses the model; the same line with data is preparation.
+  assert.equal(stageOf(["ss['target'] = y_pred"]), 'eval');
+  assert.equal(stageOf(["ss['target'] = y_train"]), 'prep');
+});
+
+test('temporaries made only to be drawn count with the plot; changing the data does not', () => {
+  const temp = ["cdf = train['Pclass'].value_counts().to_frame().reset_index()", "cdf.rename(columns={'index': 'Pclass'}, inplace=True)", "sns.barplot(x='Pclass', y='Count', data=cdf)"];
+  assert.equal(stageOf(temp), 'explore');
+  const change = ["train['Age'] = train['Age'].fillna(0)", "train['Fare'] = np.log1p(train['Fare'])", "sns.histplot(train['Fare'])"];
+  assert.equal(stageOf(change), 'prep');
+});
+
+test('training loops and parameter searches are training even when they print scores', () => {
+  const search = [
+    'for c in [0.01, 0.1, 1, 10]:',
+    '    lr = LogisticRegression(C=c)',
+    '    lr.fit(X_tr, y_tr)',
+    '    p = lr.predict(X_va)',
+    '    print(c, recall_score(y_va, p))',
+    '    print(f1_score(y_va, p))',
+  ];
+  assert.equal(stageOf(search), 'train');
+  assert.equal(stageOf(['for epoch in range(10):', '    loss = criterion(net(x), y)', '    loss.backward()', '    optimizer.step()', "    print('loss', loss.item())"]), 'train');
+});
+
+test('a def that stacks layers defines a network; a loader reads data; a run-length encoder formats predictions', () => {
+  assert.equal(stageOf(['def conv_block(m, dim):', "    n = Conv2D(dim, 3, padding='same')(m)", '    n = BatchNormalization()(n)', '    n = Dropout(0.1)(n)', '    return Concatenate()([m, n])']), 'train');
+  assert.equal(stageOf(['def load_train_data(path):', '    frames = []', '    for f in os.listdir(path):', '        frames.append(pd.read_csv(os.path.join(path, f)))', '    return pd.concat(frames)']), 'load');
+  assert.equal(stageOf(['def rle_encode(img):', '    pixels = img.flatten()', '    runs = np.where(pixels[1:] != pixels[:-1])[0] + 1', "    return ' '.join(str(x) for x in runs)"]), 'eval');
+});
+
+test('cells of only commented-out code are read as the code they hold; prose comments are not', () => {
+  assert.equal(stageOf(['# model.fit(X_train, y_train, epochs=10)', '# model.save("m.h5")']), 'train');
+  assert.equal(stageOf(["# sub.to_csv('submission.csv', index=False)"]), 'eval');
+  assert.equal(stageOf(['# This section only looks at the data']), null);
+});
+
+test('printing computed values is exploration; dropping, in-place changes and seeds have their own stages', () => {
+  assert.equal(stageOf(["print('rows:', len(train))"]), 'explore');
+  assert.equal(stageOf(["print('done')"]), null);
+  assert.equal(stageOf(["del train['target']"]), 'prep');
+  assert.equal(stageOf(["df.sort_values('date', inplace=True)"]), 'prep');
+  assert.equal(stageOf(["pd.set_option('display.max_columns', 100)", 'df.head()']), 'explore');
+  assert.equal(stageOf(['seed = 42', 'np.random.seed(seed)']), 'import');
+  assert.equal(stageOf(['color_names = set(data["color"])', 'print(color_names)']), 'explore');
+});
+
+test('keyword LFs stay silent when the line count clearly belongs to another stage', () => {
+  const cell = ['lr = LogisticRegression()', 'pred_tr = lr.fit(X, y).predict(X)', 'pred = lr.predict(X_te)', 'print(accuracy_score(y_te, pred))', 'print(confusion_matrix(y_te, pred))', 'print(classification_report(y_te, pred))'].join('\n');
+  const fired = firing(cell);
+  assert.ok(!fired.includes('estimator_constructor'), fired.join(','));
+  assert.ok(fired.includes('stmt_majority_eval'));
+  assert.equal(majorityStage(extractFeatures(cell)), 'eval');
+});

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { bundledModelsDir, handLabelsPath, installedModelsDir, pythonScriptsDir } from '../../../pipeline/app-paths.ts';
+import { bundledModelsDir, installedModelsDir, labelSets, pythonScriptsDir } from '../../../pipeline/app-paths.ts';
 import { ensureKaggleCorpus, goldPath } from '../../../pipeline/corpus-cache.ts';
 import { readNotebookFile } from '../../../pipeline/notebook/read-notebook-file.ts';
 import { loadClassifier, resolveModelDir, type StageClassifier } from '../../../ml/classifier/classifier.ts';
@@ -111,10 +111,12 @@ export function registerClassifierCommands(program: Command): void {
     .option('--db <file>', 'corpus database (gds import) to analyze instead of the Kaggle crawl cache')
     .action(async (opts: { analyze?: boolean; gold: string; maxCells?: number } & CorpusChoice) => {
       if (!opts.analyze) throw new Error('nothing to do: pass --analyze');
-      const gold = readGold(opts.gold);
+      const gold = readGold(opts.gold, goldPath());
+      const sets = labelSets();
+      const ours = [...sets.train, sets.test, sets.audit].filter((p) => existsSync(p)).map((p) => ({ path: p, cells: readGold(p, goldPath()) }));
       const { cells: all, corpus } = await corpusCells(opts);
       process.stdout.write(`corpus: ${corpus.kind} ${corpus.path}\n`);
-      let cells = excludeGold(all, gold).kept;
+      let cells = excludeGold(all, [...gold, ...ours.flatMap((o) => o.cells)]).kept;
       if (opts.maxCells && cells.length > opts.maxCells) {
         const share = opts.maxCells / cells.length;
         cells = cells.filter((c, i) => unitHash(`${c.notebook}:${i}`) < share);
@@ -132,6 +134,12 @@ export function registerClassifierCommands(program: Command): void {
       const weak = evaluateWeakLabels(gold, params);
       printReport('label model', weak.labelModel);
       printReport('majority vote', weak.majority);
+      for (const o of ours) {
+        const weak = evaluateWeakLabels(o.cells, params);
+        process.stdout.write(`## ${o.path}\n`);
+        printReport('label model', weak.labelModel);
+        printReport('majority vote', weak.majority);
+      }
     });
 
   group(program, 'train', 'train a model')
@@ -145,14 +153,23 @@ export function registerClassifierCommands(program: Command): void {
     .option('--resume <checkpoint>', 'continue from a checkpoint.pt of an earlier run')
     .option('--corpus <path>', 'train on this folder or .zip of notebooks (any depth) instead of the Kaggle crawl cache')
     .option('--db <file>', 'train on the notebooks of this corpus database (gds import), duplicates skipped')
-    .action(async (opts: { out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string } & CorpusChoice) => {
+    .option('--embed <n>', 'embedding size of the LSTM (trainer default 64)', (v) => Number(v))
+    .option('--hidden <n>', 'hidden size of the LSTM (trainer default 64)', (v) => Number(v))
+    .option('--label-model-weight <w>', 'share of the label model in the shipped answer (0 = the LSTM alone, 1 = the label model alone)', (v) => Number(v), 0)
+    .option('--hand-repeat <n>', 'times each of our hand-labelled training cells (resources/labels) joins the LSTM training rows; 0 = weak labels only', (v) => Number(v), 0)
+    .action(async (opts: { out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string; handRepeat: number; labelModelWeight: number; embed?: number; hidden?: number } & CorpusChoice) => {
+      if (!(opts.labelModelWeight >= 0 && opts.labelModelWeight <= 1)) throw new Error('--label-model-weight must be between 0 and 1');
       const { cells, corpus } = await corpusCells(opts);
       const manifest = await trainClassifier({
         kaggleDir: corpus.kind === 'kaggle-cache' ? corpus.path : '',
         cells,
         corpus,
         goldPath: goldPath(),
-        handLabelsPath: handLabelsPath(),
+        labels: { train: labelSets().train, test: [labelSets().test], audit: labelSets().audit },
+        handRepeat: opts.handRepeat,
+        labelModelWeight: opts.labelModelWeight,
+        ...(opts.embed ? { embed: opts.embed } : {}),
+        ...(opts.hidden ? { hidden: opts.hidden } : {}),
         readCodeCells,
         outDir: resolve(opts.out),
         python: process.env.GDS_PYTHON ?? '/usr/bin/python3',
@@ -165,12 +182,12 @@ export function registerClassifierCommands(program: Command): void {
         command: `gds ${process.argv.slice(2).join(' ')}`,
         log: (line) => process.stderr.write(`${line}\n`),
       });
-      type Reports = Record<'endModel' | 'endModelInContext' | 'labelModel' | 'majorityVote', GoldReport>;
-      for (const [title, m] of [['shared gold', manifest.metrics], ['our hand labels', manifest.handLabelMetrics]] as const) {
-        if (!m) continue;
-        const r = m as Reports;
-        process.stdout.write(`## ${title}\n`);
-        printReport('end model (LSTM), each cell alone', r.endModel);
+      type Reports = Record<'endModel' | 'endModelInContext' | 'labelModel' | 'majorityVote', GoldReport> & { role?: string; lstmAlone?: GoldReport };
+      const sets = Object.entries((manifest.labelSetMetrics ?? {}) as Record<string, Reports>);
+      for (const [title, r] of [['shared gold (report-dev.jsonl)', manifest.metrics as Reports] as const, ...sets]) {
+        process.stdout.write(`## ${title}${r.role ? ` (${r.role})` : ''}\n`);
+        printReport('end model (as shipped), each cell alone', r.endModel);
+        if (r.lstmAlone) printReport('LSTM alone', r.lstmAlone);
         printReport('end model (LSTM), in notebook context', r.endModelInContext);
         printReport('label model', r.labelModel);
         printReport('majority vote', r.majorityVote);
@@ -195,7 +212,8 @@ export function registerClassifierCommands(program: Command): void {
     .option('--model <dir>', 'model folder (default: installed, else bundled)')
     .option('--no-context', 'judge every cell alone, ignoring the other cells of its notebook')
     .action(async (opts: { gold: string; model?: string; context: boolean }) => {
-      const gold = readGold(opts.gold);
+      // Rows without "source" (gold-audit.jsonl) take it from the shared gold.
+      const gold = readGold(opts.gold, goldPath());
       const dir = modelDirFrom(opts.model);
       const clf = await loadClassifier(dir);
       const alone = await clf.classify(gold.map((g) => g.source));

@@ -1,6 +1,7 @@
 // One pass over a cell's tree-sitter tree collecting what the labeling functions look at, so 40+ LFs cost one parse.
 import { parsePython, type SyntaxNode } from '../../python-parser.ts';
 import { tokenize } from '../preprocess.ts';
+import { statementNames } from '../python-names.ts';
 
 export interface Statement {
   /** tree-sitter node type of the top-level statement (import_statement, expression_statement, ...). */
@@ -20,6 +21,12 @@ export interface Statement {
   text: string;
   /** Statements inside a def/for/while/if/with/try body (the spec counts a body's lines by what they do). */
   children: Statement[];
+  /** Base names assigned anywhere in the statement (`df` for `df['a'] = ...`). */
+  assigned: string[];
+  /** Variable names read. */
+  reads: string[];
+  /** A `def` that returns a value (a transform) rather than only drawing or printing. */
+  returnsValue: boolean;
 }
 
 export interface CellFeatures {
@@ -36,6 +43,8 @@ export interface CellFeatures {
 
 function calleeName(fn: SyntaxNode | null): string {
   if (!fn) return '';
+  // `re.compile` builds a regex, not a Keras model.
+  if (fn.type === 'attribute' && /^(re|regex)\.compile$/.test(fn.text)) return 'regex_compile';
   if (fn.type === 'attribute') return fn.childForFieldName('attribute')?.text ?? '';
   if (fn.type === 'identifier') return fn.text;
   if (fn.type === 'call') return calleeName(fn.childForFieldName('function'));
@@ -76,7 +85,9 @@ function statementOf(node: SyntaxNode): Statement {
     const sup = inner.childForFieldName('superclasses');
     if (sup) bases.push(...sup.namedChildren.map((c) => c.text));
   }
-  return { kind: inner.type, lines: Math.max(1, effectiveLines(node.text)), calls, callees, attrs, targets, bases, text: node.text, children: bodyStatements(inner) };
+  const names = statementNames(inner);
+  const returnsValue = inner.type === 'function_definition' && inner.descendantsOfType(['return_statement', 'yield']).some((r) => r.type === 'yield' || r.namedChildren.length > 0);
+  return { kind: inner.type, lines: Math.max(1, effectiveLines(node.text)), calls, callees, attrs, targets, bases, text: node.text, children: bodyStatements(inner), ...names, returnsValue };
 }
 
 const COMPOUND = new Set(['function_definition', 'for_statement', 'while_statement', 'if_statement', 'with_statement', 'try_statement']);
@@ -92,9 +103,27 @@ function bodyStatements(node: SyntaxNode): Statement[] {
   return blocks.flatMap((b) => b.namedChildren.filter((n) => n.type !== 'comment').map(statementOf));
 }
 
+/** The code of a cell whose every line is commented out, with the `#` removed; null when it is not that. */
+export function commentedOutCode(source: string): string | null {
+  const lines = source.split('\n').filter((l) => l.trim());
+  if (lines.length === 0 || !lines.every((l) => l.trim().startsWith('#'))) return null;
+  const code = lines.map((l) => l.trim().replace(/^#+ ?/, '')).join('\n');
+  // Prose comments are not code: ask for a call, an assignment or an import.
+  return /\w\(|^\s*[\w.[\]'"]+\s*=[^=]|^\s*(import|from)\s/m.test(code) ? code : null;
+}
+
 export function extractFeatures(source: string): CellFeatures {
+  // A cell of nothing but commented-out code has no stage of its own: people read it as what it would do.
+  const disabled = commentedOutCode(source);
+  if (disabled !== null) return extractFeatures(disabled.replace(/^\s*[%!].*$/gm, ''));
   const tree = parsePython(source);
   const statements = tree.rootNode.namedChildren.filter((n) => n.type !== 'comment').map(statementOf);
+  // Code parked in a string (`'''...'''`) is read like commented-out code.
+  const only = statements.length === 1 ? tree.rootNode.namedChildren.find((n) => n.type === 'expression_statement') : undefined;
+  if (only && only.namedChildren.length === 1 && only.namedChildren[0]!.type === 'string') {
+    const body = only.namedChildren[0]!.text.replace(/^[rbuf]*('''|"""|'|")/i, '').replace(/('''|"""|'|")$/, '');
+    if (/\w\(|^\s*[\w.[\]'"]+\s*=[^=]/m.test(body) && body.includes('\n')) return extractFeatures(body);
+  }
   const magics = source.split('\n').filter((l) => /^\s*[%!]/.test(l)).map((l) => l.trim());
   const calls = new Set<string>();
   const callees = new Set<string>();

@@ -1,13 +1,51 @@
 // Stage of one top-level statement, then the spec's line-count vote over a cell's statements (stages.md "Deciding mixed cells").
 import { STAGES, type Stage } from '../stages.ts';
 import type { CellFeatures, Statement } from './features.ts';
-import { NEUTRAL_CALLS, PLOT_NEUTRAL, CONFIG_RHS, EVAL_NAMES, EVAL_ATTRS, EVAL_CALLS, EXPLORE_CALLS, LIST_CALLS, PREP_CALLS, READ_CALLS, SETUP_CALLS, TRAIN_CALLS, hasAny, isModelConstructor } from './vocab.ts';
+import { NEUTRAL_CALLS, PLOT_NEUTRAL, CONFIG_RHS, DRAW_CALLS, EVAL_NAMES, EVAL_ATTRS, EVAL_CALLS, EXPLORE_CALLS, LIST_CALLS, METRIC_HELPER, PREDICTION_NAMES, PREP_CALLS, READ_CALLS, SETUP_CALLS, TRAIN_CALLS, hasAny, isEvalName, isModelConstructor } from './vocab.ts';
 
 const IMPORT_KINDS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 const XY = /^(X|y|x|Y)(_?(train|test|val|valid|all|data|tr|te))?(,|$)/;
 
 function isSubmission(s: Statement): boolean {
-  return /to_csv/.test(s.text) && /submi|sample_sub|output|pred/i.test(s.text);
+  return /to_csv/.test(s.text) && /submi|sample|output|pred|result|answer/i.test(s.text);
+}
+
+/**
+ * What earlier statements of the same cell (or body) produced: a statement that works on a model's output
+ * (`importances = clf.feature_importances_` then `plt.bar(pos, importances)`) judges the model too.
+ */
+export class CellFlowState {
+  readonly evalNames = new Set<string>();
+
+  readsEval(s: Statement): boolean {
+    return s.reads.some((r) => this.evalNames.has(r) || PREDICTION_NAMES.test(r));
+  }
+
+  record(s: Statement, stage: Stage | null): void {
+    if (stage === 'eval') s.assigned.forEach((a) => this.evalNames.add(a));
+    // Reassigning a name from other work (`X = scaler.transform(X)`) ends its link to the model's output.
+    else if (stage && stage !== 'explore') s.assigned.forEach((a) => this.evalNames.delete(a));
+  }
+}
+
+/** Loop variables of parameter searches and epoch loops (`for c in c_params`, `for epoch in range(n)`). */
+const TUNING_LOOP = /^for\s+[^:]*?\b(epochs?|\w*params?|\w*param_\w*|alphas?|lambdas?|depths?|max_depth|n_estimators|estimators|lr|lrs|learning_rates?|c|cs|c_values?|k|ks|n_neighbors|neighbors|leaves|num_leaves|gammas?|batch(es)?|step|steps|iterations?)\b[^:]*\bin\b/i;
+const FIT_IN_LOOP = new Set(['fit', 'fit_generator', 'train', 'train_on_batch', 'backward', 'step', 'partial_fit', 'fit_one_cycle', 'run']);
+
+/** Training loops and parameter searches are training (stages.md: "training loops", CV "used to choose parameters"). */
+function trainingLoop(s: Statement): boolean {
+  if (s.kind !== 'for_statement' && s.kind !== 'while_statement' && s.kind !== 'with_statement') return false;
+  if (!s.calls.some((c) => FIT_IN_LOOP.has(c))) return false;
+  if (s.kind === 'with_statement') return /Session\(/.test(s.text.split('\n')[0]!) && /\bfor\b[^\n]*\bepoch/.test(s.text);
+  if (s.kind === 'while_statement') return /epoch/i.test(s.text.split('\n')[0]!);
+  return TUNING_LOOP.test(s.text.split('\n')[0]!) && !s.calls.includes('run') || /^for\s+\w*epoch/i.test(s.text);
+}
+
+/** A `def` that draws and hands nothing back exists for its plots (rule 3: a body counts by what it does). */
+function plottingDef(s: Statement): Stage | null {
+  if (s.kind !== 'function_definition' || s.returnsValue || !s.calls.some((c) => DRAW_CALLS.has(c))) return null;
+  const judgesModel = hasAny(s.calls, EVAL_CALLS) || hasAny(s.attrs, EVAL_ATTRS) || s.calls.some((c) => METRIC_HELPER.test(c)) || s.reads.some((r) => PREDICTION_NAMES.test(r) || /^(history|hist|model|clf|estimator)$/.test(r));
+  return judgesModel ? 'eval' : 'explore';
 }
 
 function readsFile(s: Statement): boolean {
@@ -15,24 +53,39 @@ function readsFile(s: Statement): boolean {
 }
 
 /** Hyper-parameter names: a cell that only sets them configures a model (stages.md: "creates, configures"). */
-const MODEL_SETTING = /^(\w*_)?(params?|prms|hyper\w*|\w*epochs?|batch_size|learning_rate|lr|dropout\w*|n_estimators|num_leaves|max_depth|hidden\w*|\w*units|n_layers|num_layers|\w*nodes|embed\w*_(dim|size))$/i;
+const MODEL_SETTING = /^(\w*_)?(params?|pars?|prms|hyper\w*|\w*epochs?|batch_size|learning_rate|lr|dropout\w*|n_estimators|num_leaves|max_depth|hidden\w*|\w*units|n_layers|num_layers|\w*nodes|embed\w*_(dim|size)|optimizer|loss|metrics|arch|num_gpus|n_gpus|gpus|num_workers|nw|grid|param_grid|search_space|space|num_rounds?|num_boost_round|n_rounds|rounds|n_iter|max_iter|iterations|watchlist|evallist|eval_set|callbacks|n_?folds|k_?folds|nfold|folds|n_splits|patience|momentum|weight_decay|num_classes|n_classes)$/i;
+/** Layers and model containers: a def that stacks them defines a network (rule 3). */
+const LAYER_CALLS = new Set(['Dense', 'Conv2D', 'Conv1D', 'Conv3D', 'LSTM', 'GRU', 'Embedding', 'MaxPooling2D', 'MaxPooling1D', 'Flatten', 'BatchNormalization', 'Dropout', 'Concatenate', 'UpSampling2D', 'Conv2DTranspose', 'Activation', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'Input', 'Linear', 'Conv2d', 'Conv1d', 'Sequential', 'Model', 'Bidirectional', 'TimeDistributed', 'SpatialDropout1D', 'LeakyReLU', 'BatchNorm2d', 'BatchNorm1d', 'MaxPool2d', 'ReLU', 'Dropout2d', 'SeparableConv2D', 'AveragePooling2D', 'ZeroPadding2D', 'add', 'compile']);
+/** Objects whose attributes configure a model (`learn.opt_fn = optim.Adam`, `model.trainable = False`). */
+const MODEL_OBJECT = /^(model|learn|learner|clf|net|estimator|regressor|classifier|optimizer|opt|scheduler|trainer|layer|base_model|\w+_model|model_\w+)\./;
+/** Functions that read data, by name (`load_train_data`, `read_img`, `get_X_data`). */
+const LOADER_NAME = /^(load|read|import|open|fetch|get_\w*(data|images?|imgs?|files?|df|dataset))(_\w+)?$|^(read|load)\w*$/i;
+const PATH_CALLS = new Set(['join', 'Path', 'format', 'expanduser', 'abspath', 'dirname', 'realpath']);
+/** A data folder anywhere in the value: `os.path.join(root, 'input/stage1_train')`, `Path("../input")`. */
+const DATA_DIR = /['"][^'"]*(\binput\b|\/data\b|\.(csv|json|parquet|h5|npy|pkl|zip)\b)[^'"]*['"]/;
 /** A data location: `'../input/'`, `'/kaggle/input/...'`, `'train.csv'`. */
 const INPUT_PATH = /^\s*[\w.]*\(?\s*(f|r)?['"][^'"]*(input\/|\.(csv|json|parquet|feather|tsv|txt|zip|h5|npy|pkl)['"])/;
 
 function isModelSetting(s: Statement): boolean {
-  if (s.targets.length !== 1 || !MODEL_SETTING.test(s.targets[0]!)) return false;
+  if (s.targets.length !== 1) return false;
   const rhs = s.text.slice(s.text.indexOf('=') + 1).trim();
-  return /^(\{|dict\(|[-+]?\d|\[)/.test(rhs) && s.calls.every((c) => c === 'dict' || c === 'int' || c === 'float');
+  // `params['eta'] = 0.1` sets one hyper-parameter of a dict.
+  const item = /^(\w+)\[['"]\w+['"]\]$/.exec(s.targets[0]!);
+  if (item) return MODEL_SETTING.test(item[1]!) && s.calls.length === 0 && CONFIG_RHS.test(rhs);
+  if (!MODEL_SETTING.test(s.targets[0]!)) return false;
+  // `optimizer = 'adam'`, `loss = bce_dice_loss`, `metrics = [mean_iou]`.
+  if (/^(optimizer|loss|metrics)$/i.test(s.targets[0]!) && s.calls.length === 0) return true;
+  return /^(\{|dict\(|[-+]?\d|\[|\(|True|False|['"])/.test(rhs) && s.calls.every((c) => c === 'dict' || c === 'int' || c === 'float' || c === 'range' || c === 'list' || c === 'linspace' || c === 'arange' || c === 'logspace');
 }
 
 /** Compound statements judged by their body's lines (stages.md rule 3 for defs; loops and blocks likewise). */
 const BODY_KINDS = new Set(['function_definition', 'for_statement', 'while_statement', 'if_statement', 'with_statement', 'try_statement']);
 
 /** Stage with the most lines among a body's statements; ties go to the later stage; null when all are neutral. */
-function bodyStage(children: Statement[]): Stage | null {
+function bodyStage(children: Statement[], flow: CellFlowState): Stage | null {
   const counts = STAGES.map(() => 0);
   for (const c of children) {
-    const st = statementStage(c);
+    const st = flowStage(c, flow);
     if (st) counts[STAGES.indexOf(st)]! += c.lines;
   }
   let best = -1;
@@ -42,59 +95,179 @@ function bodyStage(children: Statement[]): Stage | null {
   return best < 0 ? null : STAGES[best]!;
 }
 
+const isAssignment = (s: Statement): boolean => s.targets.length > 0;
+
+/** A loop over a folder listing (`for f in os.listdir(path)`) collects the data it lists. */
+function listingLoop(s: Statement): boolean {
+  return s.kind === 'for_statement' && /\b(listdir|glob|iglob|walk|scandir|iterdir)\s*\(/.test(s.text.split('\n')[0]!);
+}
+
+function isHelperValue(s: Statement): boolean {
+  // `df.col = df.col.cat.codes` changes a column; only plain names are helpers.
+  if (!s.targets.every((t) => /^[\w,()\s]+$/.test(t))) return false;
+  const rhs = s.text.slice(s.text.indexOf('=') + 1).trim();
+  if (s.calls.length === 0) return /^[\w.]+$/.test(rhs) || /^\w+\s*[-+*/]\s*\d+$/.test(rhs) || /^\d/.test(rhs);
+  return s.calls.every((c) => NEUTRAL_HELPERS.has(c) || PLOT_NEUTRAL.has(c)) && !s.assigned.some((a) => s.reads.includes(a));
+}
+
+function isUnknownCall(name: string): boolean {
+  return name !== '' && !NEUTRAL_CALLS.has(name) && !PLOT_NEUTRAL.has(name) && !NEUTRAL_HELPERS.has(name) && !EXPLORE_CALLS.has(name) && !DRAW_CALLS.has(name) && !SETUP_CALLS.has(name) && !/^(collect|sleep|seed|set_seed|display)$/.test(name);
+}
+
+const NEUTRAL_HELPERS = new Set(['arange', 'linspace', 'logspace', 'len', 'range', 'list', 'time', 'perf_counter', 'now', 'zeros', 'ones', 'dict', 'tuple', 'set', 'Counter', 'defaultdict', 'sorted', 'enumerate', 'zip', 'int', 'float', 'str', 'round', 'format', 'abs']);
+
+/** The statement's stage given what the cell computed before it; records what it assigns. */
+export function flowStage(s: Statement, flow: CellFlowState): Stage | null {
+  let st = statementStage(s, flow);
+  if ((st === 'explore' || st === 'prep' || (st === null && s.reads.length > 0 && s.kind !== 'function_definition')) && !s.calls.includes('fit') && flow.readsEval(s)) st = 'eval';
+  flow.record(s, st);
+  return st;
+}
+
 /** null when the statement is neutral (prints of messages, figure setup) and goes with the rest of the cell. */
-export function statementStage(s: Statement): Stage | null {
+export function statementStage(s: Statement, flow: CellFlowState = new CellFlowState()): Stage | null {
   if (IMPORT_KINDS.has(s.kind)) return 'import';
+  // Dropping columns or frames (`del train['target']`, `del df`) changes what data there is.
+  if (s.kind === 'delete_statement') return 'prep';
   const calls = s.calls;
   if (s.kind === 'class_definition') {
     if (s.bases.some((b) => /Module|Callback|Layer|Model|LightningModule/.test(b))) return 'train';
     if (s.bases.some((b) => /Dataset|Transformer|BaseEstimator/.test(b))) return 'prep';
+    // A class that builds or fits a model is the model (rule 3: `class Net(nn.Module)` is train).
+    if (s.calls.some(isModelConstructor) || s.calls.some((c) => c !== 'compile' && TRAIN_CALLS.has(c)) || s.calls.includes('compile')) return 'train';
   }
-  if (calls.length > 0 && calls.every((c) => SETUP_CALLS.has(c))) return 'import';
+  if (calls.length > 0 && calls.every((c) => SETUP_CALLS.has(c)) && !s.callees.some((c) => c === 'set' || c === 'use')) return 'import';
   if (s.kind === 'function_definition') {
     const name = /def\s+(\w+)/.exec(s.text)?.[1] ?? '';
     if (/confusion|roc|score|evaluat|metric|report|importance|gini|rmse|predict|learning_curve|plot_history|plot_result|residual|forecast/i.test(name)) return 'eval';
     if (/^(train|fit|build|create|make|get)_?(model|net|network|clf|classifier|regressor)|^train|^fit|^run_/i.test(name)) return 'train';
+    if (/rle|run_?length/i.test(name) && !/decode|2mask|rle2/i.test(name)) return 'eval';
+    if (calls.filter((c) => LAYER_CALLS.has(c)).length >= 2) return 'train';
+    if (LOADER_NAME.test(name) && (hasAny(calls, READ_CALLS) || hasAny(calls, LIST_CALLS) || calls.includes('open') || calls.some((c) => /imread|read|load/i.test(c)))) return 'load';
   }
+  if (isAssignment(s) && s.targets.length === 1 && MODEL_OBJECT.test(s.targets[0]!)) return 'train';
+  const drawing = plottingDef(s);
+  if (drawing) return drawing;
+  if (trainingLoop(s)) return 'train';
   if (s.children.length > 0 && BODY_KINDS.has(s.kind)) {
-    const inner = bodyStage(s.children);
+    // A def's body starts from its parameters, not from the cell's earlier names.
+    const inner = bodyStage(s.children, s.kind === 'function_definition' ? new CellFlowState() : flow);
+    if (listingLoop(s) && (inner === null || inner === 'prep' || inner === 'load' || inner === 'explore' && !s.calls.some((c) => DRAW_CALLS.has(c)))) return 'load';
     if (inner) return inner;
   }
   if (isSubmission(s) || hasAny(calls, EVAL_CALLS) || (hasAny(s.attrs, EVAL_ATTRS) && !calls.includes('fit'))) return 'eval';
   if (calls.some(isModelConstructor) || calls.includes('fit') || hasAny(calls, TRAIN_CALLS)) return 'train';
+  if (calls.some((c) => METRIC_HELPER.test(c))) return 'eval';
   if (hasAny(calls, READ_CALLS) || hasAny(calls, LIST_CALLS) || readsFile(s)) return 'load';
   if (s.kind === 'function_definition') return 'prep';
   const assigns = s.targets.length > 0;
-  if (!calls.includes('fit') && (EVAL_NAMES.test(s.targets.join(' ')) || (!assigns && EVAL_NAMES.test(s.text)) || /\bhistory\[/.test(s.text))) return 'eval';
+  if (!calls.includes('fit') && (EVAL_NAMES.test(s.targets.join(' ')) || (assigns && s.assigned.some(isEvalName)) || (!assigns && (EVAL_NAMES.test(s.text) || s.reads.some(isEvalName))) || /\bhistory\[/.test(s.text))) return 'eval';
   if (assigns && isModelSetting(s)) return 'train';
-  if (assigns && INPUT_PATH.test(s.text.slice(s.text.indexOf('=') + 1)) && (calls.length === 0 || calls.every((c) => c === 'join'))) return 'load';
+  // Seeds are settings (stages.md puts settings with the imports).
+  if (assigns && s.targets.every((t) => /(^|[._])seed$/i.test(t)) && calls.length === 0) return 'import';
+  // `train['PredictedRevenue'] = ...`, `sub['target'] = blend`: a column of model output.
+  if (assigns && s.targets.some((t) => /\[['"][^'"]+['"]\]$/.test(t) && isEvalName(/\[['"]([^'"]+)['"]\]$/.exec(t)![1]!.replace(/\W+/g, '_')))) return 'eval';
+  if (assigns && (INPUT_PATH.test(s.text.slice(s.text.indexOf('=') + 1)) || DATA_DIR.test(s.text.slice(s.text.indexOf('=') + 1))) && (calls.length === 0 || calls.every((c) => PATH_CALLS.has(c)))) return 'load';
+  // Aliases and helper values (`names = train.columns`, `bins = np.arange(0, 200)`, `j = j + 1`) serve the lines around them.
+  if (assigns && isHelperValue(s)) return null;
+  // A row filter (`train = df.loc[~df.sales.isna()]`) makes a new frame, whatever the mask calls.
+  if (assigns && /^[\w.]+\s*(\.(loc|iloc))?\[[\s\S]*(==|!=|<|>|~|\bisin\b|isna|isnull|notnull|notna)[\s\S]*\]$/.test(s.text.slice(s.text.indexOf('=') + 1).trim())) return 'prep';
   if (assigns && calls.length === 0 && CONFIG_RHS.test(s.text.slice(s.text.indexOf('=') + 1))) return null;
   if (hasAny(calls, PREP_CALLS) && (assigns || !hasAny(calls, EXPLORE_CALLS) || s.kind !== 'expression_statement')) return 'prep';
+  if (/\binplace\s*=\s*True/.test(s.text)) return 'prep';
   if (assigns && s.targets.some((t) => /\[/.test(t) || XY.test(t))) return 'prep';
   const meaningful = calls.filter((c) => c !== '' && !NEUTRAL_CALLS.has(c) && !PLOT_NEUTRAL.has(c));
-  if (assigns && meaningful.length > 0 && meaningful.every((c) => EXPLORE_CALLS.has(c))) return 'explore';
-  if (assigns && calls.length > 0 && meaningful.length === 0 && /time|perf_counter|now|subplots|figure/.test(calls.join())) return null;
+  // `x = df.groupby(...).count()` is a summary to look at; `df = df.sort_values(...)` changes the frame itself.
+  if (assigns && meaningful.length > 0 && meaningful.every((c) => EXPLORE_CALLS.has(c)) && !s.assigned.some((a) => s.reads.includes(a))) return 'explore';
+  if (assigns && calls.length > 0 && meaningful.length === 0 && calls.every((c) => PLOT_NEUTRAL.has(c) || /time|perf_counter|now/.test(c))) return null;
   if (assigns) return 'prep';
   if (hasAny(calls, EXPLORE_CALLS) || /\.(shape|dtypes|columns|size|index)\b/.test(s.text)) return 'explore';
+  // `print(len(vocab))`, `print(coin, len(x))`: printing computed values is looking at the data; a message string is not.
+  if (!assigns && calls[0] === 'print' && s.reads.some((r) => r !== 'print')) return 'explore';
   if (s.kind === 'expression_statement' && !assigns && calls.length === 0 && !/^["']/.test(s.text)) return 'explore';
+  // A bare subscript shows rows: `data[data.amount > 100]`.
+  if (s.kind === 'expression_statement' && !assigns && /^[\w.]+\[[\s\S]*\]$/.test(s.text.trim())) return 'explore';
+  // A bare call of the notebook's own helper on its data (`train_cats(df_raw)`, `add_datepart(df, 'date')`) works in place.
+  if (s.kind === 'expression_statement' && !assigns && /^[\w.]+\([\s\S]*\)$/.test(s.text.trim()) && s.reads.length > 1 && isUnknownCall(calls[0]!)) return /plot|show|display|draw|visuali|print/i.test(calls[0]!) ? 'explore' : 'prep';
   if (s.kind === 'for_statement' || s.kind === 'while_statement') return assigns ? 'prep' : null;
   return null;
 }
 
-/** Effective lines per stage; displays right after a read count as the read (spec: a first `.head()` stays Load Data). */
+/** Displays right after a read count as the read (spec: a first `.head()` stays Load Data). */
+const linesCache = new WeakMap<CellFeatures, number[]>();
+
+/** Effective lines per stage (memoised per cell: a dozen LFs read it). */
 export function stageLines(f: CellFeatures): number[] {
+  let counts = linesCache.get(f);
+  if (!counts) linesCache.set(f, (counts = countStageLines(f)));
+  return counts;
+}
+
+/** Whether the line count leaves room for `stage`: no other stage holds more lines than it and more than one line. */
+export function notOutweighed(f: CellFeatures, stage: Stage): boolean {
+  const counts = stageLines(f);
+  const own = counts[STAGES.indexOf(stage)]!;
+  return counts.every((c, i) => STAGES[i] === stage || c <= own || c <= 1);
+}
+
+function countStageLines(f: CellFeatures): number[] {
   const counts = STAGES.map(() => 0);
-  let sawLoad = false;
+  const loaded = new Set<string>();
+  const flow = new CellFlowState();
+  const stages: Array<Stage | null> = [];
   for (const s of f.statements) {
-    let st = statementStage(s);
-    if (st === 'load') sawLoad = true;
-    if (st === 'explore' && sawLoad && s.lines <= 2) st = 'load';
-    if (st) counts[STAGES.indexOf(st)]! += s.lines;
+    let st = flowStage(s, flow);
+    if (st === 'load') s.assigned.forEach((a) => loaded.add(a));
+    // A first look at what was just read (`df.head()`, `print(df.shape)`) stays Load Data; a look at something derived does not.
+    if (st === 'explore' && s.lines <= 2 && (s.reads.some((r) => loaded.has(r)) || (loaded.size > 0 && s.reads.length === 0))) st = 'load';
+    else if (st && st !== 'load') s.assigned.forEach((a) => loaded.delete(a));
+    stages.push(st);
   }
+  servePlots(f.statements, stages);
+  f.statements.forEach((s, i) => {
+    const st = stages[i];
+    if (st) counts[STAGES.indexOf(st)]! += s.lines;
+  });
   if (f.magics.some((m) => /pip |matplotlib|conda /.test(m))) counts[0]! += 1;
   // `!ls ../input` lists where the data is.
   if (f.magics.some((m) => /^!\s*(ls|head|wc|du|find|unzip)\b.*input/.test(m))) counts[1]! += 1;
   return counts;
+}
+
+/**
+ * Temporaries made only to be drawn (`cdf = df.x.value_counts().reset_index()` then `sns.barplot(data=cdf)`) serve
+ * the plot: they count with it. Walks the cell backwards; a name read by later real work (prep, train, load) is not a
+ * temporary, and neither is a frame the cell did not create (`df['x'] = ...` changes the data).
+ */
+function servePlots(statements: Statement[], stages: Array<Stage | null>): void {
+  // Names the cell itself brings into being (`cdf = ...`), as opposed to frames it only changes (`df['x'] = ...`).
+  const created = new Set<string>();
+  const createdBefore: Array<Set<string>> = statements.map((s) => {
+    const before = new Set(created);
+    s.assigned.forEach((a) => {
+      if (!s.reads.includes(a) && s.targets.some((t) => t.split(',').map((x) => x.replace(/[()\s]/g, '')).includes(a))) created.add(a);
+    });
+    return before;
+  });
+  const feeds = new Map<string, Stage>();
+  const blocked = new Set<string>();
+  for (let j = statements.length - 1; j >= 0; j--) {
+    const s = statements[j]!;
+    const st = stages[j] ?? null;
+    const draws = s.calls.some((c) => DRAW_CALLS.has(c));
+    if ((st === 'explore' || st === 'eval') && draws) {
+      for (const r of s.reads) if (!blocked.has(r)) feeds.set(r, st);
+      continue;
+    }
+    const fresh = (a: string): boolean => !s.reads.includes(a) || createdBefore[j]!.has(a);
+    const served = s.assigned.length > 0 && s.assigned.every((a) => feeds.has(a) && !blocked.has(a) && fresh(a)) ? feeds.get(s.assigned[0]!) : undefined;
+    if (served && (st === 'prep' || st === null) && s.kind === 'expression_statement') {
+      stages[j] = served;
+      for (const r of s.reads) if (!blocked.has(r)) feeds.set(r, served);
+      continue;
+    }
+    if (st === 'prep' || st === 'train' || st === 'load' || (st === 'eval' && !draws)) for (const r of s.reads) blocked.add(r);
+  }
 }
 
 /** Most lines wins; ties go to the later stage, but a lone trailing display never outweighs real work. */
@@ -109,8 +282,10 @@ export function majorityStage(f: CellFeatures): Stage | null {
       bestCount = c;
     }
   });
-  if (best === 2 && bestCount === 1 && counts.some((c, i) => i !== 2 && c === 1)) {
-    best = counts.findIndex((c, i) => i !== 2 && c === 1);
+  // Settings (import) are not "real work" a display could be outweighed by.
+  if (best === 2 && bestCount === 1 && counts.some((c, i) => i > 0 && i !== 2 && c === 1)) {
+    best = counts.findIndex((c, i) => i > 0 && i !== 2 && c === 1);
   }
+  if (best < 0 && f.statements.length > 0 && f.statements.every((s) => s.kind === 'expression_statement' && s.targets.length > 0)) return 'prep';
   return best >= 0 ? STAGES[best]! : null;
 }

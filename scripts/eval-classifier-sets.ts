@@ -1,0 +1,59 @@
+// Scores one classifier model folder on every hand-label set, for the end model alone, the label model alone,
+// majority vote and their combinations, each cell alone and in notebook context (docs/EVALUATION.md tables).
+//   node --import tsx scripts/eval-classifier-sets.ts [--model DIR] [--weights 0,0.25,0.5,0.75,1] [--json OUT]
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { goldPath } from '../pipeline/corpus-cache.ts';
+import { labelSets } from '../pipeline/app-paths.ts';
+import { BUNDLED_MODEL_DIR, combine, loadClassifier } from '../ml/classifier/classifier.ts';
+import { readGold, splitGold, type GoldCell } from '../ml/classifier/gold.ts';
+import { LABELING_FUNCTIONS, applyLfs } from '../ml/classifier/labeling-functions/index.ts';
+import { argmax, majorityVote } from '../ml/classifier/label-model.ts';
+import { labelProbs, readLabelModel } from '../ml/classifier/label-model-file.ts';
+import { score } from '../ml/classifier/metrics.ts';
+import { withContextByNotebook } from '../ml/classifier/notebook-context.ts';
+import { STAGES, type Stage } from '../ml/classifier/stages.ts';
+
+const { values } = parseArgs({ options: { model: { type: 'string', default: BUNDLED_MODEL_DIR }, weights: { type: 'string', default: '0,0.25,0.5,0.75,1' }, json: { type: 'string' } } });
+const modelDir = values.model!;
+const weights = values.weights!.split(',').map(Number);
+const sets = labelSets();
+const files = [goldPath(), sets.audit, sets.test, ...sets.train];
+
+const clf = await loadClassifier(modelDir, { labelModelWeight: 0 });
+const params = readLabelModel(modelDir);
+const report: Record<string, unknown> = {};
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+for (const file of files) {
+  const cells: GoldCell[] = readGold(file, goldPath());
+  const lstm = (await clf.classify(cells.map((c) => c.source))).map((c) => STAGES.map((s) => c.probs[s]));
+  const lm = labelProbs(cells.map((c) => c.source), params);
+  const mv = majorityVote(applyLfs(cells.map((c) => c.source)), LABELING_FUNCTIONS.length).map((v) => (v === null ? 'prep' : STAGES[v]!));
+  const { dev, test } = splitGold(cells);
+  const ids = { all: new Set(cells.map((c) => c.id)), dev: new Set(dev.map((c) => c.id)), test: new Set(test.map((c) => c.id)) };
+  const parts = (pred: Stage[]): Record<string, { n: number; accuracy: number; macroF1: number }> => {
+    const out: Record<string, { n: number; accuracy: number; macroF1: number }> = {};
+    for (const [name, keep] of Object.entries(ids)) {
+      const idx = cells.map((c, i) => (keep.has(c.id) ? i : -1)).filter((i) => i >= 0);
+      const s = score(idx.map((i) => cells[i]!.stage), idx.map((i) => pred[i]!));
+      out[name] = { n: s.n, accuracy: s.accuracy, macroF1: s.macroF1 };
+    }
+    return out;
+  };
+  const rows: Record<string, ReturnType<typeof parts>> = {};
+  rows['majority vote'] = parts(mv);
+  for (const w of weights) {
+    const probs = lstm.map((p, i) => combine(p, lm[i]!, w));
+    const alone = probs.map((p) => STAGES[argmax(p)]!);
+    const name = w === 0 ? 'end model (LSTM)' : w === 1 ? 'label model' : `end × label model, w=${w}`;
+    rows[name] = parts(alone);
+    const base = probs.map((p) => ({ stage: STAGES[argmax(p)]!, probs: Object.fromEntries(STAGES.map((s, k) => [s, p[k]!])) as Record<Stage, number> }));
+    rows[`${name} + notebook context`] = parts(withContextByNotebook(cells, base).map((o) => o.stage));
+  }
+  report[basename(file)] = rows;
+  console.log(`\n## ${basename(file)} (${cells.length} cells)`);
+  for (const [name, r] of Object.entries(rows)) console.log(`${name.padEnd(44)} all ${pct(r.all!.accuracy)} (F1 ${pct(r.all!.macroF1)})  dev ${pct(r.dev!.accuracy)}  test ${pct(r.test!.accuracy)}`);
+}
+if (values.json) writeFileSync(values.json, JSON.stringify({ model: modelDir, report }, null, 1));
