@@ -27,6 +27,8 @@ export interface Statement {
   reads: string[];
   /** A `def` that returns a value (a transform) rather than only drawing or printing. */
   returnsValue: boolean;
+  /** For a body statement: which block of its compound it is in (if / elif / else, try / except): branches do not see each other's names. */
+  clause: number;
 }
 
 export interface CellFeatures {
@@ -87,7 +89,7 @@ function statementOf(node: SyntaxNode): Statement {
   }
   const names = statementNames(inner);
   const returnsValue = inner.type === 'function_definition' && inner.descendantsOfType(['return_statement', 'yield']).some((r) => r.type === 'yield' || r.namedChildren.length > 0);
-  return { kind: inner.type, lines: Math.max(1, effectiveLines(node.text)), calls, callees, attrs, targets, bases, text: node.text, children: bodyStatements(inner), ...names, returnsValue };
+  return { kind: inner.type, lines: Math.max(1, effectiveLines(node.text)), calls, callees, attrs, targets, bases, text: node.text, children: bodyStatements(inner), ...names, returnsValue, clause: 0 };
 }
 
 const COMPOUND = new Set(['function_definition', 'for_statement', 'while_statement', 'if_statement', 'with_statement', 'try_statement']);
@@ -100,7 +102,7 @@ function bodyStatements(node: SyntaxNode): Statement[] {
     if (child.type === 'block') blocks.push(child);
     else if (CLAUSES.has(child.type)) blocks.push(...child.namedChildren.filter((c) => c.type === 'block'));
   }
-  return blocks.flatMap((b) => b.namedChildren.filter((n) => n.type !== 'comment').map(statementOf));
+  return blocks.flatMap((b, k) => b.namedChildren.filter((n) => n.type !== 'comment').map((n) => ({ ...statementOf(n), clause: k })));
 }
 
 /** The code of a cell whose every line is commented out, with the `#` removed; null when it is not that. */
@@ -116,6 +118,8 @@ export function extractFeatures(source: string): CellFeatures {
   // A cell of nothing but commented-out code has no stage of its own: people read it as what it would do.
   const disabled = commentedOutCode(source);
   if (disabled !== null) return extractFeatures(disabled.replace(/^\s*[%!].*$/gm, ''));
+  // `%time m.fit(X, y)` runs the code after the magic; keep it.
+  if (/^\s*%(time|timeit|prun)\s+\S/m.test(source)) return extractFeatures(source.replace(/^(\s*)%(time|timeit|prun)\s+/gm, '$1'));
   const tree = parsePython(source);
   const statements = tree.rootNode.namedChildren.filter((n) => n.type !== 'comment').map(statementOf);
   // Code parked in a string (`'''...'''`) is read like commented-out code.

@@ -17,6 +17,12 @@ function isSubmission(s: Statement): boolean {
 export class CellFlowState {
   readonly evalNames = new Set<string>();
 
+  copy(): CellFlowState {
+    const c = new CellFlowState();
+    this.evalNames.forEach((n) => c.evalNames.add(n));
+    return c;
+  }
+
   readsEval(s: Statement): boolean {
     return s.reads.some((r) => this.evalNames.has(r) || PREDICTION_NAMES.test(r));
   }
@@ -53,7 +59,7 @@ function readsFile(s: Statement): boolean {
 }
 
 /** Hyper-parameter names: a cell that only sets them configures a model (stages.md: "creates, configures"). */
-const MODEL_SETTING = /^(\w*_)?(params?|pars?|prms|hyper\w*|\w*epochs?|batch_size|learning_rate|lr|dropout\w*|n_estimators|num_leaves|max_depth|hidden\w*|\w*units|n_layers|num_layers|\w*nodes|embed\w*_(dim|size)|optimizer|loss|metrics|arch|num_gpus|n_gpus|gpus|num_workers|nw|grid|param_grid|search_space|space|num_rounds?|num_boost_round|n_rounds|rounds|n_iter|max_iter|iterations|watchlist|evallist|eval_set|callbacks|n_?folds|k_?folds|nfold|folds|n_splits|patience|momentum|weight_decay|num_classes|n_classes)$/i;
+const MODEL_SETTING = /^(\w*_)?(params?(_\w+)?|pars?|prms|hyper\w*|\w*epochs?|batch_size|learning_rate|lr|dropout\w*|n_estimators|num_leaves|max_depth|hidden\w*|\w*units|n_layers|num_layers|\w*nodes|embed\w*_(dim|size)|optimizer|loss|metrics|arch|num_gpus|n_gpus|gpus|num_workers|nw|grid|param_grid|search_space|space|num_rounds?|num_boost_round|n_rounds|rounds|n_iter|max_iter|iterations|watchlist|evallist|eval_set|callbacks|n_?folds|k_?folds|nfold|folds|n_splits|patience|momentum|weight_decay|num_classes|n_classes)$/i;
 /** Layers and model containers: a def that stacks them defines a network (rule 3). */
 const LAYER_CALLS = new Set(['Dense', 'Conv2D', 'Conv1D', 'Conv3D', 'LSTM', 'GRU', 'Embedding', 'MaxPooling2D', 'MaxPooling1D', 'Flatten', 'BatchNormalization', 'Dropout', 'Concatenate', 'UpSampling2D', 'Conv2DTranspose', 'Activation', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'Input', 'Linear', 'Conv2d', 'Conv1d', 'Sequential', 'Model', 'Bidirectional', 'TimeDistributed', 'SpatialDropout1D', 'LeakyReLU', 'BatchNorm2d', 'BatchNorm1d', 'MaxPool2d', 'ReLU', 'Dropout2d', 'SeparableConv2D', 'AveragePooling2D', 'ZeroPadding2D', 'add', 'compile']);
 /** Objects whose attributes configure a model (`learn.opt_fn = optim.Adam`, `model.trainable = False`). */
@@ -71,7 +77,7 @@ function isModelSetting(s: Statement): boolean {
   const rhs = s.text.slice(s.text.indexOf('=') + 1).trim();
   // `params['eta'] = 0.1` sets one hyper-parameter of a dict.
   const item = /^(\w+)\[['"]\w+['"]\]$/.exec(s.targets[0]!);
-  if (item) return MODEL_SETTING.test(item[1]!) && s.calls.length === 0 && CONFIG_RHS.test(rhs);
+  if (item) return MODEL_SETTING.test(item[1]!) && s.calls.length === 0 && (CONFIG_RHS.test(rhs) || /^[\w.]+$/.test(rhs));
   if (!MODEL_SETTING.test(s.targets[0]!)) return false;
   // `optimizer = 'adam'`, `loss = bce_dice_loss`, `metrics = [mean_iou]`.
   if (/^(optimizer|loss|metrics)$/i.test(s.targets[0]!) && s.calls.length === 0) return true;
@@ -84,8 +90,16 @@ const BODY_KINDS = new Set(['function_definition', 'for_statement', 'while_state
 /** Stage with the most lines among a body's statements; ties go to the later stage; null when all are neutral. */
 function bodyStage(children: Statement[], flow: CellFlowState): Stage | null {
   const counts = STAGES.map(() => 0);
+  const start = flow.copy();
+  let clause = 0;
+  let branch = flow;
   for (const c of children) {
-    const st = flowStage(c, flow);
+    // Each branch starts from what was known before the compound statement.
+    if (c.clause !== clause) {
+      clause = c.clause;
+      branch = start.copy();
+    }
+    const st = flowStage(c, branch);
     if (st) counts[STAGES.indexOf(st)]! += c.lines;
   }
   let best = -1;
@@ -99,7 +113,10 @@ const isAssignment = (s: Statement): boolean => s.targets.length > 0;
 
 /** A loop over a folder listing (`for f in os.listdir(path)`) collects the data it lists. */
 function listingLoop(s: Statement): boolean {
-  return s.kind === 'for_statement' && /\b(listdir|glob|iglob|walk|scandir|iterdir)\s*\(/.test(s.text.split('\n')[0]!);
+  if (s.kind !== 'for_statement') return false;
+  const header = s.text.split('\n')[0]!;
+  // Also loops over a chunked reader: `for chunk in pd.read_csv(path, chunksize=n)`.
+  return /\b(listdir|glob|iglob|walk|scandir|iterdir)\s*\(/.test(header) || [...READ_CALLS].some((r) => header.includes(`${r}(`));
 }
 
 function isHelperValue(s: Statement): boolean {
@@ -118,8 +135,10 @@ const NEUTRAL_HELPERS = new Set(['arange', 'linspace', 'logspace', 'len', 'range
 
 /** The statement's stage given what the cell computed before it; records what it assigns. */
 export function flowStage(s: Statement, flow: CellFlowState): Stage | null {
+  // Compound statements are judged through their body, statement by statement; a simple one by what it reads.
+  const readsModelOutput = s.children.length === 0 && flow.readsEval(s);
   let st = statementStage(s, flow);
-  if ((st === 'explore' || st === 'prep' || (st === null && s.reads.length > 0 && s.kind !== 'function_definition')) && !s.calls.includes('fit') && flow.readsEval(s)) st = 'eval';
+  if ((st === 'explore' || st === 'prep' || (st === null && s.reads.length > 0 && s.kind !== 'function_definition')) && !s.calls.includes('fit') && readsModelOutput) st = 'eval';
   flow.record(s, st);
   return st;
 }
@@ -139,7 +158,8 @@ export function statementStage(s: Statement, flow: CellFlowState = new CellFlowS
   if (calls.length > 0 && calls.every((c) => SETUP_CALLS.has(c)) && !s.callees.some((c) => c === 'set' || c === 'use')) return 'import';
   if (s.kind === 'function_definition') {
     const name = /def\s+(\w+)/.exec(s.text)?.[1] ?? '';
-    if (/confusion|roc|score|evaluat|metric|report|importance|gini|rmse|predict|learning_curve|plot_history|plot_result|residual|forecast/i.test(name)) return 'eval';
+    // Name parts, not substrings: `preprocess` holds "roc" and is no ROC curve.
+    if (/(^|_)(confusion\w*|roc|auc|scores?|evaluat\w*|metrics?|report\w*|importances?|gini\w*|r?mse|rmsle|mae|predict\w*|learning_curve|plot_history|plot_results?|residuals?|forecast\w*)(_|$)/i.test(name.replace(/([a-z])([A-Z])/g, '$1_$2'))) return 'eval';
     if (/^(train|fit|build|create|make|get)_?(model|net|network|clf|classifier|regressor)|^train|^fit|^run_/i.test(name)) return 'train';
     if (/rle|run_?length/i.test(name) && !/decode|2mask|rle2/i.test(name)) return 'eval';
     if (calls.filter((c) => LAYER_CALLS.has(c)).length >= 2) return 'train';

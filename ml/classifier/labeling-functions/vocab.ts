@@ -10,6 +10,8 @@ const EVAL_NAME_PARTS = new Set(['pred', 'preds', 'predict', 'predicted', 'predi
 
 export function isEvalName(name: string): boolean {
   if (/^y_?hat$/i.test(name)) return true;
+  // z-scores are statistics of the data, not of a model.
+  if (/^z_?scores?/i.test(name)) return false;
   return name
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase()
