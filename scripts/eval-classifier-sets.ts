@@ -33,12 +33,14 @@ for (const file of files) {
   const mv = majorityVote(applyLfs(cells.map((c) => c.source)), LABELING_FUNCTIONS.length).map((v) => (v === null ? 'prep' : STAGES[v]!));
   const { dev, test } = splitGold(cells);
   const ids = { all: new Set(cells.map((c) => c.id)), dev: new Set(dev.map((c) => c.id)), test: new Set(test.map((c) => c.id)) };
-  const parts = (pred: Stage[]): Record<string, { n: number; accuracy: number; macroF1: number }> => {
-    const out: Record<string, { n: number; accuracy: number; macroF1: number }> = {};
+  type Part = { n: number; accuracy: number; macroF1: number; perStage?: unknown; confusion?: number[][] };
+  const parts = (pred: Stage[]): Record<string, Part> => {
+    const out: Record<string, Part> = {};
     for (const [name, keep] of Object.entries(ids)) {
       const idx = cells.map((c, i) => (keep.has(c.id) ? i : -1)).filter((i) => i >= 0);
       const s = score(idx.map((i) => cells[i]!.stage), idx.map((i) => pred[i]!));
-      out[name] = { n: s.n, accuracy: s.accuracy, macroF1: s.macroF1 };
+      // Per-stage scores and the confusion matrix for the whole file only.
+      out[name] = name === 'all' ? { n: s.n, accuracy: s.accuracy, macroF1: s.macroF1, perStage: s.perStage, confusion: s.confusion } : { n: s.n, accuracy: s.accuracy, macroF1: s.macroF1 };
     }
     return out;
   };

@@ -93,6 +93,39 @@ export async function evaluateAll(gold: GoldCell[], params: LabelModelParams, mo
   return { endModel: end.alone, endModelInContext: end.inContext, lstmAlone: lstm, labelModel: weak.labelModel, majorityVote: weak.majority };
 }
 
+export interface LabelledSets {
+  gold: GoldCell[];
+  audit: GoldCell[];
+  testSets: Array<{ path: string; cells: GoldCell[] }>;
+  trainSets: Array<{ path: string; cells: GoldCell[] }>;
+  handRepeat: number;
+}
+
+/** Reads the label files of `TrainOptions.labels` (missing files skipped). */
+export function readLabelledSets(goldPath: string, labels: NonNullable<TrainOptions['labels']>, handRepeat = 0): LabelledSets {
+  return {
+    gold: readGold(goldPath),
+    audit: labels.audit && existsSync(labels.audit) ? readGold(labels.audit, goldPath) : [],
+    testSets: readLabelFiles(labels.test, goldPath),
+    trainSets: readLabelFiles(labels.train, goldPath),
+    handRepeat,
+  };
+}
+
+/** The manifest's `metrics` (shared gold) and `labelSetMetrics` (our files, each with its role) for a model folder. */
+export async function scoreModel(modelDir: string, params: LabelModelParams, sets: LabelledSets, labelModelWeight: number): Promise<{ metrics: Awaited<ReturnType<typeof evaluateAll>>; labelSetMetrics: Record<string, unknown> }> {
+  const w = labelModelWeight;
+  const metrics = await evaluateAll(sets.gold, params, modelDir, w);
+  const labelSetMetrics: Record<string, unknown> = {};
+  if (sets.audit.length) labelSetMetrics['gold-audit.jsonl'] = { role: 'our second opinion on the shared gold cells; never trained on', ...(await evaluateAll(sets.audit, params, modelDir, w)) };
+  for (const t of sets.testSets) labelSetMetrics[basename(t.path)] = { role: 'held-out test; never trained on', ...(await evaluateAll(t.cells, params, modelDir, w)) };
+  for (const t of sets.trainSets) {
+    const role = sets.handRepeat > 0 ? 'the end model trained on these cells (its scores here are not held-out); LFs were developed on them' : 'LFs were developed on them; not trained on';
+    labelSetMetrics[basename(t.path)] = { role, ...(await evaluateAll(t.cells, params, modelDir, w)) };
+  }
+  return { metrics, labelSetMetrics };
+}
+
 function runTrainer(python: string, args: string[], log: (line: string) => void): Promise<EpochRecord[]> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -168,11 +201,7 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   writeFileSync(join(o.outDir, 'label-model.json'), JSON.stringify(params));
 
   const w = o.labelModelWeight ?? 0;
-  const goldScores = await evaluateAll(gold, params, o.outDir, w);
-  const labelSetMetrics: Record<string, unknown> = {};
-  if (audit.length) labelSetMetrics['gold-audit.jsonl'] = { role: 'our second opinion on the shared gold cells; never trained on', ...(await evaluateAll(audit, params, o.outDir, w)) };
-  for (const t of testSets) labelSetMetrics[basename(t.path)] = { role: 'held-out test; never trained on', ...(await evaluateAll(t.cells, params, o.outDir, w)) };
-  for (const t of trainSets) labelSetMetrics[basename(t.path)] = { role: handRepeat > 0 ? 'the end model trained on these cells (its scores here are not held-out); LFs were developed on them' : 'LFs were developed on them; not trained on', ...(await evaluateAll(t.cells, params, o.outDir, w)) };
+  const { metrics: goldScores, labelSetMetrics } = await scoreModel(o.outDir, params, { gold, audit, testSets, trainSets, handRepeat }, w);
   const manifest = {
     name: 'gds-stage-classifier',
     created: new Date().toISOString(),

@@ -155,7 +155,7 @@ export function registerClassifierCommands(program: Command): void {
     .option('--db <file>', 'train on the notebooks of this corpus database (gds import), duplicates skipped')
     .option('--embed <n>', 'embedding size of the LSTM (trainer default 64)', (v) => Number(v))
     .option('--hidden <n>', 'hidden size of the LSTM (trainer default 64)', (v) => Number(v))
-    .option('--label-model-weight <w>', 'share of the label model in the shipped answer (0 = the LSTM alone, 1 = the label model alone)', (v) => Number(v), 0)
+    .option('--label-model-weight <w>', 'share of the label model in the shipped answer (0 = the LSTM alone, 1 = the label model alone; docs/EVALUATION.md)', (v) => Number(v), 0.5)
     .option('--hand-repeat <n>', 'times each of our hand-labelled training cells (resources/labels) joins the LSTM training rows; 0 = weak labels only', (v) => Number(v), 0)
     .action(async (opts: { out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string; handRepeat: number; labelModelWeight: number; embed?: number; hidden?: number } & CorpusChoice) => {
       if (!(opts.labelModelWeight >= 0 && opts.labelModelWeight <= 1)) throw new Error('--label-model-weight must be between 0 and 1');

@@ -1,0 +1,28 @@
+// Sets how a trained classifier folder mixes its LSTM with its label model (manifest `inference.labelModelWeight`)
+// and rescores every hand-label set with that mixture, so the manifest describes what `gds classify` answers.
+// The weight is chosen on the development label files (scripts/eval-classifier-sets.ts), never on gds-test.jsonl.
+//   node --import tsx scripts/set-classifier-weight.ts MODEL_DIR WEIGHT "why this weight"
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { goldPath } from '../pipeline/corpus-cache.ts';
+import { labelSets } from '../pipeline/app-paths.ts';
+import { readLabelModel } from '../ml/classifier/label-model-file.ts';
+import { readLabelledSets, scoreModel } from '../ml/classifier/train-pipeline.ts';
+
+const [dirArg, weightArg, why] = process.argv.slice(2);
+const weight = Number(weightArg);
+if (!dirArg || !(weight >= 0 && weight <= 1) || !why) throw new Error('usage: set-classifier-weight.ts MODEL_DIR WEIGHT(0..1) "why"');
+const dir = resolve(dirArg);
+const path = join(dir, 'manifest.json');
+const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> & { data?: { handRepeat?: number } };
+const sets = labelSets();
+const scored = await scoreModel(dir, readLabelModel(dir), readLabelledSets(goldPath(), { train: sets.train, test: [sets.test], audit: sets.audit }, manifest.data?.handRepeat ?? 0), weight);
+manifest.inference = {
+  labelModelWeight: weight,
+  combine: 'p ∝ p_lstm^(1-w) · p_labelmodel^w',
+  set: { date: new Date().toISOString(), command: `node --import tsx scripts/set-classifier-weight.ts ${process.argv.slice(2).map((a) => JSON.stringify(a)).join(' ')}`, why },
+};
+manifest.metrics = scored.metrics;
+manifest.labelSetMetrics = scored.labelSetMetrics;
+writeFileSync(path, JSON.stringify(manifest, null, 1));
+console.log(`${path}: labelModelWeight ${weight}; gds-test ${(100 * ((scored.labelSetMetrics['gds-test.jsonl'] as { endModel: { all: { accuracy: number } } } | undefined)?.endModel.all.accuracy ?? NaN)).toFixed(1)}%`);
