@@ -5,10 +5,12 @@ label marked with an id. Labellers see no labels and no model output.
 Two modes, both deterministic:
 
   sample KAGGLE_DIR OUT_DIR SHEETS --exclude FILE.jsonl... [--skip FILE.jsonl...] [--seed S] [--notebooks N]
+         [--min-cells 8] [--max-cells 30] [--fit-share 0.667] [--allow-starters]
       one notebook from each of N datasets named in none of the --exclude files (datasets in sha1 order of the
       seed), among readable Python notebooks with 8-30 non-empty code cells, not auto-generated "starter"
       notebooks, not a copy of one already chosen; two of every three must fit a model, so that every stage is
-      well represented. Every non-empty code cell is to be labelled. Notebooks named in a --skip file (and exact
+      well represented. gds-hand.jsonl was drawn as `--seed gds-hand-2026 --notebooks 40 --min-cells 6
+      --max-cells 24 --fit-share 0 --allow-starters --exclude report-dev.jsonl`. Every non-empty code cell is to be labelled. Notebooks named in a --skip file (and exact
       copies of them) are not chosen, though their datasets may be.
 
   relabel KAGGLE_DIR OUT_DIR SHEETS --labels FILE.jsonl
@@ -101,9 +103,10 @@ def sample(args):
         kernels = os.path.join(root, dataset, 'kernels')
         if not os.path.isdir(kernels):
             continue
-        need_fit = len(chosen) % 3 != 2
+        # With the default 2/3, the first two of every three notebooks must fit a model.
+        need_fit = (len(chosen) % 3) < round(3 * args.fit_share)
         for name in sorted(os.listdir(kernels), key=h):
-            if 'kerneler' in name or not name.endswith('.ipynb') or (dataset, name) in skipped:
+            if ('kerneler' in name and not args.allow_starters) or not name.endswith('.ipynb') or (dataset, name) in skipped:
                 continue
             try:
                 nb, cells = read_cells(os.path.join(kernels, name))
@@ -111,7 +114,7 @@ def sample(args):
                 continue
             lang = (nb.get('metadata', {}).get('language_info') or {}).get('name', 'python')
             code = [text(c) for c in cells if c.get('cell_type') == 'code']
-            if lang != 'python' or not 8 <= sum(1 for c in code if c.strip()) <= 30:
+            if lang != 'python' or not args.min_cells <= sum(1 for c in code if c.strip()) <= args.max_cells:
                 continue
             if need_fit and not re.search(r'\.fit\(', '\n'.join(code)):
                 continue
@@ -147,6 +150,10 @@ def main():
     ap.add_argument('--labels')
     ap.add_argument('--seed', default='gds-test-2026')
     ap.add_argument('--notebooks', type=int, default=36)
+    ap.add_argument('--min-cells', type=int, default=8)
+    ap.add_argument('--max-cells', type=int, default=30)
+    ap.add_argument('--fit-share', type=float, default=2 / 3, help='share of notebooks that must call .fit(')
+    ap.add_argument('--allow-starters', action='store_true', help='also take auto-generated "kerneler" starter notebooks')
     args = ap.parse_args()
     sample(args) if args.mode == 'sample' else relabel(args)
 

@@ -2,7 +2,7 @@
 // data flow can. stages.md puts "plots ... of predictions" and judging a model under Model Evaluation, so a cell that
 // would be exploration or preparation on its own but reads names derived from a model's predictions is evaluation.
 import { parsePython, type SyntaxNode } from '../python-parser.ts';
-import { readNames, targetNames } from './python-names.ts';
+import { statementNames } from './python-names.ts';
 import { STAGES, type Stage } from './stages.ts';
 
 const PREDICT_CALLS = new Set(['predict', 'predict_proba', 'predict_classes', 'predict_generator', 'predict_on_batch', 'decision_function', 'forecast']);
@@ -32,21 +32,9 @@ function calleeName(fn: SyntaxNode | null): string {
 }
 
 function statementFlow(node: SyntaxNode): StatementFlow {
-  const targets: string[] = [];
-  const uses: string[] = [];
-  const assignment = node.type === 'expression_statement' ? node.namedChildren.find((c) => c.type === 'assignment' || c.type === 'augmented_assignment') : undefined;
-  if (assignment) {
-    const left = assignment.childForFieldName('left');
-    const right = assignment.childForFieldName('right');
-    if (left) targetNames(left, targets);
-    if (right) readNames(right, uses);
-    // `df['x'] = ...` reads df too, and `a += b` reads a.
-    if (left && (left.type !== 'identifier' || assignment.type === 'augmented_assignment')) readNames(left, uses);
-  } else {
-    readNames(node, uses);
-  }
+  const { assigned, reads } = statementNames(node);
   const calls = node.descendantsOfType('call').map((c) => calleeName(c.childForFieldName('function')));
-  return { targets, uses, calls };
+  return { targets: assigned, uses: reads, calls };
 }
 
 export function cellFlow(source: string): CellFlow {
