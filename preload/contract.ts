@@ -45,7 +45,8 @@ export interface KernelSpecInfo { name: string; displayName: string; language: s
 export type KernelStatus = 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'disconnected' | 'unknown';
 export interface ExecuteResult { status: 'ok' | 'error' | 'aborted'; executionCount: number | null; durationMs: number }
 /** `context` says the notebook's data flow, not the cell alone, decided the stage (it reads earlier predictions). */
-export interface StagePrediction { stage: StageId; probs: Record<StageId, number>; context?: 'reads-predictions' }
+/** `context`: why the notebook around the cell changed its stage (ml/classifier/notebook-context.ts). */
+export interface StagePrediction { stage: StageId; probs: Record<StageId, number>; context?: 'reads-predictions' | 'calls-notebook-function' }
 export interface Suggestion { text: string; score: number }
 export interface DoctorCheck { name: string; ok: boolean; detail: string; fix?: string }
 export interface CorpusHit { notebookId: number; ref: string; cellIndex: number; snippet: string; source: string; votes: number | null }

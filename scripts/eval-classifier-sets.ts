@@ -1,6 +1,7 @@
 // Scores one classifier model folder on every hand-label set, for the end model alone, the label model alone,
 // majority vote and their combinations, each cell alone and in notebook context (docs/EVALUATION.md tables).
-//   node --import tsx scripts/eval-classifier-sets.ts [--model DIR] [--weights 0,0.25,0.5,0.75,1] [--json OUT]
+//   node --import tsx scripts/eval-classifier-sets.ts [--model DIR] [--weights 0,0.25,0.5,0.75,1] [--json OUT] [--dev-only]
+// --dev-only leaves out the held-out gds-test, for use while rules are being developed.
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,11 +16,11 @@ import { score } from '../ml/classifier/metrics.ts';
 import { withContextByNotebook } from '../ml/classifier/notebook-context.ts';
 import { STAGES, type Stage } from '../ml/classifier/stages.ts';
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: BUNDLED_MODEL_DIR }, weights: { type: 'string', default: '0,0.25,0.5,0.75,1' }, json: { type: 'string' } } });
+const { values } = parseArgs({ options: { model: { type: 'string', default: BUNDLED_MODEL_DIR }, weights: { type: 'string', default: '0,0.25,0.5,0.75,1' }, json: { type: 'string' }, 'dev-only': { type: 'boolean', default: false } } });
 const modelDir = values.model!;
 const weights = values.weights!.split(',').map(Number);
 const sets = labelSets();
-const files = [goldPath(), sets.audit, sets.test, ...sets.train];
+const files = [goldPath(), sets.audit, ...(values['dev-only'] ? [] : [sets.test]), ...sets.train];
 
 const clf = await loadClassifier(modelDir, { labelModelWeight: 0 });
 const params = readLabelModel(modelDir);

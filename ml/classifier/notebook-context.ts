@@ -1,11 +1,17 @@
 // Notebook context for stage labels: a cell alone cannot tell a plot of predictions from a plot of data, the notebook's
 // data flow can. stages.md puts "plots ... of predictions" and judging a model under Model Evaluation, so a cell that
 // would be exploration or preparation on its own but reads names derived from a model's predictions is evaluation.
+//
+// The same goes for the notebook's own functions: stages.md judges a `def` by what its body does, so a later call of
+// it (`x_test, ids = load_test(path)`, `plot_top_tfidf('french')`) does that too, though the call alone names nothing
+// the rules know.
 import { parsePython, type SyntaxNode } from '../python-parser.ts';
+import { extractFeatures, type CellFeatures, type Statement } from './labeling-functions/features.ts';
+import { countLines, majorityOfCounts, majorityStage, statementStages } from './labeling-functions/statement-rules.ts';
+import { PREDICT_CALLS } from './labeling-functions/vocab.ts';
 import { statementNames } from './python-names.ts';
 import { STAGES, type Stage } from './stages.ts';
 
-const PREDICT_CALLS = new Set(['predict', 'predict_proba', 'predict_classes', 'predict_generator', 'predict_on_batch', 'decision_function', 'forecast']);
 /** Cells that fit or split are doing their own work even when they read predictions (stacking, pseudo-labels). */
 const WORK_CALLS = new Set(['fit', 'fit_generator', 'train', 'train_test_split', 'fit_transform']);
 const PROMOTABLE: ReadonlySet<Stage> = new Set(['explore', 'prep']);
@@ -16,6 +22,10 @@ interface StatementFlow {
   /** Names the statement reads. */
   uses: string[];
   calls: string[];
+  /** A `for`/`with`/`def`... taken whole: the names it assigns are its own (loop variables), not earlier cells'. */
+  compound: boolean;
+  /** `name = ...` / `a, b = ...`: the old values of these names are gone (unlike `df['x'] = ...`). */
+  rebinds: boolean;
 }
 
 export interface CellFlow {
@@ -34,7 +44,10 @@ function calleeName(fn: SyntaxNode | null): string {
 function statementFlow(node: SyntaxNode): StatementFlow {
   const { assigned, reads } = statementNames(node);
   const calls = node.descendantsOfType('call').map((c) => calleeName(c.childForFieldName('function')));
-  return { targets: assigned, uses: reads, calls };
+  const assignment = node.type === 'expression_statement' ? node.namedChildren.find((c) => c.type === 'assignment') : undefined;
+  const left = assignment?.childForFieldName('left');
+  const rebinds = !!left && (left.type === 'identifier' || ((left.type === 'pattern_list' || left.type === 'tuple_pattern') && left.namedChildren.every((c) => c.type === 'identifier')));
+  return { targets: assigned, uses: reads, calls, compound: node.type !== 'expression_statement', rebinds };
 }
 
 export function cellFlow(source: string): CellFlow {
@@ -59,15 +72,19 @@ export class PredictionFlow {
   /** Whether the cell reads predictions made in earlier cells; then records what the cell itself derives. */
   observe(flow: CellFlow): boolean {
     let reads = false;
-    for (const u of flow.uses) {
-      if (this.derived.has(u)) {
-        reads = true;
-        break;
-      }
-    }
+    // Names this cell binds anew (`x = f(img)`, loop variables): reading them later in the cell reads the cell's own
+    // values, which hold model output only if this cell made them from it.
+    const rebound = new Set<string>();
+    const madeHere = new Set<string>();
     for (const s of flow.statements) {
-      if (s.calls.some((c) => c === 'fit')) continue;
-      if (s.calls.some((c) => PREDICT_CALLS.has(c)) || s.uses.some((u) => this.derived.has(u))) s.targets.forEach((t) => this.derived.add(t));
+      const own = new Set(s.compound ? s.targets : []);
+      const earlier = (u: string): boolean => this.derived.has(u) && !rebound.has(u) && !own.has(u);
+      reads ||= s.uses.some(earlier);
+      const fromModel = s.uses.some((u) => earlier(u) || madeHere.has(u)) || s.calls.some((c) => PREDICT_CALLS.has(c));
+      if (fromModel && !s.calls.includes('fit')) s.targets.forEach((t) => (this.derived.add(t), madeHere.add(t)));
+      // `data = data.join(dummies)` of clean data, or `x = 0`: the name no longer holds model output.
+      else if (s.rebinds) s.targets.forEach((t) => (this.derived.delete(t), madeHere.delete(t)));
+      if (s.rebinds || s.compound) s.targets.forEach((t) => rebound.add(t));
     }
     return reads && ![...flow.calls].some((c) => WORK_CALLS.has(c));
   }
@@ -78,23 +95,82 @@ export interface StageProbs {
   probs: Record<Stage, number>;
 }
 
-/** Moves a cell that reads earlier predictions from explore/prep to eval; other stages (and probabilities' order) stay. */
-export function promoteToEval<T extends StageProbs>(base: T): T {
-  if (!PROMOTABLE.has(base.stage)) return base;
+export type ContextReason = 'reads-predictions' | 'calls-notebook-function';
+
+/** Gives a cell another stage; probabilities stay a distribution: the new stage takes the top share, the old one its. */
+export function relabel<T extends StageProbs>(base: T, stage: Stage, reason: ContextReason): T {
+  if (base.stage === stage) return base;
   const top = Math.max(...STAGES.map((s) => base.probs[s]));
   const probs = { ...base.probs };
-  // Keep a distribution: eval takes the top share, the stage it replaces keeps what eval had.
-  probs[base.stage] = base.probs.eval;
-  probs.eval = top;
-  return { ...base, stage: 'eval', probs, context: 'reads-predictions' };
+  probs[base.stage] = base.probs[stage];
+  probs[stage] = top;
+  return { ...base, stage, probs, context: reason };
+}
+
+/** Moves a cell that reads earlier predictions from explore/prep to eval; other stages (and probabilities' order) stay. */
+export function promoteToEval<T extends StageProbs>(base: T): T {
+  return PROMOTABLE.has(base.stage) ? relabel(base, 'eval', 'reads-predictions') : base;
+}
+
+/** A statement that calls one of the notebook's functions, directly (`f(x)`, `a, b = f(x)`): that function's stage. */
+function ownCallStage(s: Statement, defs: ReadonlyMap<string, Stage>): Stage | undefined {
+  if (s.kind !== 'expression_statement') return undefined;
+  // Only the statement's own call: inside a plot or a print (`plt.plot(x, [f(v) for v in x])`) it serves that.
+  const value = s.targets.length > 0 ? s.text.slice(s.text.indexOf('=') + 1) : s.text;
+  const callee = /^\s*(\w+)\s*\(/.exec(value)?.[1];
+  return callee ? defs.get(callee) : undefined;
+}
+
+/** Stages that context may replace: no rule (null), or the fallback for an unknown call (prep). */
+const REPLACEABLE: ReadonlySet<Stage | null> = new Set([null, 'prep']);
+
+const featureCache = new Map<string, CellFeatures>();
+/** Notebooks are re-read on every keystroke; unchanged cells keep their parse. */
+function featuresOf(source: string): CellFeatures {
+  let f = featureCache.get(source);
+  if (!f) {
+    if (featureCache.size > 2000) featureCache.clear();
+    featureCache.set(source, (f = extractFeatures(source)));
+  }
+  return f;
+}
+
+/**
+ * The cell's line count when calls of the notebook's own functions count as their bodies' stage; null when no call
+ * changes what the rules alone decide. Records the cell's own defs (a cell may define and call).
+ */
+function ownFunctionStage(f: CellFeatures, defs: Map<string, Stage>): Stage | null {
+  const stages = statementStages(f);
+  f.statements.forEach((s, k) => {
+    const name = s.kind === 'function_definition' ? /^\s*def\s+(\w+)/.exec(s.text)?.[1] : undefined;
+    // A body the rules read as plain prep says no more than the fallback already does.
+    const st = stages[k];
+    if (name && st && st !== 'prep' && st !== 'import') defs.set(name, st);
+    else if (name) defs.delete(name);
+  });
+  let changed = false;
+  const refined = stages.map((st, k) => {
+    const own = REPLACEABLE.has(st) ? ownCallStage(f.statements[k]!, defs) : undefined;
+    if (!own || own === st) return st;
+    changed = true;
+    return own;
+  });
+  if (!changed) return null;
+  const after = majorityOfCounts(f, countLines(f, refined));
+  return after !== majorityStage(f) ? after : null;
 }
 
 /** Stages of a notebook's code cells in order, from per-cell classifications and the notebook's data flow. */
 export function withNotebookContext<T extends StageProbs>(sources: string[], base: T[]): T[] {
   const flow = new PredictionFlow();
+  const defs = new Map<string, Stage>();
   return sources.map((source, i) => {
-    const reads = flow.observe(cellFlow(source));
-    return reads ? promoteToEval(base[i]!) : base[i]!;
+    const f = featuresOf(source);
+    let out = base[i]!;
+    const own = ownFunctionStage(f, defs);
+    if (own) out = relabel(out, own, 'calls-notebook-function');
+    if (flow.observe(cellFlow(source))) out = promoteToEval(out);
+    return out;
   });
 }
 

@@ -51,3 +51,39 @@ test('cells of several notebooks in any order are grouped by notebook and ordere
   const out = withContextByNotebook(cells, [at('explore'), at('explore'), at('eval'), at('explore')]);
   assert.deepEqual(out.map((o) => o.stage), ['eval', 'explore', 'eval', 'explore']);
 });
+
+test("a call of the notebook's own function does what the function's body does", () => {
+  const cells = [
+    ['def load_test(path):', '    files = glob.glob(path + "*.png")', '    return np.array([cv2.imread(f) for f in files]), files'].join('\n'),
+    "path = '../input/test/'\nx_test, test_id = load_test(path)",
+    ['def plot_top(name, n=10):', '    top = weights(name).head(n)', "    plt.barh(top['name'], top['weight'])", '    plt.show()'].join('\n'),
+    "plot_top('french')\nplot_top('chinese')",
+    // Inside a plot the call serves the plot: no change.
+    'plt.plot(values, [plot_top(v) for v in values])',
+  ];
+  const base = [at('load'), at('prep'), at('explore'), at('prep'), at('explore')];
+  const out = withNotebookContext(cells, base);
+  assert.deepEqual(out.map((o) => o.stage), ['load', 'load', 'explore', 'explore', 'explore']);
+  assert.equal((out[1] as { context?: string }).context, 'calls-notebook-function');
+  // A body the rules read as plain preparation tells nothing: its calls keep their own reading.
+  const plain = withNotebookContext(['def clean(df):\n    df = df.dropna()\n    return df', 'train = clean(train)'], [at('prep'), at('prep')]);
+  assert.equal((plain[1] as { context?: string }).context, undefined);
+});
+
+test("a cell's own names do not carry an earlier cell's predictions; rebinding a name clears it", () => {
+  const flow = new PredictionFlow();
+  flow.observe(cellFlow('x = model.predict(X_val)\nfor i in range(3):\n    img = x[i]'));
+  // `x` and `img` are bound anew here before use: bottleneck-free image loading is not evaluation.
+  assert.equal(flow.observe(cellFlow('for i, f in enumerate(files):\n    img = read_img(f)\n    x = preprocess_input(img)\n    x_train[i] = x')), false);
+  assert.equal(flow.observe(cellFlow('x_train.shape')), false);
+  const kill = new PredictionFlow();
+  kill.observe(cellFlow('y = clf.predict(X)'));
+  assert.equal(kill.observe(cellFlow('print(y[:5])')), true);
+  kill.observe(cellFlow("y = train['target']"));
+  assert.equal(kill.observe(cellFlow('print(y[:5])')), false);
+  // Values the cell derives from earlier predictions pass the taint on to later cells.
+  const chain = new PredictionFlow();
+  chain.observe(cellFlow('p = m.predict(X_test)'));
+  assert.equal(chain.observe(cellFlow("q = p * 2\nsub = pd.DataFrame({'id': ids, 'target': q})")), true);
+  assert.equal(chain.observe(cellFlow("sub.to_csv('out.csv')")), true);
+});

@@ -149,3 +149,21 @@ test('keyword LFs stay silent when the line count clearly belongs to another sta
   assert.ok(fired.includes('stmt_majority_eval'));
   assert.equal(majorityStage(extractFeatures(cell)), 'eval');
 });
+
+test('third round: fold loops train, bottleneck features are prep, submissions by short name and shell steps', () => {
+  assert.equal(stageOf(['scores = []', 'kf = KFold(n_splits=5)', 'for tr, va in kf.split(X):', '    preds, model = runXGB(X[tr], y[tr], X[va], y[va])', '    scores.append(log_loss(y[va], preds))']), 'train');
+  assert.equal(stageOf(["base = VGG16(weights='imagenet', include_top=False, pooling='avg')", 'train_bf = base.predict(Xtr, batch_size=32)', 'valid_bf = base.predict(Xv, batch_size=32)']), 'prep');
+  assert.equal(stageOf(["test['target'] = y_final", "test[['ID', 'target']].to_csv('./sub1.csv', index=False)"]), 'eval');
+  assert.equal(stageOf(['!cat sub.csv']), 'eval');
+  assert.equal(stageOf(['!cp ../input/keras-pretrained-models/* ~/.keras/models/', '!ls ~/.keras/models']), 'load');
+  assert.equal(stageOf(["dtypes = {'id': 'int32', 'label': 'category'}"]), 'load');
+  assert.equal(stageOf(['with pd.HDFStore("../input/train.h5", "r") as store:', '    df = store.get("train")']), 'load');
+});
+
+test('third round: colormaps are no confusion matrix, parked strings do nothing, plots beside predictions judge them', () => {
+  assert.equal(stageOf(['img_clean = img[1000:2400, :]', "plt.imshow(img_clean, cmap=plt.cm.gray, interpolation='nearest')"]), 'explore');
+  assert.equal(stageOf(["train = pd.read_csv('../input/train.csv')", "'''print(train.shape)", "print(train.head())", "print(train.describe())'''"]), 'load');
+  assert.equal(stageOf(['n, bins, patches = plt.hist(df.y.values, 50)', "plt.xlabel('y')"]), 'explore');
+  // Image, true mask and predicted mask side by side: the data is drawn to judge the prediction.
+  assert.equal(stageOf(['ix = random.randint(0, len(preds_train_t))', 'imshow(X_train[ix])', 'plt.show()', 'imshow(np.squeeze(Y_train[ix]))', 'plt.show()', 'imshow(np.squeeze(preds_train_t[ix]))', 'plt.show()']), 'eval');
+});

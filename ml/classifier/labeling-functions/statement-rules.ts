@@ -2,7 +2,7 @@
 import { STAGES, type Stage } from '../stages.ts';
 import type { CellFeatures, Statement } from './features.ts';
 import { CellFlowState, servePlots } from './cell-flow.ts';
-import { NEUTRAL_CALLS, PLOT_NEUTRAL, CONFIG_RHS, DRAW_CALLS, EVAL_NAMES, EVAL_ATTRS, EVAL_CALLS, EXPLORE_CALLS, LIST_CALLS, METRIC_HELPER, PREDICTION_NAMES, PREP_CALLS, READ_CALLS, SETUP_CALLS, TRAIN_CALLS, hasAny, isEvalName, isModelConstructor } from './vocab.ts';
+import { NEUTRAL_CALLS, PLOT_NEUTRAL, CONFIG_RHS, DRAW_CALLS, EVAL_NAMES, EVAL_ATTRS, EVAL_CALLS, EXPLORE_CALLS, LIST_CALLS, METRIC_HELPER, PREDICTION_NAMES, PREDICT_CALLS, PREP_CALLS, READ_CALLS, SETUP_CALLS, TRAIN_CALLS, hasAny, isEvalName, isModelConstructor } from './vocab.ts';
 
 export { CellFlowState } from './cell-flow.ts';
 
@@ -10,16 +10,28 @@ const IMPORT_KINDS = new Set(['import_statement', 'import_from_statement', 'futu
 const XY = /^(X|y|x|Y)(_?(train|test|val|valid|all|data|tr|te))?(,|$)/;
 
 function isSubmission(s: Statement): boolean {
-  return /to_csv/.test(s.text) && /submi|sample|output|pred|result|answer/i.test(s.text);
+  return /to_csv/.test(s.text) && (/submi|sample|output|pred|result|answer/i.test(s.text) || SUBMISSION_FILE.test(s.text));
 }
+
+/** `'sub.csv'`, `'./sub1.csv'`, `"sub_stacked.csv"`: Kaggle's short name for a submission file. */
+const SUBMISSION_FILE = /['"][^'"]*\bsub[\w-]*\.csv/i;
+/** Colormaps (`plt.cm.gray`, `cmap=cm.jet`) are no confusion matrix (`cm`). */
+const COLORMAP = /\b(\w+\.)?cm\.\w+|\bcmap\s*=\s*[^,)]+/g;
+/** Settings of how data is read (`dtypes = {...}`, `NROWS = None`, `usecols = [...]`). */
+const READ_SETTING = /^(\w*_)?(dtypes?|dtype_\w+|col_?types|usecols|cols_to_use|nrows|n_rows|chunk_?size|skiprows|parse_dates|na_values|encoding|sep|delimiter)$/i;
 
 /** Loop variables of parameter searches and epoch loops (`for c in c_params`, `for epoch in range(n)`). */
 const TUNING_LOOP = /^for\s+[^:]*?\b(epochs?|\w*params?|\w*param_\w*|alphas?|lambdas?|depths?|max_depth|n_estimators|estimators|lr|lrs|learning_rates?|c|cs|c_values?|k|ks|n_neighbors|neighbors|leaves|num_leaves|gammas?|batch(es)?|step|steps|iterations?)\b[^:]*\bin\b/i;
+/** A pretrained network used as a feature extractor (`VGG16(include_top=False)`, `*_bottleneck.predict`). */
+const BOTTLENECK = /include_top\s*=\s*False|bottleneck|feature_extractor|extract_features/i;
+const FOLD_LOOP = /^for\s+[^:]*\bin\s+(enumerate\(\s*)?[\w.]*\.split\(/;
 const FIT_IN_LOOP = new Set(['fit', 'fit_generator', 'train', 'train_on_batch', 'backward', 'step', 'partial_fit', 'fit_one_cycle', 'run']);
 
 /** Training loops and parameter searches are training (stages.md: "training loops", CV "used to choose parameters"). */
 function trainingLoop(s: Statement): boolean {
   if (s.kind !== 'for_statement' && s.kind !== 'while_statement' && s.kind !== 'with_statement') return false;
+  // A loop over cross-validation folds that fits in each (`for tr, va in kf.split(X): ... model.fit(...)`).
+  if (s.kind === 'for_statement' && FOLD_LOOP.test(s.text.split('\n')[0]!) && s.calls.some((c) => FIT_IN_LOOP.has(c) || /^(run|train|fit)_?[A-Za-z]*$/i.test(c))) return true;
   if (!s.calls.some((c) => FIT_IN_LOOP.has(c))) return false;
   if (s.kind === 'with_statement') return /Session\(/.test(s.text.split('\n')[0]!) && /\bfor\b[^\n]*\bepoch/.test(s.text);
   if (s.kind === 'while_statement') return /epoch/i.test(s.text.split('\n')[0]!);
@@ -88,6 +100,9 @@ function bodyStage(children: Statement[], flow: CellFlowState): Stage | null {
   return best < 0 ? null : STAGES[best]!;
 }
 
+const PARKED_STRING = /^[rbuf]*('\'\'|"""|'|")[\s\S]*('\'\'|"""|'|")$/i;
+const READ_CALLS_IN_HEADER = (header: string): boolean => [...READ_CALLS].some((r) => header.includes(`${r}(`));
+
 const isAssignment = (s: Statement): boolean => s.targets.length > 0;
 
 /** A loop over a folder listing (`for f in os.listdir(path)`) collects the data it lists. */
@@ -125,6 +140,10 @@ export function flowStage(s: Statement, flow: CellFlowState): Stage | null {
 /** null when the statement is neutral (prints of messages, figure setup) and goes with the rest of the cell. */
 export function statementStage(s: Statement, flow: CellFlowState = new CellFlowState()): Stage | null {
   if (IMPORT_KINDS.has(s.kind)) return 'import';
+  // A bare string beside real code (a docstring, code parked in quotes) does nothing.
+  if (s.kind === 'expression_statement' && PARKED_STRING.test(s.text.trim())) return null;
+  // `with pd.HDFStore(path) as store:` / `with open('../input/x.json') as f:` reads.
+  if (s.kind === 'with_statement' && (READ_CALLS_IN_HEADER(s.text.split('\n')[0]!) || /\bopen\(/.test(s.text.split('\n')[0]!) && DATA_DIR.test(s.text.split('\n')[0]!) && !/['"]w/.test(s.text.split('\n')[0]!))) return 'load';
   // Dropping columns or frames (`del train['target']`, `del df`) changes what data there is.
   if (s.kind === 'delete_statement') return 'prep';
   const calls = s.calls;
@@ -154,13 +173,16 @@ export function statementStage(s: Statement, flow: CellFlowState = new CellFlowS
     if (listingLoop(s) && (inner === null || inner === 'prep' || inner === 'load' || inner === 'explore' && !s.calls.some((c) => DRAW_CALLS.has(c)))) return 'load';
     if (inner) return inner;
   }
+  // Features from a pretrained network (`train_bf = vgg_bottleneck.predict(X)`) are inputs for the next model.
+  if (s.children.length === 0 && calls.some((c) => PREDICT_CALLS.has(c)) && BOTTLENECK.test(s.text)) return 'prep';
   if (isSubmission(s) || hasAny(calls, EVAL_CALLS) || (hasAny(s.attrs, EVAL_ATTRS) && !calls.includes('fit'))) return 'eval';
   if (calls.some(isModelConstructor) || calls.includes('fit') || hasAny(calls, TRAIN_CALLS)) return 'train';
   if (calls.some((c) => METRIC_HELPER.test(c))) return 'eval';
   if (hasAny(calls, READ_CALLS) || hasAny(calls, LIST_CALLS) || readsFile(s)) return 'load';
   if (s.kind === 'function_definition') return 'prep';
   const assigns = s.targets.length > 0;
-  if (!calls.includes('fit') && (EVAL_NAMES.test(s.targets.join(' ')) || (assigns && s.assigned.some(isEvalName)) || (!assigns && (EVAL_NAMES.test(s.text) || s.reads.some(isEvalName))) || /\bhistory\[/.test(s.text))) return 'eval';
+  if (!calls.includes('fit') && (EVAL_NAMES.test(s.targets.join(' ')) || (assigns && s.assigned.some(isEvalName)) || (!assigns && (EVAL_NAMES.test(s.text.replace(COLORMAP, '')) || s.reads.some(isEvalName))) || /\bhistory\[/.test(s.text))) return 'eval';
+  if (assigns && s.targets.length === 1 && READ_SETTING.test(s.targets[0]!) && (calls.length === 0 || calls.every((c) => c === 'dict' || c === 'list'))) return 'load';
   if (assigns && isModelSetting(s)) return 'train';
   // Seeds are settings (stages.md puts settings with the imports).
   if (assigns && s.targets.every((t) => /(^|[._])seed$/i.test(t)) && calls.length === 0) return 'import';
@@ -179,6 +201,8 @@ export function statementStage(s: Statement, flow: CellFlowState = new CellFlowS
   // `x = df.groupby(...).count()` is a summary to look at; `df = df.sort_values(...)` changes the frame itself.
   if (assigns && meaningful.length > 0 && meaningful.every((c) => EXPLORE_CALLS.has(c)) && !s.assigned.some((a) => s.reads.includes(a))) return 'explore';
   if (assigns && calls.length > 0 && meaningful.length === 0 && calls.every((c) => PLOT_NEUTRAL.has(c) || /time|perf_counter|now/.test(c))) return null;
+  // Keeping what a plot call returns (`n, bins, patches = plt.hist(x)`, `ax = sns.countplot(...)`) is still drawing.
+  if (assigns && meaningful.some((c) => DRAW_CALLS.has(c)) && meaningful.every((c) => DRAW_CALLS.has(c) || EXPLORE_CALLS.has(c) || NEUTRAL_HELPERS.has(c))) return 'explore';
   if (assigns) return 'prep';
   if (hasAny(calls, EXPLORE_CALLS) || /\.(shape|dtypes|columns|size|index)\b/.test(s.text)) return 'explore';
   // `print(len(vocab))`, `print(coin, len(x))`: printing computed values is looking at the data; a message string is not.
@@ -193,12 +217,20 @@ export function statementStage(s: Statement, flow: CellFlowState = new CellFlowS
 }
 
 const linesCache = new WeakMap<CellFeatures, number[]>();
+const stagesCache = new WeakMap<CellFeatures, Array<Stage | null>>();
 
 /** Effective lines per stage (memoised per cell: a dozen LFs read it). */
 export function stageLines(f: CellFeatures): number[] {
   let counts = linesCache.get(f);
   if (!counts) linesCache.set(f, (counts = countStageLines(f)));
   return counts;
+}
+
+/** Stage of each top-level statement as the line count sees it (in cell context; null for neutral lines). */
+export function statementStages(f: CellFeatures): Array<Stage | null> {
+  let stages = stagesCache.get(f);
+  if (!stages) stagesCache.set(f, (stages = cellStatementStages(f)));
+  return stages;
 }
 
 /** Whether the line count leaves room for `stage`: no other stage holds more lines than it and more than one line. */
@@ -208,8 +240,7 @@ export function notOutweighed(f: CellFeatures, stage: Stage): boolean {
   return counts.every((c, i) => STAGES[i] === stage || c <= own || c <= 1);
 }
 
-function countStageLines(f: CellFeatures): number[] {
-  const counts = STAGES.map(() => 0);
+function cellStatementStages(f: CellFeatures): Array<Stage | null> {
   const loaded = new Set<string>();
   const flow = new CellFlowState();
   const stages: Array<Stage | null> = [];
@@ -218,23 +249,46 @@ function countStageLines(f: CellFeatures): number[] {
     if (st === 'load') s.assigned.forEach((a) => loaded.add(a));
     // A first look at what was just read (`df.head()`, `print(df.shape)`) stays Load Data; a look at something derived does not.
     if (st === 'explore' && s.lines <= 2 && (s.reads.some((r) => loaded.has(r)) || (loaded.size > 0 && s.reads.length === 0))) st = 'load';
+    // Ordering or trimming what was just listed (`files = sorted(files)`, `files = files[:10]`) still collects it.
+    else if (st === 'prep' && s.assigned.length === 1 && loaded.has(s.assigned[0]!) && s.reads.every((r) => r === s.assigned[0] || !/^[a-z_]\w*$/i.test(r)) && s.calls.every((c) => c === 'sorted' || c === 'list' || c === 'int' || c === 'float' || c === 'partition' || c === 'isdigit' || c === '')) st = 'load';
     else if (st && st !== 'load') s.assigned.forEach((a) => loaded.delete(a));
     stages.push(st);
   }
   servePlots(f.statements, stages);
+  // A headless pretrained network built in this cell (`VGG16(include_top=False)`) predicts features, not answers.
+  if (/include_top\s*=\s*False/.test(f.source)) stages.forEach((st, k) => st === 'eval' && f.statements[k]!.children.length === 0 && f.statements[k]!.calls.some((c) => PREDICT_CALLS.has(c)) && (stages[k] = 'prep'));
+  // Data drawn beside the model's output (image, mask, predicted mask) is drawn to judge the model.
+  const draws = (k: number): boolean => f.statements[k]!.calls.some((c) => DRAW_CALLS.has(c));
+  if (stages.some((st, k) => st === 'eval' && draws(k))) stages.forEach((st, k) => st === 'explore' && draws(k) && (stages[k] = 'eval'));
+  return stages;
+}
+
+/** Lines per stage for the cell's statements judged as `stages` (the cell's own reading, or one refined by context). */
+export function countLines(f: CellFeatures, stages: ReadonlyArray<Stage | null>): number[] {
+  const counts = STAGES.map(() => 0);
   f.statements.forEach((s, i) => {
     const st = stages[i];
     if (st) counts[STAGES.indexOf(st)]! += s.lines;
   });
   if (f.magics.some((m) => /pip |matplotlib|conda /.test(m))) counts[0]! += 1;
-  // `!ls ../input` lists where the data is.
-  if (f.magics.some((m) => /^!\s*(ls|head|wc|du|find|unzip)\b.*input/.test(m))) counts[1]! += 1;
+  // `!cat sub.csv` looks at the submission just written.
+  if (f.magics.some((m) => /^!\s*(cat|head|tail|wc)\b.*(\bsub[\w-]*\.csv|submission)/i.test(m))) counts[5]! += 1;
+  // `!ls ../input` lists where the data is; `!cp ../input/weights/* ~/.keras/` and downloads put it in place.
+  else if (f.magics.some((m) => /^!\s*(ls|dir|head|wc|du|find|unzip|cp|ln|mv|tar|7z|wget|curl|kaggle|gsutil)\b/.test(m))) counts[1]! += 1;
   return counts;
+}
+
+function countStageLines(f: CellFeatures): number[] {
+  return countLines(f, statementStages(f));
 }
 
 /** Most lines wins; ties go to the later stage, but a lone trailing display never outweighs real work. */
 export function majorityStage(f: CellFeatures): Stage | null {
-  const counts = stageLines(f);
+  return majorityOfCounts(f, stageLines(f));
+}
+
+/** The line-count decision over given per-stage counts. */
+export function majorityOfCounts(f: CellFeatures, counts: readonly number[]): Stage | null {
   let best = -1;
   let bestCount = 0;
   counts.forEach((c, i) => {

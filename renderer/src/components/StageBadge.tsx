@@ -10,7 +10,9 @@ export function StageBadge({ cellId }: { cellId: string }) {
   const pred = useMl((s) => s.stages[cellId]);
   if (!pred) return null;
   const probs = STAGE_IDS.map((s) => `${STAGE_LABEL[s]}: ${(100 * (pred.probs[s] ?? 0)).toFixed(1)}%`).join('\n');
-  const tip = pred.context === 'reads-predictions' ? `${probs}\nEvaluate: uses predictions made in an earlier cell` : probs;
+  const why = pred.context === 'reads-predictions' ? 'Evaluate: uses predictions made in an earlier cell'
+    : pred.context === 'calls-notebook-function' ? `${STAGE_LABEL[pred.stage]}: calls a function this notebook defines for that` : '';
+  const tip = why ? `${probs}\n${why}` : probs;
   return (
     <span className={`stage-badge stage-${pred.stage}`} data-testid="stage-badge" data-stage={pred.stage} data-context={pred.context} title={tip}>
       {STAGE_LABEL[pred.stage]}
