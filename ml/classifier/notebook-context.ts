@@ -12,6 +12,8 @@ import { PREDICT_CALLS } from './labeling-functions/vocab.ts';
 import { statementNames } from './python-names.ts';
 import { STAGES, type Stage } from './stages.ts';
 
+/** Measures of a model (`cvs = cross_val_score(...)`, `acc = accuracy_score(y, p)`): showing them later judges it too. */
+const MEASURE_CALL = /^(cross_val_score|cross_validate|cross_val_predict|confusion_matrix|classification_report|log_loss|roc_curve|auc|\w+_score|\w+_error)$/;
 /** Cells that fit or split are doing their own work even when they read predictions (stacking, pseudo-labels). */
 const WORK_CALLS = new Set(['fit', 'fit_generator', 'train', 'train_test_split', 'fit_transform']);
 const PROMOTABLE: ReadonlySet<Stage> = new Set(['explore', 'prep']);
@@ -42,7 +44,9 @@ function calleeName(fn: SyntaxNode | null): string {
 }
 
 function statementFlow(node: SyntaxNode): StatementFlow {
-  const { assigned, reads } = statementNames(node);
+  const names = statementNames(node);
+  // `del preds, sub` frees memory; it does not use what it deletes.
+  const { assigned, reads } = node.type === 'delete_statement' ? { assigned: [], reads: [] } : names;
   const calls = node.descendantsOfType('call').map((c) => calleeName(c.childForFieldName('function')));
   const assignment = node.type === 'expression_statement' ? node.namedChildren.find((c) => c.type === 'assignment') : undefined;
   const left = assignment?.childForFieldName('left');
@@ -80,7 +84,7 @@ export class PredictionFlow {
       const own = new Set(s.compound ? s.targets : []);
       const earlier = (u: string): boolean => this.derived.has(u) && !rebound.has(u) && !own.has(u);
       reads ||= s.uses.some(earlier);
-      const fromModel = s.uses.some((u) => earlier(u) || madeHere.has(u)) || s.calls.some((c) => PREDICT_CALLS.has(c));
+      const fromModel = s.uses.some((u) => earlier(u) || madeHere.has(u)) || s.calls.some((c) => PREDICT_CALLS.has(c)) || (!s.compound && s.calls.some((c) => MEASURE_CALL.test(c)));
       if (fromModel && !s.calls.includes('fit')) s.targets.forEach((t) => (this.derived.add(t), madeHere.add(t)));
       // `data = data.join(dummies)` of clean data, or `x = 0`: the name no longer holds model output.
       else if (s.rebinds) s.targets.forEach((t) => (this.derived.delete(t), madeHere.delete(t)));

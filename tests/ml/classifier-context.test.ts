@@ -87,3 +87,12 @@ test("a cell's own names do not carry an earlier cell's predictions; rebinding a
   assert.equal(chain.observe(cellFlow("q = p * 2\nsub = pd.DataFrame({'id': ids, 'target': q})")), true);
   assert.equal(chain.observe(cellFlow("sub.to_csv('out.csv')")), true);
 });
+
+test('measures of a model made in one cell are judged when shown in a later one; del uses nothing', () => {
+  const flow = new PredictionFlow();
+  flow.observe(cellFlow("cvs = cross_val_score(clf, X, y, cv=3, scoring='accuracy')"));
+  assert.equal(flow.observe(cellFlow('cvs')), true);
+  const freed = new PredictionFlow();
+  freed.observe(cellFlow('preds = model.predict(X_test)'));
+  assert.equal(freed.observe(cellFlow('del preds')), false);
+});

@@ -167,3 +167,14 @@ test('third round: colormaps are no confusion matrix, parked strings do nothing,
   // Image, true mask and predicted mask side by side: the data is drawn to judge the prediction.
   assert.equal(stageOf(['ix = random.randint(0, len(preds_train_t))', 'imshow(X_train[ix])', 'plt.show()', 'imshow(np.squeeze(Y_train[ix]))', 'plt.show()', 'imshow(np.squeeze(preds_train_t[ix]))', 'plt.show()']), 'eval');
 });
+
+test('fourth round: cross-validation that only scores is evaluation; summaries made to be shown are exploration', () => {
+  assert.equal(stageOf(['model = LinearRegression()', "result = np.sqrt(-cross_val_score(model, X, y, cv=10, scoring='neg_mean_squared_error'))", 'print(result.mean(), result.std())']), 'eval');
+  // Used to choose a parameter it is training (stages.md).
+  assert.equal(stageOf(['for alpha in alphas:', '    scores.append(cross_val_score(Ridge(alpha=alpha), X, y, cv=5).mean())']), 'train');
+  assert.equal(stageOf(["sub_df.to_csv('two_levels_ensemble.csv', index=False)"]), 'eval');
+  assert.equal(stageOf(['missing_df = df.isnull().sum(axis=0).reset_index()', "missing_df.columns = ['column_name', 'missing_count']", "missing_df = missing_df.loc[missing_df['missing_count'] > 0]", 'missing_df']), 'explore');
+  assert.equal(stageOf(["shop_sales = merged[['item_cnt_day', 'shop_id']].groupby('shop_id').sum()", 'shop_sales.head(10)']), 'explore');
+  // A row filter or a frame changed in place, shown once, is still preparation.
+  assert.equal(stageOf(['rates = rates[rates.IndividualRate < 9000]', 'rates = rates[rates.BusinessYear == 2016]', 'rates.head(n=5)']), 'prep');
+});

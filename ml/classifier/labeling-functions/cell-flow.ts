@@ -63,3 +63,44 @@ export function servePlots(statements: Statement[], stages: Array<Stage | null>)
     if (st === 'prep' || st === 'train' || st === 'load' || (st === 'eval' && !draws)) for (const r of s.reads) blocked.add(r);
   }
 }
+
+/** Calls that summarise the data (`g.size()`, `df.isnull().sum()`), and what may surround them in such a query. */
+const SUMMARY_CALLS = new Set(['groupby', 'agg', 'aggregate', 'size', 'count', 'mean', 'median', 'sum', 'std', 'value_counts', 'nunique', 'describe', 'corr', 'isnull', 'isna', 'crosstab', 'FreqDist', 'most_common', 'Counter']);
+const QUERY_CALLS = new Set([...SUMMARY_CALLS, 'min', 'max', 'var', 'unique', 'sort_values', 'reset_index', 'drop', 'head', 'tail', 'to_frame', 'round', 'len', 'list', 'sorted', 'DataFrame', 'Series', 'quantile', 'cumsum', 'sort_index', 'nlargest', 'nsmallest', 'div']);
+/** Model inputs (`X`, `y_train`, `train`) are made for the model even when shown right away. */
+const MODEL_INPUT = /^(X|y|x|Y)(_\w+)?$|^(train|test|val|valid|df|data)\w*$|_(train|test|val|valid)$/i;
+
+/**
+ * Summaries computed only to be shown (`missing = df.isnull().sum().reset_index()` … `missing`, `g = df.groupby('k')
+ * .sum()` then `g.head(10)`) are looking at the data: they count with the display. Row filters and transforms shown
+ * once (`df2 = df[df.a > 0]` then `df2.head()`) stay preparation, by the spec's trailing-display rule.
+ */
+export function serveDisplays(statements: Statement[], stages: Array<Stage | null>): void {
+  const isSummary = (s: Statement): boolean => s.calls.some((c) => SUMMARY_CALLS.has(c)) && s.calls.every((c) => QUERY_CALLS.has(c) || c === '');
+  // Names that came into being in this cell as a summary (shaping one later keeps it one).
+  const summaries = new Set<string>();
+  for (const s of statements) {
+    if (s.kind !== 'expression_statement') continue;
+    for (const a of s.assigned) if (isSummary(s) && !s.reads.includes(a)) summaries.add(a);
+  }
+  const shown = new Set<string>();
+  const blocked = new Set<string>();
+  for (let j = statements.length - 1; j >= 0; j--) {
+    const s = statements[j]!;
+    const st = stages[j] ?? null;
+    if (st === 'explore' && s.targets.length === 0) {
+      s.reads.forEach((r) => !blocked.has(r) && shown.add(r));
+      continue;
+    }
+    const names = s.assigned.length > 0 && s.assigned.every((a) => shown.has(a) && !blocked.has(a) && !MODEL_INPUT.test(a));
+    const summary = isSummary(s) && s.assigned.every((a) => !s.reads.includes(a));
+    // `missing.columns = [...]`, `missing = missing.loc[missing.n > 0]`: shaping the summary for display.
+    const shaping = s.calls.every((c) => QUERY_CALLS.has(c) || c === '') && names && s.assigned.every((a) => summaries.has(a));
+    if (st === 'prep' && s.kind === 'expression_statement' && names && (summary || shaping)) {
+      stages[j] = 'explore';
+      s.reads.forEach((r) => !blocked.has(r) && shown.add(r));
+      continue;
+    }
+    if (st === 'prep' || st === 'train' || st === 'load' || st === 'eval') s.reads.forEach((r) => blocked.add(r));
+  }
+}

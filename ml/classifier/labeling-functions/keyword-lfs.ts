@@ -67,7 +67,7 @@ export const trainLfs: LabelingFunction[] = gated([
   lf('estimator_constructor', 'train', 'train', (f) => [...f.calls].some(isModelConstructor)),
   lf('keras_model', 'train', 'train', (f) => calls(f, 'Sequential', 'compile', 'Dense', 'Conv2D', 'LSTM', 'MaxPooling2D', 'Model', 'Embedding', 'Conv1D')),
   lf('torch_module_or_loop', 'train', 'train', (f) => f.statements.some((s) => s.bases.some((b) => /Module/.test(b))) || calls(f, 'backward', 'zero_grad')),
-  lf('model_selection', 'train', 'train', (f) => calls(f, 'GridSearchCV', 'RandomizedSearchCV', 'cross_val_score', 'cross_validate', 'KFold', 'StratifiedKFold', 'BayesSearchCV', 'create_study')),
+  lf('model_selection', 'train', 'train', (f) => calls(f, 'GridSearchCV', 'RandomizedSearchCV', 'KFold', 'StratifiedKFold', 'BayesSearchCV', 'create_study')),
   lf('boosting_train', 'train', 'train', (f) => callee(f, /^(lgb|xgb|lightgbm|xgboost|cb|catboost)\.(train|cv)$/)),
   lf('callbacks', 'train', 'train', (f) => calls(f, 'EarlyStopping', 'ModelCheckpoint', 'ReduceLROnPlateau', 'LearningRateScheduler')),
   lf('optimizers', 'train', 'train', (f) => calls(f, 'Adam', 'SGD', 'RMSprop', 'AdamW')),
@@ -75,7 +75,7 @@ export const trainLfs: LabelingFunction[] = gated([
 
 export const evalLfs: LabelingFunction[] = gated([
   lf('predict_call', 'eval', 'eval', (f) => calls(f, 'predict', 'predict_proba', 'predict_classes', 'predict_generator') && !calls(f, 'fit')),
-  lf('metric_functions', 'eval', 'eval', (f) => [...f.calls].some((c) => /(_score|_error|^confusion_matrix|^classification_report|^roc_curve|^auc|^log_loss)$/.test(c)) && !calls(f, 'cross_val_score', 'fit')),
+  lf('metric_functions', 'eval', 'eval', (f) => [...f.calls].some((c) => /(_score|_error|^confusion_matrix|^classification_report|^roc_curve|^auc|^log_loss)$/.test(c)) && !calls(f, 'fit')),
   lf('submission_file', 'eval', 'eval', (f) => calls(f, 'to_csv') && /submi/i.test(f.source)),
   lf('history_plot', 'eval', 'eval', (f) => attr(f, 'history') && calls(f, 'plot')),
   lf('feature_importance', 'eval', 'eval', (f) => attr(f, 'feature_importances_', 'coef_') || calls(f, 'plot_importance', 'feature_importance', 'permutation_importance')),

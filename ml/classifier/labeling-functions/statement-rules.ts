@@ -1,7 +1,7 @@
 // Stage of one top-level statement, then the spec's line-count vote over a cell's statements (stages.md "Deciding mixed cells").
 import { STAGES, type Stage } from '../stages.ts';
 import type { CellFeatures, Statement } from './features.ts';
-import { CellFlowState, servePlots } from './cell-flow.ts';
+import { CellFlowState, serveDisplays, servePlots } from './cell-flow.ts';
 import { NEUTRAL_CALLS, PLOT_NEUTRAL, CONFIG_RHS, DRAW_CALLS, EVAL_NAMES, EVAL_ATTRS, EVAL_CALLS, EXPLORE_CALLS, LIST_CALLS, METRIC_HELPER, PREDICTION_NAMES, PREDICT_CALLS, PREP_CALLS, READ_CALLS, SETUP_CALLS, TRAIN_CALLS, hasAny, isEvalName, isModelConstructor } from './vocab.ts';
 
 export { CellFlowState } from './cell-flow.ts';
@@ -10,7 +10,7 @@ const IMPORT_KINDS = new Set(['import_statement', 'import_from_statement', 'futu
 const XY = /^(X|y|x|Y)(_?(train|test|val|valid|all|data|tr|te))?(,|$)/;
 
 function isSubmission(s: Statement): boolean {
-  return /to_csv/.test(s.text) && (/submi|sample|output|pred|result|answer/i.test(s.text) || SUBMISSION_FILE.test(s.text));
+  return /to_csv/.test(s.text) && (/submi|sample|output|pred|result|answer/i.test(s.text) || SUBMISSION_FILE.test(s.text) || /\b(sub|subm|sub_\w+|\w+_sub)\s*\.to_csv/i.test(s.text));
 }
 
 /** `'sub.csv'`, `'./sub1.csv'`, `"sub_stacked.csv"`: Kaggle's short name for a submission file. */
@@ -25,7 +25,7 @@ const TUNING_LOOP = /^for\s+[^:]*?\b(epochs?|\w*params?|\w*param_\w*|alphas?|lam
 /** A pretrained network used as a feature extractor (`VGG16(include_top=False)`, `*_bottleneck.predict`). */
 const BOTTLENECK = /include_top\s*=\s*False|bottleneck|feature_extractor|extract_features/i;
 const FOLD_LOOP = /^for\s+[^:]*\bin\s+(enumerate\(\s*)?[\w.]*\.split\(/;
-const FIT_IN_LOOP = new Set(['fit', 'fit_generator', 'train', 'train_on_batch', 'backward', 'step', 'partial_fit', 'fit_one_cycle', 'run']);
+const FIT_IN_LOOP = new Set(['fit', 'cross_val_score', 'cross_validate', 'fit_generator', 'train', 'train_on_batch', 'backward', 'step', 'partial_fit', 'fit_one_cycle', 'run']);
 
 /** Training loops and parameter searches are training (stages.md: "training loops", CV "used to choose parameters"). */
 function trainingLoop(s: Statement): boolean {
@@ -255,6 +255,7 @@ function cellStatementStages(f: CellFeatures): Array<Stage | null> {
     stages.push(st);
   }
   servePlots(f.statements, stages);
+  serveDisplays(f.statements, stages);
   // A headless pretrained network built in this cell (`VGG16(include_top=False)`) predicts features, not answers.
   if (/include_top\s*=\s*False/.test(f.source)) stages.forEach((st, k) => st === 'eval' && f.statements[k]!.children.length === 0 && f.statements[k]!.calls.some((c) => PREDICT_CALLS.has(c)) && (stages[k] = 'prep'));
   // Data drawn beside the model's output (image, mask, predicted mask) is drawn to judge the model.
