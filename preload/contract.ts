@@ -44,9 +44,12 @@ export interface OpenedNotebook {
 export interface KernelSpecInfo { name: string; displayName: string; language: string }
 export type KernelStatus = 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'disconnected' | 'unknown';
 export interface ExecuteResult { status: 'ok' | 'error' | 'aborted'; executionCount: number | null; durationMs: number }
-/** `context` says the notebook's data flow, not the cell alone, decided the stage (it reads earlier predictions). */
-/** `context`: why the notebook around the cell changed its stage (ml/classifier/notebook-context.ts). */
-export interface StagePrediction { stage: StageId; probs: Record<StageId, number>; context?: 'reads-predictions' | 'calls-notebook-function' }
+/**
+ * `context`: why the notebook around the cell, not the cell alone, decided its stage: it reads earlier predictions, it
+ * calls a function the notebook defined (ml/classifier/notebook-context.ts), or the stacker read the earlier cells
+ * (ml/classifier/stacker.ts).
+ */
+export interface StagePrediction { stage: StageId; probs: Record<StageId, number>; context?: 'reads-predictions' | 'calls-notebook-function' | 'earlier-cells' }
 export interface Suggestion { text: string; score: number }
 export interface DoctorCheck { name: string; ok: boolean; detail: string; fix?: string }
 export interface CorpusHit { notebookId: number; ref: string; cellIndex: number; snippet: string; source: string; votes: number | null }

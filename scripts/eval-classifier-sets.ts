@@ -1,19 +1,20 @@
 // Scores one classifier model folder on every hand-label set, for the end model alone, the label model alone,
-// majority vote and their combinations, each cell alone and in notebook context (docs/EVALUATION.md tables).
+// majority vote and their combinations, each cell alone and in notebook context, and the stacker when the folder has
+// one (docs/EVALUATION.md tables).
 //   node --import tsx scripts/eval-classifier-sets.ts [--model DIR] [--weights 0,0.25,0.5,0.75,1] [--json OUT] [--dev-only]
 // --dev-only leaves out the held-out gds-test, for use while rules are being developed.
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { goldPath } from '../pipeline/corpus-cache.ts';
+import { ensureKaggleCorpus, goldPath } from '../pipeline/corpus-cache.ts';
+import { readNotebookFile } from '../pipeline/notebook/read-notebook-file.ts';
 import { labelSets } from '../pipeline/app-paths.ts';
-import { BUNDLED_MODEL_DIR, combine, loadClassifier } from '../ml/classifier/classifier.ts';
+import { BUNDLED_MODEL_DIR, classifyByNotebook, combine, loadClassifier } from '../ml/classifier/classifier.ts';
 import { readGold, splitGold, type GoldCell } from '../ml/classifier/gold.ts';
 import { LABELING_FUNCTIONS, applyLfs } from '../ml/classifier/labeling-functions/index.ts';
 import { argmax, majorityVote } from '../ml/classifier/label-model.ts';
 import { labelProbs, readLabelModel } from '../ml/classifier/label-model-file.ts';
 import { score } from '../ml/classifier/metrics.ts';
-import { withContextByNotebook } from '../ml/classifier/notebook-context.ts';
 import { STAGES, type Stage } from '../ml/classifier/stages.ts';
 
 const { values } = parseArgs({ options: { model: { type: 'string', default: BUNDLED_MODEL_DIR }, weights: { type: 'string', default: '0,0.25,0.5,0.75,1' }, json: { type: 'string' }, 'dev-only': { type: 'boolean', default: false } } });
@@ -22,7 +23,11 @@ const weights = values.weights!.split(',').map(Number);
 const sets = labelSets();
 const files = [goldPath(), sets.audit, ...(values['dev-only'] ? [] : [sets.test]), ...sets.train];
 
-const clf = await loadClassifier(modelDir, { labelModelWeight: 0 });
+const clf = await loadClassifier(modelDir, { labelModelWeight: 0, stacker: false });
+// Labelled cells are judged in their whole notebooks from the crawl (labelled-notebooks.ts).
+const crawl = { kaggleDir: ensureKaggleCorpus(), read: (path: string): string[] => readNotebookFile(path).cells.filter((c) => c.cellType === 'code').map((c) => c.source) };
+// As shipped: the manifest's weight, and the stacker in notebook context when the folder has one.
+const shipped = await loadClassifier(modelDir);
 const params = readLabelModel(modelDir);
 const report: Record<string, unknown> = {};
 
@@ -52,9 +57,10 @@ for (const file of files) {
     const alone = probs.map((p) => STAGES[argmax(p)]!);
     const name = w === 0 ? 'end model (LSTM)' : w === 1 ? 'label model' : `end × label model, w=${w}`;
     rows[name] = parts(alone);
-    const base = probs.map((p) => ({ stage: STAGES[argmax(p)]!, probs: Object.fromEntries(STAGES.map((s, k) => [s, p[k]!])) as Record<Stage, number> }));
-    rows[`${name} + notebook context`] = parts(withContextByNotebook(cells, base).map((o) => o.stage));
+    const rules = await loadClassifier(modelDir, { labelModelWeight: w, stacker: false });
+    rows[`${name} + notebook context`] = parts((await classifyByNotebook(rules, cells, crawl)).map((o) => o.stage));
   }
+  if (shipped.stacked) rows[`stacker (w=${shipped.labelModelWeight}) in notebook context${sets.train.includes(file) ? ' [fitted on this file]' : ''}`] = parts((await classifyByNotebook(shipped, cells, crawl)).map((o) => o.stage));
   report[basename(file)] = rows;
   console.log(`\n## ${basename(file)} (${cells.length} cells)`);
   for (const [name, r] of Object.entries(rows)) console.log(`${name.padEnd(44)} all ${pct(r.all!.accuracy)} (F1 ${pct(r.all!.macroF1)})  dev ${pct(r.dev!.accuracy)}  test ${pct(r.test!.accuracy)}`);

@@ -2,7 +2,7 @@
 // and rescores every hand-label set with that mixture, so the manifest describes what `gds classify` answers.
 // The weight is chosen on the development label files (scripts/eval-classifier-sets.ts), never on gds-test.jsonl.
 //   node --import tsx scripts/set-classifier-weight.ts MODEL_DIR WEIGHT "why this weight"
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { goldPath } from '../pipeline/corpus-cache.ts';
 import { labelSets } from '../pipeline/app-paths.ts';
@@ -15,6 +15,12 @@ if (!dirArg || !(weight >= 0 && weight <= 1) || !why) throw new Error('usage: se
 const dir = resolve(dirArg);
 const path = join(dir, 'manifest.json');
 const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown> & { data?: { handRepeat?: number } };
+// The stacker's features are computed with the mixture: one fitted for another weight would answer wrongly.
+const stacker = join(dir, 'stacker.json');
+if (existsSync(stacker) && (JSON.parse(readFileSync(stacker, 'utf8')) as { labelModelWeight?: number }).labelModelWeight !== weight) {
+  rmSync(stacker);
+  console.log(`${stacker} was fitted for another weight: removed; run \`gds train stacker --model ${dir}\` to fit one for ${weight}`);
+}
 const sets = labelSets();
 const scored = await scoreModel(dir, readLabelModel(dir), readLabelledSets(goldPath(), { train: sets.train, test: [sets.test], audit: sets.audit }, manifest.data?.handRepeat ?? 0), weight);
 manifest.inference = {

@@ -2,8 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { loadClassifier, type Classification, type StageClassifier } from '../../ml/classifier/classifier.ts';
-import { withNotebookContext } from '../../ml/classifier/notebook-context.ts';
+import { loadClassifier, type CellSignals, type Classification, type StageClassifier } from '../../ml/classifier/classifier.ts';
 import { bundledModelsDir, installedModelsDir } from '../../pipeline/app-paths.ts';
 import type { WorkerRequest, WorkerResponse } from './inference-protocol.ts';
 import { createSuggester, type Suggester } from './suggester.ts';
@@ -33,25 +32,30 @@ function getSuggester(): Promise<Suggester> {
   return suggester;
 }
 
-/** Per-source results of the current model: the editor sends the whole notebook after each pause, mostly unchanged cells. */
-const cellCache = new Map<string, Classification>();
+/** Per-source signals of the current model: the editor sends the whole notebook after each pause, mostly unchanged cells. */
+const cellCache = new Map<string, CellSignals>();
 const CELL_CACHE_MAX = 20_000;
 
-async function classifyCached(sources: string[]): Promise<Classification[]> {
-  const missing = [...new Set(sources.filter((s) => !cellCache.has(s)))];
+async function classifyCached(sources: string[], notebook: boolean): Promise<Classification[]> {
+  const clf = await getClassifier();
+  const known = new Map(sources.flatMap((s) => (cellCache.has(s) ? [[s, cellCache.get(s)!] as const] : [])));
+  const missing = [...new Set(sources.filter((s) => !known.has(s)))];
   if (missing.length) {
-    const fresh = await (await getClassifier()).classify(missing);
+    const fresh = await clf.signals(missing);
     if (cellCache.size + missing.length > CELL_CACHE_MAX) cellCache.clear();
-    missing.forEach((s, i) => cellCache.set(s, fresh[i]!));
+    missing.forEach((s, i) => (known.set(s, fresh[i]!), cellCache.set(s, fresh[i]!)));
   }
-  return sources.map((s) => cellCache.get(s)!);
+  const signals = sources.map((s) => known.get(s)!);
+  if (!notebook) return signals.map((s) => clf.alone(s));
+  // The stacker and the context rules are cheap next to the LSTM: rerun over the notebook on every request.
+  const stream = clf.notebookStream();
+  return sources.map((s, i) => stream.next(s, signals[i]!));
 }
 
 async function handle(req: WorkerRequest): Promise<unknown> {
   switch (req.op) {
     case 'classify': {
-      const cells = await classifyCached(req.sources);
-      return req.notebook ? withNotebookContext(req.sources, cells) : cells;
+      return classifyCached(req.sources, !!req.notebook);
     }
     case 'suggest':
       return (await getSuggester()).suggest(req.cells, req.top);

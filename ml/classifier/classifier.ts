@@ -3,25 +3,50 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSession, ort } from '../onnx-session.ts';
-import { labelProbs, readLabelModel } from './label-model-file.ts';
+import { LABELING_FUNCTIONS, applyLfs } from './labeling-functions/index.ts';
+import { predictProba } from './label-model.ts';
+import { readLabelModel } from './label-model-file.ts';
+import { labelledNotebooks, type LabelledCellRef, type NotebookFiles } from './labelled-notebooks.ts';
+import { NotebookContext } from './notebook-context.ts';
 import { SEQ_LEN, encodeBatch, realLength, vocabularyFromTokens, type Vocabulary } from './preprocess.ts';
+import { StackFeatures, makeStacker, readStacker, stackedClassification, type CellSignals, type StackedReason } from './stacker.ts';
 import { STAGES, type Stage } from './stages.ts';
+
+export type { CellSignals } from './stacker.ts';
 
 export interface Classification {
   stage: Stage;
   probs: Record<Stage, number>;
+  /** Set when the notebook around the cell, not the cell alone, decided the stage. */
+  context?: StackedReason;
+}
+
+/** Classifies one notebook's code cells as they come, in order (only earlier cells matter). */
+export interface NotebookStream {
+  next(source: string, signals: CellSignals): Classification;
 }
 
 export interface StageClassifier {
+  /** Each cell alone (the `gds classify` contract without "notebook"). */
   classify(sources: string[]): Promise<Classification[]>;
+  /** A notebook's code cells in order, each judged with the cells before it. */
+  classifyNotebook(sources: string[]): Promise<Classification[]>;
+  /** What the LSTM, the label model and the LFs say about each cell alone: the input of `alone` and streams. */
+  signals(sources: string[]): Promise<CellSignals[]>;
+  alone(signals: CellSignals): Classification;
+  notebookStream(): NotebookStream;
   readonly modelDir: string;
   /** Share of the label model in the answer (0: the LSTM alone); see `combine`. */
   readonly labelModelWeight: number;
+  /** Whether a fitted stacker (stacker.json) gives the in-context answers; else the notebook-context rules do. */
+  readonly stacked: boolean;
 }
 
 export interface ClassifierOptions {
   /** Overrides the model folder's `manifest.json` → `inference.labelModelWeight`. */
   labelModelWeight?: number;
+  /** false: ignore the folder's stacker.json (in-context answers from the notebook-context rules alone). */
+  stacker?: boolean;
 }
 
 /**
@@ -67,12 +92,16 @@ export async function loadClassifier(modelDir: string = BUNDLED_MODEL_DIR, optio
   if (!existsSync(modelPath)) throw new Error(`no classifier model at ${modelPath} (run \`gds train classifier\`)`);
   const vocab = readVocabulary(modelDir);
   const labelModelWeight = options.labelModelWeight ?? manifestWeight(modelDir);
-  const labelModel = labelModelWeight > 0 ? readLabelModel(modelDir) : null;
+  const stackerParams = options.stacker === false ? null : readStacker(modelDir);
+  if (stackerParams && stackerParams.labelModelWeight !== labelModelWeight) throw new Error(`${join(modelDir, 'stacker.json')} was fitted for label-model weight ${stackerParams.labelModelWeight}, the classifier uses ${labelModelWeight}; rerun \`gds train stacker\``);
+  const stacker = stackerParams ? makeStacker(stackerParams) : null;
+  const labelModel = labelModelWeight > 0 || stacker ? readLabelModel(modelDir) : null;
   const session = await createSession(modelPath);
   const inputName = session.inputNames[0] ?? 'tokens';
   const outputName = session.outputNames[0] ?? 'probs';
+  const nLfs = LABELING_FUNCTIONS.length;
 
-  async function runBatch(sources: string[]): Promise<Classification[]> {
+  async function runBatch(sources: string[]): Promise<CellSignals[]> {
     const ids = encodeBatch(sources, vocab, SEQ_LEN);
     // Trailing padding does not change the model's output (it reads the state at the last real token), so cut it.
     let width = 1;
@@ -83,26 +112,82 @@ export async function loadClassifier(modelDir: string = BUNDLED_MODEL_DIR, optio
     const out = (await session.run(feeds))[outputName];
     if (!out) throw new Error('classifier model produced no output');
     const probs = out.data as Float32Array;
-    const lm = labelModel ? labelProbs(sources, labelModel) : null;
-    return sources.map((_, i) => {
-      const lstm = STAGES.map((_s, k) => probs[i * STAGES.length + k]!);
-      const row = lm ? combine(lstm, lm[i]!, labelModelWeight) : lstm;
-      let best = 0;
-      row.forEach((p, k) => {
-        if (p > row[best]!) best = k;
-      });
-      const record = Object.fromEntries(STAGES.map((s, k) => [s, row[k]!])) as Record<Stage, number>;
-      return { stage: STAGES[best]!, probs: record };
+    const votes = labelModel ? applyLfs(sources) : null;
+    const lm = labelModel && votes ? predictProba(votes, labelModel) : null;
+    return sources.map((_, i) => ({
+      lstm: STAGES.map((_s, k) => probs[i * STAGES.length + k]!),
+      lm: lm ? lm[i]! : STAGES.map(() => 1 / STAGES.length),
+      votes: votes ? votes.subarray(i * nLfs, (i + 1) * nLfs) : new Int8Array(nLfs).fill(-1),
+    }));
+  }
+
+  function alone(sig: CellSignals): Classification {
+    const row = labelModelWeight > 0 ? combine(sig.lstm, sig.lm, labelModelWeight) : sig.lstm;
+    let best = 0;
+    row.forEach((p, k) => {
+      if (p > row[best]!) best = k;
     });
+    const record = Object.fromEntries(STAGES.map((s, k) => [s, row[k]!])) as Record<Stage, number>;
+    return { stage: STAGES[best]!, probs: record };
+  }
+
+  function notebookStream(): NotebookStream {
+    if (!stacker) {
+      const context = new NotebookContext();
+      return { next: (source, sig) => context.next(source, alone(sig)) };
+    }
+    const features = new StackFeatures();
+    return {
+      next(source, sig) {
+        const base = alone(sig);
+        const row = features.next(source, sig, base);
+        return stackedClassification(row, base, stacker.probs(row));
+      },
+    };
+  }
+
+  async function signals(sources: string[]): Promise<CellSignals[]> {
+    const results: CellSignals[] = [];
+    for (let i = 0; i < sources.length; i += MAX_BATCH) results.push(...(await runBatch(sources.slice(i, i + MAX_BATCH))));
+    return results;
   }
 
   return {
     modelDir,
     labelModelWeight,
+    stacked: stacker !== null,
+    signals,
+    alone,
+    notebookStream,
     async classify(sources: string[]): Promise<Classification[]> {
-      const results: Classification[] = [];
-      for (let i = 0; i < sources.length; i += MAX_BATCH) results.push(...(await runBatch(sources.slice(i, i + MAX_BATCH))));
-      return results;
+      return (await signals(sources)).map(alone);
+    },
+    async classifyNotebook(sources: string[]): Promise<Classification[]> {
+      const sig = await signals(sources);
+      const stream = notebookStream();
+      return sources.map((s, i) => stream.next(s, sig[i]!));
     },
   };
+}
+
+/**
+ * Cells of many notebooks in any order (a hand-label file), each judged in its notebook: the whole notebook from the
+ * crawl when `files` has it (labelled-notebooks.ts), else beside the file's other cells of that notebook by `order`.
+ * Cells without a notebook name are judged alone. Results come back in the input order.
+ */
+export async function classifyByNotebook(clf: StageClassifier, cells: ReadonlyArray<LabelledCellRef>, files?: NotebookFiles): Promise<Classification[]> {
+  const out: Classification[] = new Array<Classification>(cells.length);
+  for (const nb of labelledNotebooks([...cells], files)) {
+    const sig = await clf.signals(nb.sources);
+    if (nb.sources.length === 1 && !cells[nb.labelled[0]!]!.notebook) {
+      out[nb.labelled[0]!] = clf.alone(sig[0]!);
+      continue;
+    }
+    const stream = clf.notebookStream();
+    nb.sources.forEach((s, k) => {
+      const r = stream.next(s, sig[k]!);
+      if (nb.labelled[k]! >= 0) out[nb.labelled[k]!] = r;
+    });
+  }
+  return out;
 }

@@ -9,6 +9,8 @@ export interface GoldCell {
   order: number;
   stage: Stage;
   source: string;
+  /** Kaggle dataset or competition of the notebook, when the file says: groups cross-validation folds. */
+  dataset?: string;
 }
 
 const cellKey = (row: Record<string, unknown>): string => `${String(row.dataset)}/${String(row.notebook)}#${String(row.code_cell)}`;
@@ -43,7 +45,7 @@ export function readGold(path: string, sourcesFrom?: string): GoldCell[] {
       const notebook = typeof row.notebook === 'string' ? row.notebook : '';
       const id = typeof row.id === 'string' ? row.id : `${notebook}#${String(row.code_cell ?? i + 1)}`;
       const order = typeof row.code_cell === 'number' ? row.code_cell : i + 1;
-      out.push({ id, notebook, order, stage: row.stage, source: row.source });
+      out.push({ id, notebook, order, stage: row.stage, source: row.source, ...(typeof row.dataset === 'string' ? { dataset: row.dataset } : {}) });
     });
   return out;
 }

@@ -130,7 +130,7 @@ const REPLACEABLE: ReadonlySet<Stage | null> = new Set([null, 'prep']);
 
 const featureCache = new Map<string, CellFeatures>();
 /** Notebooks are re-read on every keystroke; unchanged cells keep their parse. */
-function featuresOf(source: string): CellFeatures {
+export function featuresOf(source: string): CellFeatures {
   let f = featureCache.get(source);
   if (!f) {
     if (featureCache.size > 2000) featureCache.clear();
@@ -164,18 +164,39 @@ function ownFunctionStage(f: CellFeatures, defs: Map<string, Stage>): Stage | nu
   return after !== majorityStage(f) ? after : null;
 }
 
+const flowCache = new Map<string, CellFlow>();
+/** The editor re-reads the notebook after every pause: an unchanged cell keeps its parse (observe only reads it). */
+function cachedFlow(source: string): CellFlow {
+  let f = flowCache.get(source);
+  if (!f) {
+    if (flowCache.size > 2000) flowCache.clear();
+    flowCache.set(source, (f = cellFlow(source)));
+  }
+  return f;
+}
+
+/**
+ * The notebook's context read cell by cell, in order: each call refines one cell's classification from what the
+ * earlier cells did (predictions made, functions defined). Only earlier cells matter, so it works on streams.
+ */
+export class NotebookContext {
+  private readonly flow = new PredictionFlow();
+  private readonly defs = new Map<string, Stage>();
+
+  next<T extends StageProbs>(source: string, base: T): T {
+    const f = featuresOf(source);
+    let out = base;
+    const own = ownFunctionStage(f, this.defs);
+    if (own) out = relabel(out, own, 'calls-notebook-function');
+    if (this.flow.observe(cachedFlow(source))) out = promoteToEval(out);
+    return out;
+  }
+}
+
 /** Stages of a notebook's code cells in order, from per-cell classifications and the notebook's data flow. */
 export function withNotebookContext<T extends StageProbs>(sources: string[], base: T[]): T[] {
-  const flow = new PredictionFlow();
-  const defs = new Map<string, Stage>();
-  return sources.map((source, i) => {
-    const f = featuresOf(source);
-    let out = base[i]!;
-    const own = ownFunctionStage(f, defs);
-    if (own) out = relabel(out, own, 'calls-notebook-function');
-    if (flow.observe(cellFlow(source))) out = promoteToEval(out);
-    return out;
-  });
+  const context = new NotebookContext();
+  return sources.map((source, i) => context.next(source, base[i]!));
 }
 
 /**

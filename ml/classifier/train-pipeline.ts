@@ -1,18 +1,21 @@
 // `gds train classifier` end to end: corpus → LFs → label model → token ids → PyTorch child → ONNX → manifest with gold metrics.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { loadClassifier } from './classifier.ts';
+import { classifyByNotebook, loadClassifier } from './classifier.ts';
 import { readCorpusCells, type CorpusCodeCell, type ReadCodeCells } from './corpus-cells.ts';
 import { excludeGold, unitHash, writeTrainingSet } from './dataset.ts';
 import { readGold, splitGold, type GoldCell } from './gold.ts';
 import { LABELING_FUNCTIONS, applyLfs } from './labeling-functions/index.ts';
 import { argmax, fitLabelModel, majorityVote, predictProba, type LabelModelParams } from './label-model.ts';
+import { readLabelModel } from './label-model-file.ts';
 import { score, type Scores } from './metrics.ts';
 import { STAGES, type Stage } from './stages.ts';
-import { withContextByNotebook } from './notebook-context.ts';
+import type { NotebookFiles } from './labelled-notebooks.ts';
+import { fitStacker, type StackerReport } from './stacker-fit.ts';
+import { STACKER_FILE } from './stacker.ts';
 
 export interface TrainOptions {
   kaggleDir: string;
@@ -34,6 +37,8 @@ export interface TrainOptions {
   hidden?: number;
   /** Share of the label model in the shipped answer (`combine` in classifier.ts); 0 = the LSTM alone. */
   labelModelWeight?: number;
+  /** resources/python/fit_stacker.py: fit the stacker on the `train` hand labels (none when unset; never with handRepeat). */
+  stackerScript?: string;
   readCodeCells: ReadCodeCells;
   outDir: string;
   python: string;
@@ -74,10 +79,10 @@ export function evaluateWeakLabels(gold: GoldCell[], params: LabelModelParams): 
 }
 
 /** The end model on each cell alone (the `classify` contract) and with its notebook's other cells as context. */
-export async function evaluateEndModel(gold: GoldCell[], modelDir: string, labelModelWeight = 0): Promise<{ alone: GoldReport; inContext: GoldReport }> {
-  const clf = await loadClassifier(modelDir, { labelModelWeight });
+export async function evaluateEndModel(gold: GoldCell[], modelDir: string, labelModelWeight = 0, files?: NotebookFiles, stacker = true): Promise<{ alone: GoldReport; inContext: GoldReport }> {
+  const clf = await loadClassifier(modelDir, { labelModelWeight, stacker });
   const out = await clf.classify(gold.map((g) => g.source));
-  const inContext = withContextByNotebook(gold, out);
+  const inContext = await classifyByNotebook(clf, gold, files);
   return { alone: scoreParts(gold, out.map((o) => o.stage)), inContext: scoreParts(gold, inContext.map((o) => o.stage)) };
 }
 
@@ -86,10 +91,11 @@ export async function evaluateEndModel(gold: GoldCell[], modelDir: string, label
  * Every score the manifest keeps for one hand-label file. `endModel` is what `gds classify` answers (the LSTM
  * combined with the label model by `labelModelWeight`); `lstmAlone` is the LSTM by itself.
  */
-export async function evaluateAll(gold: GoldCell[], params: LabelModelParams, modelDir: string, labelModelWeight = 0): Promise<Record<'endModel' | 'endModelInContext' | 'lstmAlone' | 'labelModel' | 'majorityVote', GoldReport>> {
+export async function evaluateAll(gold: GoldCell[], params: LabelModelParams, modelDir: string, labelModelWeight = 0, files?: NotebookFiles): Promise<Record<'endModel' | 'endModelInContext' | 'lstmAlone' | 'labelModel' | 'majorityVote', GoldReport>> {
   const weak = evaluateWeakLabels(gold, params);
-  const end = await evaluateEndModel(gold, modelDir, labelModelWeight);
-  const lstm = labelModelWeight > 0 ? (await evaluateEndModel(gold, modelDir, 0)).alone : end.alone;
+  const end = await evaluateEndModel(gold, modelDir, labelModelWeight, files);
+  // Each cell alone, without the label model: the stacker (fitted on the mixture) plays no part.
+  const lstm = labelModelWeight > 0 ? (await evaluateEndModel(gold, modelDir, 0, undefined, false)).alone : end.alone;
   return { endModel: end.alone, endModelInContext: end.inContext, lstmAlone: lstm, labelModel: weak.labelModel, majorityVote: weak.majority };
 }
 
@@ -99,6 +105,10 @@ export interface LabelledSets {
   testSets: Array<{ path: string; cells: GoldCell[] }>;
   trainSets: Array<{ path: string; cells: GoldCell[] }>;
   handRepeat: number;
+  /** The stacker was fitted on the `train` sets (their in-context scores are then not held-out). */
+  stacked?: boolean;
+  /** The crawl, to judge labelled cells in their whole notebooks. */
+  files?: NotebookFiles;
 }
 
 /** Reads the label files of `TrainOptions.labels` (missing files skipped). */
@@ -115,13 +125,15 @@ export function readLabelledSets(goldPath: string, labels: NonNullable<TrainOpti
 /** The manifest's `metrics` (shared gold) and `labelSetMetrics` (our files, each with its role) for a model folder. */
 export async function scoreModel(modelDir: string, params: LabelModelParams, sets: LabelledSets, labelModelWeight: number): Promise<{ metrics: Awaited<ReturnType<typeof evaluateAll>>; labelSetMetrics: Record<string, unknown> }> {
   const w = labelModelWeight;
-  const metrics = await evaluateAll(sets.gold, params, modelDir, w);
+  const metrics = await evaluateAll(sets.gold, params, modelDir, w, sets.files);
   const labelSetMetrics: Record<string, unknown> = {};
-  if (sets.audit.length) labelSetMetrics['gold-audit.jsonl'] = { role: 'our second opinion on the shared gold cells; never trained on', ...(await evaluateAll(sets.audit, params, modelDir, w)) };
-  for (const t of sets.testSets) labelSetMetrics[basename(t.path)] = { role: 'held-out test; never trained on', ...(await evaluateAll(t.cells, params, modelDir, w)) };
+  if (sets.audit.length) labelSetMetrics['gold-audit.jsonl'] = { role: 'our second opinion on the shared gold cells; never trained on', ...(await evaluateAll(sets.audit, params, modelDir, w, sets.files)) };
+  for (const t of sets.testSets) labelSetMetrics[basename(t.path)] = { role: 'held-out test; never trained on', ...(await evaluateAll(t.cells, params, modelDir, w, sets.files)) };
   for (const t of sets.trainSets) {
-    const role = sets.handRepeat > 0 ? 'the end model trained on these cells (its scores here are not held-out); LFs were developed on them' : 'LFs were developed on them; not trained on';
-    labelSetMetrics[basename(t.path)] = { role, ...(await evaluateAll(t.cells, params, modelDir, w)) };
+    const role = sets.handRepeat > 0 ? 'the end model trained on these cells (its scores here are not held-out); LFs were developed on them'
+      : sets.stacked ? 'LFs were developed on them and the stacker was fitted on them: in-context scores here are not held-out (inference.stacker.perFile has cross-validated ones); the LSTM never trained on them'
+        : 'LFs were developed on them; not trained on';
+    labelSetMetrics[basename(t.path)] = { role, ...(await evaluateAll(t.cells, params, modelDir, w, sets.files)) };
   }
   return { metrics, labelSetMetrics };
 }
@@ -199,9 +211,14 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   copyFileSync(join(work, 'out', 'training.json'), join(o.outDir, 'training.json'));
   writeFileSync(join(o.outDir, 'vocab.json'), JSON.stringify(set.vocab.tokens));
   writeFileSync(join(o.outDir, 'label-model.json'), JSON.stringify(params));
+  // A stacker of an earlier run in this folder read the old LSTM; it must not score (or answer for) the new one.
+  rmSync(join(o.outDir, STACKER_FILE), { force: true });
 
   const w = o.labelModelWeight ?? 0;
-  const { metrics: goldScores, labelSetMetrics } = await scoreModel(o.outDir, params, { gold, audit, testSets, trainSets, handRepeat }, w);
+  let stacker: StackerReport | undefined;
+  const files = o.kaggleDir ? { kaggleDir: o.kaggleDir, read: o.readCodeCells } : undefined;
+  if (o.stackerScript && trainSets.length > 0 && handRepeat === 0) stacker = await fitStacker({ modelDir: o.outDir, labelModelWeight: w, sets: trainSets, files, script: o.stackerScript, command: o.command, log: o.log });
+  const { metrics: goldScores, labelSetMetrics } = await scoreModel(o.outDir, params, { gold, audit, testSets, trainSets, handRepeat, stacked: !!stacker, files }, w);
   const manifest = {
     name: 'gds-stage-classifier',
     created: new Date().toISOString(),
@@ -226,7 +243,8 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
     },
     labelModel: { kind: 'Dawid-Skene EM (per-LF, per-stage firing probabilities)', lfs: LABELING_FUNCTIONS.length, fitSeconds },
     // How `gds classify` and the editor answer: the LSTM's and the label model's distributions, geometric mean.
-    inference: { labelModelWeight: w, combine: 'p ∝ p_lstm^(1-w) · p_labelmodel^w' },
+    // In notebook context, the stacker (when fitted) answers from these and the cells before (ml/classifier/stacker.ts).
+    inference: { labelModelWeight: w, combine: 'p ∝ p_lstm^(1-w) · p_labelmodel^w', ...(stacker ? { stacker } : {}) },
     training: { epochs, trainSeconds },
     // `metrics` scores the shared gold (report-dev); `labelSetMetrics` our own label files (resources/labels).
     metrics: goldScores,
@@ -237,4 +255,35 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   rmSync(join(work, 'data'), { recursive: true, force: true });
   o.log(`checkpoint for --resume: ${join(work, 'out', 'checkpoint.pt')}`);
   return manifest;
+}
+
+export interface AddStackerOptions {
+  modelDir: string;
+  files?: NotebookFiles;
+  goldPath: string;
+  labels: NonNullable<TrainOptions['labels']>;
+  script: string;
+  command: string;
+  log: (line: string) => void;
+}
+
+/**
+ * Fits a stacker for an existing model folder (its LSTM and label model unchanged) and rescores the folder: the
+ * manifest's metrics then describe what `gds classify` and the editor answer with it.
+ */
+export async function addStacker(o: AddStackerOptions): Promise<StackerReport> {
+  const manifestPath = join(o.modelDir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw new Error(`no manifest.json in ${o.modelDir}`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown> & { inference?: Record<string, unknown>; data?: Record<string, unknown> };
+  const w = typeof manifest.inference?.labelModelWeight === 'number' ? manifest.inference.labelModelWeight : 0;
+  const sets = readLabelledSets(o.goldPath, o.labels, Number(manifest.data?.handRepeat ?? 0));
+  if (sets.handRepeat > 0) throw new Error('the LSTM of this folder trained on the hand labels: a stacker fitted on them would learn its in-sample answers');
+  if (sets.trainSets.length === 0) throw new Error('no hand-label files to fit the stacker on');
+  const report = await fitStacker({ modelDir: o.modelDir, labelModelWeight: w, sets: sets.trainSets, files: o.files, script: o.script, command: o.command, log: o.log });
+  const { metrics, labelSetMetrics } = await scoreModel(o.modelDir, readLabelModel(o.modelDir), { ...sets, stacked: true, files: o.files }, w);
+  manifest.inference = { ...(manifest.inference ?? {}), stacker: report };
+  manifest.metrics = metrics;
+  manifest.labelSetMetrics = labelSetMetrics;
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 1));
+  return report;
 }

@@ -7,7 +7,7 @@ import { buildSplit, sample, writeModelData, type CorpusNotebook, type Labeler }
 import { accuracy, ngramPredictor, seq2seqPredictor, type Accuracy } from './evaluate.ts';
 import { LineNgram } from './ngram.ts';
 import { keepTopOutputs, mineTemplates, stageToken, type Pair } from './pairs.ts';
-import { runPythonTrainer, type TrainEvent } from './python-trainer.ts';
+import { runPythonTrainer, type TrainEvent } from '../python-trainer.ts';
 import type { RecommenderKind } from './recommender.ts';
 
 export interface TrainOptions {

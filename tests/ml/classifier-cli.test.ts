@@ -60,6 +60,8 @@ test('classify --jsonl: lines naming the same notebook share data flow; other li
   const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; stage?: string; error?: string });
   assert.deepEqual(out.map((o) => o.id), ['p', 'q', 'r', 's', 'bad']);
   assert.equal(out[1]!.stage, 'eval');
+  // In context the line keeps the contract's keys exactly (the stacker's reason is for the editor only).
+  assert.deepEqual(Object.keys(out[1]!), ['id', 'stage', 'probs']);
   assert.equal(out[2]!.stage, out[3]!.stage);
   assert.notEqual(out[2]!.stage, 'eval');
   assert.match(out[4]!.error ?? '', /notebook/);

@@ -67,9 +67,14 @@ test('label and train classifier read only --corpus, and the manifest records it
   assert.ok(n > 0 && n <= codeCells, `label saw ${n} cells of ${codeCells}`);
 
   const out = join(dir, 'model');
-  const r = run(['train', 'classifier', '--corpus', corpus, '--out', out, '--epochs', '1', '--max-cells', '500']);
+  // A stacker left by an earlier run read another LSTM: it must go, and --no-stacker fits none (fitStacker has its own test).
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'stacker.json'), '{}');
+  const r = run(['train', 'classifier', '--corpus', corpus, '--out', out, '--epochs', '1', '--max-cells', '500', '--no-stacker']);
   assert.equal(r.status, 0, r.stderr);
-  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { data: { corpus: { kind: string; path: string }; corpusCells: number; trainCells: number; dataHash: string } };
+  assert.ok(!existsSync(join(out, 'stacker.json')));
+  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { data: { corpus: { kind: string; path: string }; corpusCells: number; trainCells: number; dataHash: string }; inference: Record<string, unknown> };
+  assert.equal(m.inference.stacker, undefined);
   assert.deepEqual(m.data.corpus, { kind: 'files', path: corpus });
   // Every code cell of the folder, nothing else (the Kaggle cache has hundreds of thousands).
   assert.equal(m.data.corpusCells, codeCells);

@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { bundledModelsDir, installedModelsDir, labelSets, pythonScriptsDir } from '../../../pipeline/app-paths.ts';
 import { ensureKaggleCorpus, goldPath } from '../../../pipeline/corpus-cache.ts';
 import { readNotebookFile } from '../../../pipeline/notebook/read-notebook-file.ts';
-import { loadClassifier, resolveModelDir, type StageClassifier } from '../../../ml/classifier/classifier.ts';
+import type { NotebookFiles } from '../../../ml/classifier/labelled-notebooks.ts';
+import { classifyByNotebook, loadClassifier, resolveModelDir, type NotebookStream, type StageClassifier } from '../../../ml/classifier/classifier.ts';
 import { cellsFromNotebooks, readCorpusCells, type CorpusCodeCell } from '../../../ml/classifier/corpus-cells.ts';
 import { readSelectedCorpus, type CorpusChoice } from './recommender.ts';
 import { excludeGold, unitHash } from '../../../ml/classifier/dataset.ts';
@@ -15,9 +16,8 @@ import { LABELING_FUNCTIONS, applyLfs } from '../../../ml/classifier/labeling-fu
 import { fitLabelModel } from '../../../ml/classifier/label-model.ts';
 import { analyzeLfs, formatLfStats } from '../../../ml/classifier/lf-analysis.ts';
 import { formatScores, score } from '../../../ml/classifier/metrics.ts';
-import { PredictionFlow, cellFlow, promoteToEval, withContextByNotebook } from '../../../ml/classifier/notebook-context.ts';
 import { STAGES } from '../../../ml/classifier/stages.ts';
-import { evaluateWeakLabels, trainClassifier, type GoldReport } from '../../../ml/classifier/train-pipeline.ts';
+import { addStacker, evaluateWeakLabels, trainClassifier, type GoldReport } from '../../../ml/classifier/train-pipeline.ts';
 
 const readCodeCells = (path: string): string[] => readNotebookFile(path).cells.filter((c) => c.cellType === 'code').map((c) => c.source);
 
@@ -43,6 +43,15 @@ function modelDirFrom(option: string | undefined): string {
   return resolveModelDir([join(installedModelsDir(), 'classifier'), join(bundledModelsDir(), 'classifier')]);
 }
 
+/** The Kaggle crawl, so labelled cells are judged in their whole notebooks; none when it cannot be unpacked here. */
+function crawlFiles(): NotebookFiles | undefined {
+  try {
+    return { kaggleDir: ensureKaggleCorpus(), read: readCodeCells };
+  } catch {
+    return undefined;
+  }
+}
+
 function printReport(title: string, r: GoldReport): void {
   process.stdout.write(`${formatScores(`${title} — all hand labels`, r.all)}\n`);
   process.stdout.write(`${title}: dev half ${(100 * r.dev.accuracy).toFixed(1)}% (n=${r.dev.n}), untouched test half ${(100 * r.test.accuracy).toFixed(1)}% (n=${r.test.n})\n\n`);
@@ -50,13 +59,13 @@ function printReport(title: string, r: GoldReport): void {
 
 /**
  * Answers lines as they arrive: lines are batched while input is flowing, and a batch goes out once input pauses.
- * A line may name its `notebook`: lines with the same name are that notebook's code cells in order, and a cell that
- * reads predictions made in an earlier one is evaluation (only earlier lines matter, so answers still stream).
+ * A line may name its `notebook`: lines with the same name are that notebook's code cells in order, each judged with
+ * the cells before it, as the editor does (only earlier lines matter, so answers still stream).
  */
 async function classifyJsonl(clf: StageClassifier): Promise<void> {
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   type Pending = { id: unknown; source?: string; notebook?: string; error?: string };
-  const flows = new Map<string, PredictionFlow>();
+  const streams = new Map<string, NotebookStream>();
   let pending: Pending[] = [];
   let chain = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -68,16 +77,19 @@ async function classifyJsonl(clf: StageClassifier): Promise<void> {
     if (batch.length === 0) return;
     chain = chain.then(async () => {
       const ok = batch.filter((p) => p.source !== undefined);
-      const results = await clf.classify(ok.map((p) => p.source!));
+      const signals = await clf.signals(ok.map((p) => p.source!));
       let k = 0;
       const out = batch.map((p) => {
         if (p.source === undefined) return JSON.stringify({ id: p.id, error: p.error });
-        let r = results[k++]!;
-        if (p.notebook !== undefined) {
-          let flow = flows.get(p.notebook);
-          if (!flow) flows.set(p.notebook, (flow = new PredictionFlow()));
-          if (flow.observe(cellFlow(p.source))) r = promoteToEval(r);
+        const sig = signals[k++]!;
+        if (p.notebook === undefined) {
+          const r = clf.alone(sig);
+          return JSON.stringify({ id: p.id, stage: r.stage, probs: r.probs });
         }
+        let stream = streams.get(p.notebook);
+        if (!stream) streams.set(p.notebook, (stream = clf.notebookStream()));
+        const r = stream.next(p.source, sig);
+        // The contract's three keys exactly, in context as alone (other tools parse these lines).
         return JSON.stringify({ id: p.id, stage: r.stage, probs: r.probs });
       });
       process.stdout.write(`${out.join('\n')}\n`);
@@ -156,8 +168,9 @@ export function registerClassifierCommands(program: Command): void {
     .option('--embed <n>', 'embedding size of the LSTM (trainer default 64)', (v) => Number(v))
     .option('--hidden <n>', 'hidden size of the LSTM (trainer default 64)', (v) => Number(v))
     .option('--label-model-weight <w>', 'share of the label model in the shipped answer (0 = the LSTM alone, 1 = the label model alone; docs/EVALUATION.md)', (v) => Number(v), 0.5)
+    .option('--no-stacker', 'do not fit the stacker on the hand labels (in-context answers from the notebook-context rules alone)')
     .option('--hand-repeat <n>', 'times each of our hand-labelled training cells (resources/labels) joins the LSTM training rows; 0 = weak labels only', (v) => Number(v), 0)
-    .action(async (opts: { out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string; handRepeat: number; labelModelWeight: number; embed?: number; hidden?: number } & CorpusChoice) => {
+    .action(async (opts: { out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string; handRepeat: number; labelModelWeight: number; stacker: boolean; embed?: number; hidden?: number } & CorpusChoice) => {
       if (!(opts.labelModelWeight >= 0 && opts.labelModelWeight <= 1)) throw new Error('--label-model-weight must be between 0 and 1');
       const { cells, corpus } = await corpusCells(opts);
       const manifest = await trainClassifier({
@@ -168,6 +181,7 @@ export function registerClassifierCommands(program: Command): void {
         labels: { train: labelSets().train, test: [labelSets().test], audit: labelSets().audit },
         handRepeat: opts.handRepeat,
         labelModelWeight: opts.labelModelWeight,
+        ...(opts.stacker ? { stackerScript: join(pythonScriptsDir(), 'fit_stacker.py') } : {}),
         ...(opts.embed ? { embed: opts.embed } : {}),
         ...(opts.hidden ? { hidden: opts.hidden } : {}),
         readCodeCells,
@@ -193,6 +207,29 @@ export function registerClassifierCommands(program: Command): void {
         printReport('majority vote', r.majorityVote);
       }
       process.stdout.write(`model written to ${resolve(opts.out)}\n`);
+    });
+
+  group(program, 'train', 'train a model')
+    .command('stacker')
+    .description('fit the stacker of a classifier model folder on our hand labels (resources/labels) and rescore the folder')
+    .option('--model <dir>', 'model folder (default: installed, else bundled)')
+    .action(async (opts: { model?: string }) => {
+      const dir = modelDirFrom(opts.model);
+      const sets = labelSets();
+      const r = await addStacker({
+        modelDir: dir,
+        files: { kaggleDir: ensureKaggleCorpus(), read: readCodeCells },
+        goldPath: goldPath(),
+        labels: { train: sets.train, test: [sets.test], audit: sets.audit },
+        script: join(pythonScriptsDir(), 'fit_stacker.py'),
+        command: `gds ${process.argv.slice(2).join(' ')}`,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+      process.stdout.write(`stacker fitted on ${r.cells} cells of ${r.trainedOn.join(', ')} (C=${r.c}, token weight ${r.tokenWeight}, ${r.tokens} tokens)\n`);
+      process.stdout.write(`cross-validated by dataset: stacker ${pct(r.cvAccuracy)}, notebook-context rules ${pct(r.cvRulesAccuracy)}\n`);
+      for (const [file, f] of Object.entries(r.perFile)) process.stdout.write(`  ${file.padEnd(18)} ${String(f.cells).padStart(5)} cells  stacker ${pct(f.stacker)} (macro-F1 ${pct(f.stackerMacroF1)})  rules ${pct(f.rules)} (${pct(f.rulesMacroF1)})\n`);
+      process.stdout.write(`written to ${join(dir, 'stacker.json')}; manifest rescored\n`);
     });
 
   program
@@ -223,7 +260,7 @@ export function registerClassifierCommands(program: Command): void {
         process.stdout.write(`model: ${dir}\n${formatScores('stage classifier (each cell alone)', aloneScores)}\n`);
         return;
       }
-      const inContext = withContextByNotebook(gold, alone);
+      const inContext = await classifyByNotebook(clf, gold, crawlFiles());
       const changed = inContext.filter((o, i) => o.stage !== alone[i]!.stage).length;
       process.stdout.write(`model: ${dir}\n${formatScores('stage classifier (cells in notebook context)', score(truth, inContext.map((o) => o.stage)))}\n`);
       process.stdout.write(`each cell alone: accuracy ${(100 * aloneScores.accuracy).toFixed(1)}%, macro-F1 ${(100 * aloneScores.macroF1).toFixed(1)}%; context changed ${changed} of ${gold.length} cells\n`);

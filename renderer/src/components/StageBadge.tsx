@@ -11,7 +11,8 @@ export function StageBadge({ cellId }: { cellId: string }) {
   if (!pred) return null;
   const probs = STAGE_IDS.map((s) => `${STAGE_LABEL[s]}: ${(100 * (pred.probs[s] ?? 0)).toFixed(1)}%`).join('\n');
   const why = pred.context === 'reads-predictions' ? 'Evaluate: uses predictions made in an earlier cell'
-    : pred.context === 'calls-notebook-function' ? `${STAGE_LABEL[pred.stage]}: calls a function this notebook defines for that` : '';
+    : pred.context === 'calls-notebook-function' ? `${STAGE_LABEL[pred.stage]}: calls a function this notebook defines for that`
+    : pred.context === 'earlier-cells' ? `${STAGE_LABEL[pred.stage]}: judged with the cells before it` : '';
   const tip = why ? `${probs}\n${why}` : probs;
   return (
     <span className={`stage-badge stage-${pred.stage}`} data-testid="stage-badge" data-stage={pred.stage} data-context={pred.context} title={tip}>

@@ -1,4 +1,4 @@
-// Runs resources/python/train_recommender.py and relays its JSON-lines progress.
+// Runs a training script of resources/python (recommender, stacker) and relays its JSON-lines progress.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
