@@ -93,11 +93,14 @@ test('wizard: train, kill the service during training, resume, install, and the 
   await page.getByText('New classifier model is live').waitFor({ timeout: 30_000 });
   const installed = join(home, 'models', 'classifier');
   assert.ok(existsSync(join(installed, 'manifest.json')));
+  assert.ok(existsSync(join(installed, 'stacker.json')), 'training fitted the stacker on the hand labels too');
 
-  // The editor's badge now carries the new model's probabilities, not the bundled model's.
+  // The editor's badge now carries the new model's probabilities, not the bundled model's. The editor judges cells
+  // in notebook context (the new model's stacker); the first cell's answer depends on no other cell, so one
+  // `classify --jsonl` line naming a notebook gets exactly what the badge shows.
   const source = 'df = pd.read_csv("train.csv")';
   const probsOf = (model: string) => {
-    const r = spawnSync(process.execPath, [join(repoRoot, 'bin/gds.mjs'), 'classify', '--jsonl', '--model', model], { input: `${JSON.stringify({ id: 'x', source })}\n`, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bin/gds.mjs'), 'classify', '--jsonl', '--model', model], { input: `${JSON.stringify({ id: 'x', notebook: 'nb', source })}\n`, encoding: 'utf8' });
     return (JSON.parse(r.stdout.trim()) as { probs: Record<string, number> }).probs;
   };
   const fresh = probsOf(installed);
