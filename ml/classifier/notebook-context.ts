@@ -6,6 +6,7 @@
 // it (`x_test, ids = load_test(path)`, `plot_top_tfidf('french')`) does that too, though the call alone names nothing
 // the rules know.
 import { parsePython, type SyntaxNode } from '../python-parser.ts';
+import { labelledNotebooks, type LabelledCellRef } from './labelled-notebooks.ts';
 import { extractFeatures, type CellFeatures, type Statement } from './labeling-functions/features.ts';
 import { countLines, majorityOfCounts, majorityStage, statementStages } from './labeling-functions/statement-rules.ts';
 import { PREDICT_CALLS } from './labeling-functions/vocab.ts';
@@ -203,19 +204,12 @@ export function withNotebookContext<T extends StageProbs>(sources: string[], bas
  * Same for cells of many notebooks in any order (a hand-label file): grouped by `notebook`, ordered by `order`.
  * Cells without a notebook name are judged alone. Results come back in the input order.
  */
-export function withContextByNotebook<T extends StageProbs>(cells: Array<{ notebook: string; order: number; source: string }>, base: T[]): T[] {
+export function withContextByNotebook<T extends StageProbs>(cells: LabelledCellRef[], base: T[]): T[] {
   const out = [...base];
-  const groups = new Map<string, number[]>();
-  cells.forEach((c, i) => {
-    if (!c.notebook) return;
-    const g = groups.get(c.notebook) ?? [];
-    g.push(i);
-    groups.set(c.notebook, g);
-  });
-  for (const idx of groups.values()) {
-    idx.sort((a, b) => cells[a]!.order - cells[b]!.order);
-    const refined = withNotebookContext(idx.map((i) => cells[i]!.source), idx.map((i) => base[i]!));
-    idx.forEach((i, k) => (out[i] = refined[k]!));
+  for (const nb of labelledNotebooks(cells)) {
+    if (!cells[nb.labelled[0]!]!.notebook) continue;
+    const context = new NotebookContext();
+    for (const i of nb.labelled) out[i] = context.next(cells[i]!.source, base[i]!);
   }
   return out;
 }
