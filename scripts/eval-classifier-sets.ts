@@ -60,7 +60,9 @@ for (const file of files) {
     const rules = await loadClassifier(modelDir, { labelModelWeight: w, stacker: false });
     rows[`${name} + notebook context`] = parts((await classifyByNotebook(rules, cells, crawl)).map((o) => o.stage));
   }
-  if (shipped.stacked) rows[`stacker (w=${shipped.labelModelWeight}) in notebook context${sets.train.includes(file) ? ' [fitted on this file]' : ''}`] = parts((await classifyByNotebook(shipped, cells, crawl)).map((o) => o.stage));
+  const fitted = sets.train.includes(file) ? ' [fitted on this file]' : '';
+  if (shipped.stackedAlone) rows[`stacker (w=${shipped.labelModelWeight}), each cell alone${fitted}`] = parts((await shipped.classify(cells.map((c) => c.source))).map((o) => o.stage));
+  if (shipped.stacked) rows[`stacker (w=${shipped.labelModelWeight}) in notebook context${fitted}`] = parts((await classifyByNotebook(shipped, cells, crawl)).map((o) => o.stage));
   report[basename(file)] = rows;
   console.log(`\n## ${basename(file)} (${cells.length} cells)`);
   for (const [name, r] of Object.entries(rows)) console.log(`${name.padEnd(44)} all ${pct(r.all!.accuracy)} (F1 ${pct(r.all!.macroF1)})  dev ${pct(r.dev!.accuracy)}  test ${pct(r.test!.accuracy)}`);

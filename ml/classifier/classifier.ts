@@ -3,13 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSession, ort } from '../onnx-session.ts';
-import { LABELING_FUNCTIONS, applyLfs } from './labeling-functions/index.ts';
+import { LABELING_FUNCTIONS, applyLfsToFeatures } from './labeling-functions/index.ts';
 import { predictProba } from './label-model.ts';
 import { readLabelModel } from './label-model-file.ts';
 import { labelledNotebooks, type LabelledCellRef, type NotebookFiles } from './labelled-notebooks.ts';
-import { NotebookContext } from './notebook-context.ts';
+import { NotebookContext, featuresOf } from './notebook-context.ts';
 import { SEQ_LEN, encodeBatch, realLength, vocabularyFromTokens, type Vocabulary } from './preprocess.ts';
-import { StackFeatures, makeStacker, readStacker, stackedClassification, type CellSignals, type StackedReason } from './stacker.ts';
+import { StackFeatures, cellRow, makeStacker, readStacker, stackedClassification, type CellSignals, type StackedReason } from './stacker.ts';
 import { STAGES, type Stage } from './stages.ts';
 
 export type { CellSignals } from './stacker.ts';
@@ -33,13 +33,18 @@ export interface StageClassifier {
   classifyNotebook(sources: string[]): Promise<Classification[]>;
   /** What the LSTM, the label model and the LFs say about each cell alone: the input of `alone` and streams. */
   signals(sources: string[]): Promise<CellSignals[]>;
+  /** The answer for a cell alone: the stacker's cell-alone regression when the folder has one, else `mixture`. */
   alone(signals: CellSignals): Classification;
+  /** LSTM × label model (`combine`): what the notebook-context rules and the stacker's context features build on. */
+  mixture(signals: CellSignals): Classification;
   notebookStream(): NotebookStream;
   readonly modelDir: string;
   /** Share of the label model in the answer (0: the LSTM alone); see `combine`. */
   readonly labelModelWeight: number;
   /** Whether a fitted stacker (stacker.json) gives the in-context answers; else the notebook-context rules do. */
   readonly stacked: boolean;
+  /** Whether the stacker also answers for cells alone (its cell-alone regression); else the mixture does. */
+  readonly stackedAlone: boolean;
 }
 
 export interface ClassifierOptions {
@@ -87,6 +92,15 @@ export function readVocabulary(modelDir: string): Vocabulary {
 
 const MAX_BATCH = 256;
 
+function distribution(row: readonly number[]): Classification {
+  let best = 0;
+  row.forEach((p, k) => {
+    if (p > row[best]!) best = k;
+  });
+  const record = Object.fromEntries(STAGES.map((s, k) => [s, row[k]!])) as Record<Stage, number>;
+  return { stage: STAGES[best]!, probs: record };
+}
+
 export async function loadClassifier(modelDir: string = BUNDLED_MODEL_DIR, options: ClassifierOptions = {}): Promise<StageClassifier> {
   const modelPath = join(modelDir, 'model.onnx');
   if (!existsSync(modelPath)) throw new Error(`no classifier model at ${modelPath} (run \`gds train classifier\`)`);
@@ -112,36 +126,41 @@ export async function loadClassifier(modelDir: string = BUNDLED_MODEL_DIR, optio
     const out = (await session.run(feeds))[outputName];
     if (!out) throw new Error('classifier model produced no output');
     const probs = out.data as Float32Array;
-    const votes = labelModel ? applyLfs(sources) : null;
+    // Parsed once (and cached by source) for the LFs, the stacker's line counts and the notebook-context rules.
+    const votes = labelModel ? applyLfsToFeatures(sources.map(featuresOf)) : null;
     const lm = labelModel && votes ? predictProba(votes, labelModel) : null;
-    return sources.map((_, i) => ({
-      lstm: STAGES.map((_s, k) => probs[i * STAGES.length + k]!),
-      lm: lm ? lm[i]! : STAGES.map(() => 1 / STAGES.length),
-      votes: votes ? votes.subarray(i * nLfs, (i + 1) * nLfs) : new Int8Array(nLfs).fill(-1),
-    }));
+    return sources.map((source, i) => {
+      const sig: CellSignals = {
+        lstm: STAGES.map((_s, k) => probs[i * STAGES.length + k]!),
+        lm: lm ? lm[i]! : STAGES.map(() => 1 / STAGES.length),
+        votes: votes ? votes.subarray(i * nLfs, (i + 1) * nLfs) : new Int8Array(nLfs).fill(-1),
+      };
+      if (stacker) sig.cell = cellRow(source, sig);
+      return sig;
+    });
   }
 
+  function mixture(sig: CellSignals): Classification {
+    return distribution(labelModelWeight > 0 ? combine(sig.lstm, sig.lm, labelModelWeight) : sig.lstm);
+  }
+
+  const aloneStacker = stacker?.alone ?? null;
   function alone(sig: CellSignals): Classification {
-    const row = labelModelWeight > 0 ? combine(sig.lstm, sig.lm, labelModelWeight) : sig.lstm;
-    let best = 0;
-    row.forEach((p, k) => {
-      if (p > row[best]!) best = k;
-    });
-    const record = Object.fromEntries(STAGES.map((s, k) => [s, row[k]!])) as Record<Stage, number>;
-    return { stage: STAGES[best]!, probs: record };
+    // Signals made without a stacker (another classifier's cache) carry no cell row: the mixture answers.
+    return aloneStacker && sig.cell ? distribution(aloneStacker(sig.cell)) : mixture(sig);
   }
 
   function notebookStream(): NotebookStream {
     if (!stacker) {
       const context = new NotebookContext();
-      return { next: (source, sig) => context.next(source, alone(sig)) };
+      return { next: (source, sig) => context.next(source, mixture(sig)) };
     }
     const features = new StackFeatures();
     return {
       next(source, sig) {
-        const base = alone(sig);
-        const row = features.next(source, sig, base);
-        return stackedClassification(row, base, stacker.probs(row));
+        const row = features.next(source, sig, mixture(sig));
+        // The reason is named against what the cell alone would be shown as.
+        return stackedClassification(row, alone(sig), stacker.probs(row));
       },
     };
   }
@@ -156,8 +175,10 @@ export async function loadClassifier(modelDir: string = BUNDLED_MODEL_DIR, optio
     modelDir,
     labelModelWeight,
     stacked: stacker !== null,
+    stackedAlone: aloneStacker !== null,
     signals,
     alone,
+    mixture,
     notebookStream,
     async classify(sources: string[]): Promise<Classification[]> {
       return (await signals(sources)).map(alone);

@@ -131,6 +131,11 @@ const REPLACEABLE: ReadonlySet<Stage | null> = new Set([null, 'prep']);
 
 const featureCache = new Map<string, CellFeatures>();
 /** Notebooks are re-read on every keystroke; unchanged cells keep their parse. */
+/** Forgets every parsed cell: benchmarks measure cells the classifier has not seen. */
+export function clearFeatureCache(): void {
+  featureCache.clear();
+}
+
 export function featuresOf(source: string): CellFeatures {
   let f = featureCache.get(source);
   if (!f) {

@@ -8,7 +8,7 @@ import { loadClassifier } from './classifier.ts';
 import type { GoldCell } from './gold.ts';
 import { labelledNotebooks, type NotebookFiles } from './labelled-notebooks.ts';
 import { LABELING_FUNCTIONS } from './labeling-functions/index.ts';
-import { STACKER_FILE, StackFeatures, checkStacker, denseFeatureNames, type StackerParams } from './stacker.ts';
+import { STACKER_FILE, StackFeatures, cellFeatureNames, checkStacker, denseFeatureNames, type StackerParams } from './stacker.ts';
 import { STAGES } from './stages.ts';
 
 export interface StackerFitOptions {
@@ -34,6 +34,15 @@ export interface StackerReport {
   cvAccuracy: number;
   cvRulesAccuracy: number;
   perFile: Record<string, { cells: number; stacker: number; rules: number; stackerMacroF1: number; rulesMacroF1: number }>;
+  /** The cell-alone regression, cross-validated the same way, against the mixture (LSTM × label model) it replaces. */
+  alone: {
+    c: number;
+    tokenWeight: number;
+    tokens: number;
+    cvAccuracy: number;
+    cvMixtureAccuracy: number;
+    perFile: Record<string, { cells: number; stacker: number; mixture: number; stackerMacroF1: number; mixtureMacroF1: number }>;
+  };
   trainedOn: string[];
   command: string;
   date: string;
@@ -42,13 +51,14 @@ export interface StackerReport {
 /** Feature rows of every cell, notebook by notebook in order, from the model folder's LSTM and label model. */
 async function featureRows(o: StackerFitOptions) {
   const clf = await loadClassifier(o.modelDir, { stacker: false, labelModelWeight: o.labelModelWeight });
-  const rows = { dense: [] as number[][], tokens: [] as string[][], y: [] as number[], groups: [] as string[], files: [] as string[], rules: [] as number[] };
+  const rows = { dense: [] as number[][], tokens: [] as string[][], y: [] as number[], groups: [] as string[], files: [] as string[], rules: [] as number[], mixture: [] as number[], ids: [] as string[] };
   for (const set of o.sets) {
     for (const nb of labelledNotebooks(set.cells, o.files)) {
       const sig = await clf.signals(nb.sources);
       const features = new StackFeatures();
       nb.sources.forEach((source, k) => {
-        const row = features.next(source, sig[k]!, clf.alone(sig[k]!));
+        const mixture = clf.mixture(sig[k]!);
+        const row = features.next(source, sig[k]!, mixture);
         const c = set.cells[nb.labelled[k]!];
         if (!c) return;
         rows.dense.push(row.dense);
@@ -57,6 +67,8 @@ async function featureRows(o: StackerFitOptions) {
         rows.groups.push(c.dataset ?? c.notebook);
         rows.files.push(basename(set.path));
         rows.rules.push(STAGES.indexOf(row.context.stage));
+        rows.mixture.push(STAGES.indexOf(mixture.stage));
+        rows.ids.push(c.id); // for reading errors (fit_stacker.py does not use it)
       });
     }
   }
@@ -71,11 +83,13 @@ export async function fitStacker(o: StackerFitOptions): Promise<StackerReport> {
   const work = mkdtempSync(join(tmpdir(), 'gds-stacker-'));
   try {
     const data = join(work, 'data.json');
-    writeFileSync(data, JSON.stringify({ ...rows, denseNames: denseFeatureNames(), lfNames: LABELING_FUNCTIONS.map((l) => l.name) }));
+    writeFileSync(data, JSON.stringify({ ...rows, denseNames: denseFeatureNames(), cellNames: cellFeatureNames(), lfNames: LABELING_FUNCTIONS.map((l) => l.name) }));
     const out = join(work, STACKER_FILE);
     const events = await runPythonTrainer(o.script, ['--data', data, '--out', out], (e: TrainEvent) => o.log(`stacker: ${JSON.stringify(e)}`));
     const done = events.find((e) => e.event === 'done');
     if (!done) throw new Error('fit_stacker.py ended without a report');
+    const alone = done.alone as { c: number; token_weight: number; tokens: number; cv_accuracy: number; cv_mixture_accuracy: number; per_file: StackerReport['alone']['perFile'] } | null | undefined;
+    if (!alone) throw new Error('fit_stacker.py fitted no cell-alone regression');
     // Checked before it replaces anything: a stacker that does not load must not reach the model folder.
     const params = checkStacker({ ...(JSON.parse(readFileSync(out, 'utf8')) as StackerParams), labelModelWeight: o.labelModelWeight }, out);
     writeFileSync(join(o.modelDir, STACKER_FILE), JSON.stringify(params));
@@ -88,6 +102,7 @@ export async function fitStacker(o: StackerFitOptions): Promise<StackerReport> {
       cvAccuracy: Number(done.cv_accuracy),
       cvRulesAccuracy: Number(done.cv_rules_accuracy),
       perFile: done.per_file as StackerReport['perFile'],
+      alone: { c: alone.c, tokenWeight: alone.token_weight, tokens: alone.tokens, cvAccuracy: alone.cv_accuracy, cvMixtureAccuracy: alone.cv_mixture_accuracy, perFile: alone.per_file },
       trainedOn: o.sets.map((s) => basename(s.path)),
       command: o.command,
       date: new Date().toISOString(),

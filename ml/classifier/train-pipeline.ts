@@ -15,7 +15,7 @@ import { score, type Scores } from './metrics.ts';
 import { STAGES, type Stage } from './stages.ts';
 import type { NotebookFiles } from './labelled-notebooks.ts';
 import { fitStacker, type StackerReport } from './stacker-fit.ts';
-import { STACKER_FILE } from './stacker.ts';
+import { STACKER_FILE, readStacker } from './stacker.ts';
 
 export interface TrainOptions {
   kaggleDir: string;
@@ -86,17 +86,18 @@ export async function evaluateEndModel(gold: GoldCell[], modelDir: string, label
   return { alone: scoreParts(gold, out.map((o) => o.stage)), inContext: scoreParts(gold, inContext.map((o) => o.stage)) };
 }
 
-/** Every score the manifest keeps for one hand-label file. */
 /**
- * Every score the manifest keeps for one hand-label file. `endModel` is what `gds classify` answers (the LSTM
- * combined with the label model by `labelModelWeight`); `lstmAlone` is the LSTM by itself.
+ * Every score the manifest keeps for one hand-label file. `endModel` is what `gds classify` answers for a cell alone
+ * (the stacker's cell-alone regression when the folder has one, else `mixture`); `mixture` is the LSTM combined with
+ * the label model by `labelModelWeight`; `lstmAlone` is the LSTM by itself.
  */
-export async function evaluateAll(gold: GoldCell[], params: LabelModelParams, modelDir: string, labelModelWeight = 0, files?: NotebookFiles): Promise<Record<'endModel' | 'endModelInContext' | 'lstmAlone' | 'labelModel' | 'majorityVote', GoldReport>> {
+export async function evaluateAll(gold: GoldCell[], params: LabelModelParams, modelDir: string, labelModelWeight = 0, files?: NotebookFiles): Promise<Record<'endModel' | 'endModelInContext' | 'mixture' | 'lstmAlone' | 'labelModel' | 'majorityVote', GoldReport>> {
   const weak = evaluateWeakLabels(gold, params);
   const end = await evaluateEndModel(gold, modelDir, labelModelWeight, files);
-  // Each cell alone, without the label model: the stacker (fitted on the mixture) plays no part.
-  const lstm = labelModelWeight > 0 ? (await evaluateEndModel(gold, modelDir, 0, undefined, false)).alone : end.alone;
-  return { endModel: end.alone, endModelInContext: end.inContext, lstmAlone: lstm, labelModel: weak.labelModel, majorityVote: weak.majority };
+  // Without the stacker: the mixture, and the LSTM without the label model.
+  const mixture = readStacker(modelDir)?.alone ? (await evaluateEndModel(gold, modelDir, labelModelWeight, undefined, false)).alone : end.alone;
+  const lstm = labelModelWeight > 0 ? (await evaluateEndModel(gold, modelDir, 0, undefined, false)).alone : mixture;
+  return { endModel: end.alone, endModelInContext: end.inContext, mixture, lstmAlone: lstm, labelModel: weak.labelModel, majorityVote: weak.majority };
 }
 
 export interface LabelledSets {
@@ -131,7 +132,7 @@ export async function scoreModel(modelDir: string, params: LabelModelParams, set
   for (const t of sets.testSets) labelSetMetrics[basename(t.path)] = { role: 'held-out test; never trained on', ...(await evaluateAll(t.cells, params, modelDir, w, sets.files)) };
   for (const t of sets.trainSets) {
     const role = sets.handRepeat > 0 ? 'the end model trained on these cells (its scores here are not held-out); LFs were developed on them'
-      : sets.stacked ? 'LFs were developed on them and the stacker was fitted on them: in-context scores here are not held-out (inference.stacker.perFile has cross-validated ones); the LSTM never trained on them'
+      : sets.stacked ? 'LFs were developed on them and the stacker was fitted on them: its scores here (endModel, endModelInContext) are not held-out (inference.stacker.perFile and inference.stacker.alone.perFile have cross-validated ones); the LSTM never trained on them'
         : 'LFs were developed on them; not trained on';
     labelSetMetrics[basename(t.path)] = { role, ...(await evaluateAll(t.cells, params, modelDir, w, sets.files)) };
   }

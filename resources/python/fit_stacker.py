@@ -1,6 +1,8 @@
 """Fits the stage stacker (multinomial logistic regression) on hand-labelled cells whose features ml/classifier
 (TypeScript) computed, choosing its regularisation by cross-validation grouped by Kaggle dataset, so every score it
-reports is on datasets the fold never saw. Writes stacker.json for ml/classifier/stacker.ts.
+reports is on datasets the fold never saw. Writes stacker.json for ml/classifier/stacker.ts: the in-context
+regression over all features, and the cell-alone one over the cell's own features (the leading `cellNames` columns),
+each with its own choice.
 
 Progress and the cross-validation report go to stdout as JSON lines.
 """
@@ -73,46 +75,71 @@ def main():
     folds = list(GroupKFold(n_splits=min(args.folds, len(set(groups.tolist())))).split(dense, y, groups))
     emit("data", cells=int(len(y)), groups=int(len(set(groups.tolist()))), dense=int(dense.shape[1]), folds=len(folds))
 
-    best = None
-    for c in [float(v) for v in args.c.split(",")]:
-        for tw in [float(v) for v in args.token_weight.split(",")]:
-            pred = np.zeros(len(y), dtype=int)
-            for tr, te in folds:
-                model, mean, scale, vocab = fit(dense[tr], [tokens[i] for i in tr], y[tr], c, tw, args.min_df)
-                pred[te] = model.predict(design(dense[te], [tokens[i] for i in te], mean, scale, vocab, tw))
-            acc = float((pred == y).mean())
-            emit("cv", c=c, token_weight=tw, accuracy=acc)
-            if best is None or acc > best["accuracy"]:
-                best = {"c": c, "token_weight": tw, "accuracy": acc, "pred": pred}
+    def choose(columns, name):
+        """Grid over C and token weight by the grouped CV; the best setting's held-out predictions."""
+        best = None
+        for c in [float(v) for v in args.c.split(",")]:
+            for tw in [float(v) for v in args.token_weight.split(",")]:
+                pred = np.zeros(len(y), dtype=int)
+                for tr, te in folds:
+                    model, mean, scale, vocab = fit(dense[tr][:, columns], [tokens[i] for i in tr], y[tr], c, tw, args.min_df)
+                    pred[te] = model.predict(design(dense[te][:, columns], [tokens[i] for i in te], mean, scale, vocab, tw))
+                acc = float((pred == y).mean())
+                emit("cv", model=name, c=c, token_weight=tw, accuracy=acc)
+                if best is None or acc > best["accuracy"]:
+                    best = {"c": c, "token_weight": tw, "accuracy": acc, "pred": pred}
+        return best
 
-    per_file = {}
-    for name in sorted(set(files.tolist())):
-        m = files == name
-        per_file[name] = {
-            "cells": int(m.sum()),
-            "stacker": float((best["pred"][m] == y[m]).mean()),
-            "rules": float((rules[m] == y[m]).mean()),
-            "stackerMacroF1": float(f1_score(y[m], best["pred"][m], average="macro", labels=range(len(STAGES)), zero_division=0)),
-            "rulesMacroF1": float(f1_score(y[m], rules[m], average="macro", labels=range(len(STAGES)), zero_division=0)),
+    def per_file(pred, baseline, base_name):
+        out = {}
+        for name in sorted(set(files.tolist())):
+            m = files == name
+            f1 = lambda p: float(f1_score(y[m], p[m], average="macro", labels=range(len(STAGES)), zero_division=0))
+            out[name] = {
+                "cells": int(m.sum()),
+                "stacker": float((pred[m] == y[m]).mean()),
+                base_name: float((baseline[m] == y[m]).mean()),
+                "stackerMacroF1": f1(pred),
+                base_name + "MacroF1": f1(baseline),
+            }
+        return out
+
+    def final(columns, best):
+        model, mean, scale, vocab = fit(dense[:, columns], tokens, y, best["c"], best["token_weight"], args.min_df)
+        coef = model.coef_.copy()
+        coef[:, len(columns):] *= best["token_weight"]
+        return {
+            "mean": mean.tolist(),
+            "scale": scale.tolist(),
+            "tokens": vocab,
+            "coef": [[round(float(v), 6) for v in row] for row in coef],
+            "intercept": model.intercept_.tolist(),
+        }, vocab
+
+    every = list(range(dense.shape[1]))
+    best = choose(every, "in-context")
+    params, vocab = final(every, best)
+    params = {"kind": "gds-stage-stacker", "version": 1, "lfNames": data["lfNames"], "dense": data["denseNames"], **params}
+    alone_report = None
+    if "cellNames" in data:
+        cell = list(range(len(data["cellNames"])))
+        if data["denseNames"][: len(cell)] != data["cellNames"]:
+            sys.exit("the cell features must lead the dense features")
+        mixture = np.array(data["mixture"])
+        best_alone = choose(cell, "alone")
+        alone_params, alone_vocab = final(cell, best_alone)
+        params["alone"] = {"dense": data["cellNames"], **alone_params}
+        alone_report = {
+            "c": best_alone["c"],
+            "token_weight": best_alone["token_weight"],
+            "tokens": len(alone_vocab),
+            "cv_accuracy": best_alone["accuracy"],
+            "cv_mixture_accuracy": float((mixture == y).mean()),
+            "per_file": per_file(best_alone["pred"], mixture, "mixture"),
         }
-    model, mean, scale, vocab = fit(dense, tokens, y, best["c"], best["token_weight"], args.min_df)
-    n_dense = dense.shape[1]
-    coef = model.coef_.copy()
-    coef[:, n_dense:] *= best["token_weight"]
-    params = {
-        "kind": "gds-stage-stacker",
-        "version": 1,
-        "lfNames": data["lfNames"],
-        "dense": data["denseNames"],
-        "mean": mean.tolist(),
-        "scale": scale.tolist(),
-        "tokens": vocab,
-        "coef": [[round(float(v), 6) for v in row] for row in coef],
-        "intercept": model.intercept_.tolist(),
-    }
     with open(args.out, "w") as f:
         json.dump(params, f)
-    emit("done", c=best["c"], token_weight=best["token_weight"], cv_accuracy=best["accuracy"], cv_rules_accuracy=float((rules == y).mean()), per_file=per_file, tokens=len(vocab), cells=int(len(y)))
+    emit("done", c=best["c"], token_weight=best["token_weight"], cv_accuracy=best["accuracy"], cv_rules_accuracy=float((rules == y).mean()), per_file=per_file(best["pred"], rules, "rules"), tokens=len(vocab), cells=int(len(y)), alone=alone_report)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import { readGold } from '../../ml/classifier/gold.ts';
 import { LABELING_FUNCTIONS } from '../../ml/classifier/labeling-functions/index.ts';
 import { labelledNotebooks } from '../../ml/classifier/labelled-notebooks.ts';
 import { fitStacker } from '../../ml/classifier/stacker-fit.ts';
-import { StackFeatures, checkStacker, denseFeatureNames, makeStacker, readStacker, type StackerParams } from '../../ml/classifier/stacker.ts';
+import { StackFeatures, cellFeatureNames, cellRow, checkStacker, denseFeatureNames, makeStacker, readStacker, type StackerParams } from '../../ml/classifier/stacker.ts';
 import { STAGES, type Stage } from '../../ml/classifier/stages.ts';
 import { labelSets, pythonScriptsDir } from '../../pipeline/app-paths.ts';
 
@@ -31,7 +31,7 @@ test('dense features have their names and read only earlier cells', async () => 
   const sig = await clf.signals(NOTEBOOK);
   const rows = (cells: string[]): number[][] => {
     const f = new StackFeatures();
-    return cells.map((s, i) => f.next(s, sig[i]!, clf.alone(sig[i]!)).dense);
+    return cells.map((s, i) => f.next(s, sig[i]!, clf.mixture(sig[i]!)).dense);
   };
   const all = rows(NOTEBOOK);
   assert.equal(all[0]!.length, denseFeatureNames().length);
@@ -61,12 +61,44 @@ test('stacker weights: a softmax over intercepts, scaled dense features and pres
   assert.ok(Math.abs(withFit.reduce((a, b) => a + b, 0) - 1) < 1e-12);
 });
 
+test('the cell-alone regression reads only the cell: the leading features of every row, and its tokens', async () => {
+  const clf = await loadClassifier(BUNDLED_MODEL_DIR, { stacker: false });
+  const sig = await clf.signals(NOTEBOOK);
+  const f = new StackFeatures();
+  NOTEBOOK.forEach((s, i) => {
+    const row = f.next(s, sig[i]!, clf.mixture(sig[i]!));
+    const cell = cellRow(s, sig[i]!);
+    assert.equal(cell.dense.length, cellFeatureNames().length);
+    assert.deepEqual(row.dense.slice(0, cell.dense.length), cell.dense);
+    assert.deepEqual(row.tokens, cell.tokens);
+  });
+  assert.deepEqual(denseFeatureNames().slice(0, cellFeatureNames().length), cellFeatureNames());
+  // Without a stacker the signals carry no cell row and a cell alone is the mixture.
+  assert.equal(sig[0]!.cell, undefined);
+  assert.deepEqual(sig.map((s) => clf.alone(s)), sig.map((s) => clf.mixture(s)));
+  const tiny = tinyParams();
+  const cellNames = cellFeatureNames();
+  const coef = STAGES.map(() => new Array<number>(cellNames.length + 1).fill(0));
+  coef[STAGES.indexOf('eval')]![cellNames.length] = 4; // the token "score" says eval
+  const s = makeStacker({ ...tiny, alone: { dense: cellNames, mean: cellNames.map(() => 0), scale: cellNames.map(() => 1), tokens: ['score'], coef, intercept: STAGES.map(() => 0) } });
+  const p = s.alone!(cellRow('model.score(X, y)', sig[0]!));
+  const e4 = Math.exp(4);
+  // Dense weights are all zero: only the token counts.
+  assert.ok(Math.abs(p[STAGES.indexOf('eval')]! - e4 / (e4 + 5)) < 1e-12);
+  assert.equal(makeStacker(tiny).alone, null);
+});
+
 test('a stacker for other LFs, features or widths is refused with a clear error', () => {
   const p = tinyParams();
   assert.throws(() => checkStacker({ ...p, lfNames: p.lfNames.slice(1) }, 'x.json'), /other labeling functions/);
   assert.throws(() => checkStacker({ ...p, dense: [...p.dense.slice(1), 'other'] }, 'x.json'), /other features/);
   assert.throws(() => checkStacker({ ...p, tokens: ['fit', 'extra'] }, 'x.json'), /do not match/);
   assert.throws(() => checkStacker({ ...p, version: 2 as 1 }, 'x.json'), /not a stage stacker/);
+  const cellNames = cellFeatureNames();
+  const alone = { dense: cellNames, mean: cellNames.map(() => 0), scale: cellNames.map(() => 1), tokens: [], coef: STAGES.map(() => cellNames.map(() => 0)), intercept: STAGES.map(() => 0) };
+  assert.doesNotThrow(() => checkStacker({ ...p, alone }, 'x.json'));
+  assert.throws(() => checkStacker({ ...p, alone: { ...alone, dense: denseFeatureNames() } }, 'x.json'), /cell-alone stacker was fitted on other features/);
+  assert.throws(() => checkStacker({ ...p, alone: { ...alone, tokens: ['fit'] } }, 'x.json'), /cell-alone stacker's weights do not match/);
   const { labelModelWeight: _w, ...noWeight } = p;
   assert.throws(() => checkStacker(noWeight as StackerParams, 'x.json'), /which label-model weight/);
 });
@@ -91,6 +123,24 @@ test('the bundled model answers in notebook context with its stacker; streams an
   const [alone] = await clf.classify([NOTEBOOK[6]!]);
   assert.notEqual(alone!.stage, 'eval');
   assert.ok(out[6]!.context);
+  // Cells alone get the cell-alone regression, not the mixture it was fitted to improve on.
+  assert.equal(clf.stackedAlone, true);
+  assert.deepEqual(await clf.classify(NOTEBOOK), sig.map((s) => clf.alone(s)));
+  const hand = readGold(labelSets().train.find((p) => p.endsWith('gds-hand.jsonl'))!);
+  const handSig = await clf.signals(hand.map((c) => c.source));
+  assert.ok(handSig.some((s) => clf.alone(s).stage !== clf.mixture(s).stage));
+  // A stacker file from before the cell-alone regression still loads: cells alone are then the mixture.
+  const dir = mkdtempSync(join(tmpdir(), 'gds-stacker-v1-'));
+  cpSync(BUNDLED_MODEL_DIR, dir, { recursive: true });
+  const { alone: _a, ...old } = JSON.parse(readFileSync(join(dir, 'stacker.json'), 'utf8')) as StackerParams;
+  writeFileSync(join(dir, 'stacker.json'), JSON.stringify(old));
+  const before = await loadClassifier(dir);
+  assert.equal(before.stacked, true);
+  assert.equal(before.stackedAlone, false);
+  assert.deepEqual(await before.classify(NOTEBOOK), sig.map((s) => clf.mixture(s)));
+  // In context the same stacker answers (only which answers are marked as decided by context may differ).
+  const strip = (r: Array<{ stage: Stage; probs: Record<Stage, number> }>): unknown => r.map((o) => [o.stage, o.probs]);
+  assert.deepEqual(strip(await before.classifyNotebook(NOTEBOOK)), strip(out));
 });
 
 test('labelled cells are read in their whole notebook when the crawl has it, else beside each other', () => {
@@ -135,5 +185,12 @@ test('fitStacker: real features, real scikit-learn, a stacker that loads and ans
   assert.equal(out.length, 40);
   // Fitted on these cells, it must get most of them right (a broken weight layout would not).
   assert.ok(out.filter((o, i) => o.stage === cells[i]!.stage).length >= 30);
+  // Its cell-alone regression too, cross-validated against the mixture it replaces.
+  assert.ok(report.alone.cvAccuracy > 0.6 && report.alone.cvMixtureAccuracy > 0.6, JSON.stringify(report.alone));
+  assert.equal(report.alone.perFile['gds-hand.jsonl']?.cells, readGold(hand).length);
+  assert.equal(params.alone?.dense.length, cellFeatureNames().length);
+  assert.equal(clf.stackedAlone, true);
+  const alone = await clf.classify(cells.map((c) => c.source));
+  assert.ok(alone.filter((o, i) => o.stage === cells[i]!.stage).length >= 30);
   assert.notEqual(readFileSync(join(dir, 'stacker.json'), 'utf8'), 'not json');
 });

@@ -196,13 +196,14 @@ export function registerClassifierCommands(program: Command): void {
         command: `gds ${process.argv.slice(2).join(' ')}`,
         log: (line) => process.stderr.write(`${line}\n`),
       });
-      type Reports = Record<'endModel' | 'endModelInContext' | 'labelModel' | 'majorityVote', GoldReport> & { role?: string; lstmAlone?: GoldReport };
+      type Reports = Record<'endModel' | 'endModelInContext' | 'labelModel' | 'majorityVote', GoldReport> & { role?: string; lstmAlone?: GoldReport; mixture?: GoldReport };
       const sets = Object.entries((manifest.labelSetMetrics ?? {}) as Record<string, Reports>);
       for (const [title, r] of [['shared gold (report-dev.jsonl)', manifest.metrics as Reports] as const, ...sets]) {
         process.stdout.write(`## ${title}${r.role ? ` (${r.role})` : ''}\n`);
         printReport('end model (as shipped), each cell alone', r.endModel);
+        if (r.mixture) printReport('LSTM × label model, each cell alone', r.mixture);
         if (r.lstmAlone) printReport('LSTM alone', r.lstmAlone);
-        printReport('end model (LSTM), in notebook context', r.endModelInContext);
+        printReport('as shipped, in notebook context', r.endModelInContext);
         printReport('label model', r.labelModel);
         printReport('majority vote', r.majorityVote);
       }
@@ -227,8 +228,10 @@ export function registerClassifierCommands(program: Command): void {
       });
       const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
       process.stdout.write(`stacker fitted on ${r.cells} cells of ${r.trainedOn.join(', ')} (C=${r.c}, token weight ${r.tokenWeight}, ${r.tokens} tokens)\n`);
-      process.stdout.write(`cross-validated by dataset: stacker ${pct(r.cvAccuracy)}, notebook-context rules ${pct(r.cvRulesAccuracy)}\n`);
+      process.stdout.write(`cross-validated by dataset, in notebook context: stacker ${pct(r.cvAccuracy)}, notebook-context rules ${pct(r.cvRulesAccuracy)}\n`);
       for (const [file, f] of Object.entries(r.perFile)) process.stdout.write(`  ${file.padEnd(18)} ${String(f.cells).padStart(5)} cells  stacker ${pct(f.stacker)} (macro-F1 ${pct(f.stackerMacroF1)})  rules ${pct(f.rules)} (${pct(f.rulesMacroF1)})\n`);
+      process.stdout.write(`each cell alone (C=${r.alone.c}, token weight ${r.alone.tokenWeight}): stacker ${pct(r.alone.cvAccuracy)}, mixture (LSTM × label model) ${pct(r.alone.cvMixtureAccuracy)}\n`);
+      for (const [file, f] of Object.entries(r.alone.perFile)) process.stdout.write(`  ${file.padEnd(18)} ${String(f.cells).padStart(5)} cells  stacker ${pct(f.stacker)} (macro-F1 ${pct(f.stackerMacroF1)})  mixture ${pct(f.mixture)} (${pct(f.mixtureMacroF1)})\n`);
       process.stdout.write(`written to ${join(dir, 'stacker.json')}; manifest rescored\n`);
     });
 
