@@ -167,7 +167,7 @@ export function registerClassifierCommands(program: Command): void {
     .option('--db <file>', 'train on the notebooks of this corpus database (gds import), duplicates skipped')
     .option('--embed <n>', 'embedding size of the LSTM (trainer default 64)', (v) => Number(v))
     .option('--hidden <n>', 'hidden size of the LSTM (trainer default 64)', (v) => Number(v))
-    .option('--label-model-weight <w>', 'share of the label model in the shipped answer (0 = the LSTM alone, 1 = the label model alone; docs/EVALUATION.md)', (v) => Number(v), 0.5)
+    .option('--label-model-weight <w>', 'share of the label model in the mixture the stacker reads (and the cell-alone answer without one): 0 = the LSTM alone, 1 = the label model alone; docs/EVALUATION.md', (v) => Number(v), 0.5)
     .option('--no-stacker', 'do not fit the stacker on the hand labels (in-context answers from the notebook-context rules alone)')
     .option('--hand-repeat <n>', 'times each of our hand-labelled training cells (resources/labels) joins the LSTM training rows; 0 = weak labels only', (v) => Number(v), 0)
     .action(async (opts: { out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string; handRepeat: number; labelModelWeight: number; stacker: boolean; embed?: number; hidden?: number } & CorpusChoice) => {
