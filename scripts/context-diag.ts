@@ -15,7 +15,8 @@ const sets = labelSets();
 let shown = 0;
 for (const file of [sets.audit, ...sets.train]) {
   const cells = readGold(file, goldPath());
-  const base = await clf.classify(cells.map((c) => c.source));
+  // The context rules build on the mixture (LSTM × label model), not on the stacker's cell-alone answer.
+  const base = (await clf.signals(cells.map((c) => c.source))).map((s) => clf.mixture(s));
   const ctx = withContextByNotebook(cells, base);
   const tally = new Map<string, { right: number; wrong: number; both: number }>();
   ctx.forEach((o, i) => {

@@ -32,12 +32,17 @@ function getSuggester(): Promise<Suggester> {
   return suggester;
 }
 
-/** Per-source signals of the current model: the editor sends the whole notebook after each pause, mostly unchanged cells. */
-const cellCache = new Map<string, CellSignals>();
+/**
+ * Per-source signals, kept per classifier: the editor sends the whole notebook after each pause, mostly unchanged
+ * cells. A request still computing with a model that a reload replaced writes into that model's cache, never the new one's.
+ */
+const cellCaches = new WeakMap<StageClassifier, Map<string, CellSignals>>();
 const CELL_CACHE_MAX = 20_000;
 
 async function classifyCached(sources: string[], notebook: boolean): Promise<Classification[]> {
   const clf = await getClassifier();
+  let cellCache = cellCaches.get(clf);
+  if (!cellCache) cellCaches.set(clf, (cellCache = new Map()));
   const known = new Map(sources.flatMap((s) => (cellCache.has(s) ? [[s, cellCache.get(s)!] as const] : [])));
   const missing = [...new Set(sources.filter((s) => !known.has(s)))];
   if (missing.length) {
@@ -60,8 +65,8 @@ async function handle(req: WorkerRequest): Promise<unknown> {
     case 'suggest':
       return (await getSuggester()).suggest(req.cells, req.top);
     case 'reload':
+      // The next request loads the new model, with a cache of its own (the old one goes with the old model).
       classifier = null;
-      cellCache.clear();
       suggester = null;
       return null;
   }

@@ -52,6 +52,8 @@ export interface ClassifierOptions {
   labelModelWeight?: number;
   /** false: ignore the folder's stacker.json (in-context answers from the notebook-context rules alone). */
   stacker?: boolean;
+  /** Compute the LF votes and the label model's distribution even when the answer does not use them (fitting a stacker). */
+  labelModel?: boolean;
 }
 
 /**
@@ -109,7 +111,7 @@ export async function loadClassifier(modelDir: string = BUNDLED_MODEL_DIR, optio
   const stackerParams = options.stacker === false ? null : readStacker(modelDir);
   if (stackerParams && stackerParams.labelModelWeight !== labelModelWeight) throw new Error(`${join(modelDir, 'stacker.json')} was fitted for label-model weight ${stackerParams.labelModelWeight}, the classifier uses ${labelModelWeight}; rerun \`gds train stacker\``);
   const stacker = stackerParams ? makeStacker(stackerParams) : null;
-  const labelModel = labelModelWeight > 0 || stacker ? readLabelModel(modelDir) : null;
+  const labelModel = labelModelWeight > 0 || stacker || options.labelModel ? readLabelModel(modelDir) : null;
   const session = await createSession(modelPath);
   const inputName = session.inputNames[0] ?? 'tokens';
   const outputName = session.outputNames[0] ?? 'probs';
@@ -158,9 +160,11 @@ export async function loadClassifier(modelDir: string = BUNDLED_MODEL_DIR, optio
     const features = new StackFeatures();
     return {
       next(source, sig) {
-        const row = features.next(source, sig, mixture(sig));
-        // The reason is named against what the cell alone would be shown as.
-        return stackedClassification(row, alone(sig), stacker.probs(row));
+        const base = mixture(sig);
+        const row = features.next(source, sig, base);
+        // Whether the cells before decided: the same stacker's answer for the cell as the first of a notebook.
+        const first = new StackFeatures().next(source, sig, base);
+        return stackedClassification(row, distribution(stacker.probs(first)), stacker.probs(row));
       },
     };
   }

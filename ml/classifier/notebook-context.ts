@@ -130,12 +130,13 @@ function ownCallStage(s: Statement, defs: ReadonlyMap<string, Stage>): Stage | u
 const REPLACEABLE: ReadonlySet<Stage | null> = new Set([null, 'prep']);
 
 const featureCache = new Map<string, CellFeatures>();
-/** Notebooks are re-read on every keystroke; unchanged cells keep their parse. */
+
 /** Forgets every parsed cell: benchmarks measure cells the classifier has not seen. */
 export function clearFeatureCache(): void {
   featureCache.clear();
 }
 
+/** Notebooks are re-read on every keystroke; unchanged cells keep their parse. */
 export function featuresOf(source: string): CellFeatures {
   let f = featureCache.get(source);
   if (!f) {

@@ -50,7 +50,8 @@ export interface StackerReport {
 
 /** Feature rows of every cell, notebook by notebook in order, from the model folder's LSTM and label model. */
 async function featureRows(o: StackerFitOptions) {
-  const clf = await loadClassifier(o.modelDir, { stacker: false, labelModelWeight: o.labelModelWeight });
+  // The label model and LFs always: at weight 0 the classifier would skip them, and the features would be blank.
+  const clf = await loadClassifier(o.modelDir, { stacker: false, labelModelWeight: o.labelModelWeight, labelModel: true });
   const rows = { dense: [] as number[][], tokens: [] as string[][], y: [] as number[], groups: [] as string[], files: [] as string[], rules: [] as number[], mixture: [] as number[], ids: [] as string[] };
   for (const set of o.sets) {
     for (const nb of labelledNotebooks(set.cells, o.files)) {

@@ -132,11 +132,15 @@ export class StackFeatures {
   }
 }
 
-function checkLinear(params: LinearParams, names: string[], path: string, what: string): void {
+const finite = (xs: unknown): boolean => Array.isArray(xs) && xs.every((x) => typeof x === 'number' && Number.isFinite(x));
+
+function checkLinear(params: LinearParams | null, names: string[], path: string, what: string): void {
+  if (typeof params !== 'object' || params === null) throw new Error(`${path}: the ${what} is not an object; rerun \`gds train stacker\``);
   if (!Array.isArray(params.dense) || params.dense.join(',') !== names.join(',')) throw new Error(`${path}: the ${what} was fitted on other features; rerun \`gds train stacker\``);
   const width = params.dense.length + (Array.isArray(params.tokens) ? params.tokens.length : NaN);
   const rows = Array.isArray(params.coef) ? params.coef : [];
   if (rows.length !== STAGES.length || rows.some((r) => !Array.isArray(r) || r.length !== width) || params.intercept?.length !== STAGES.length || params.mean?.length !== params.dense.length || params.scale?.length !== params.dense.length) throw new Error(`${path}: the ${what}'s weights do not match its features`);
+  if (!rows.every(finite) || !finite(params.intercept) || !finite(params.mean) || !finite(params.scale) || params.scale.some((x) => x === 0)) throw new Error(`${path}: the ${what} holds weights that are not finite numbers (or a zero scale)`);
 }
 
 export function checkStacker(params: StackerParams, path: string): StackerParams {
@@ -144,7 +148,7 @@ export function checkStacker(params: StackerParams, path: string): StackerParams
   if (typeof params.labelModelWeight !== 'number') throw new Error(`${path} does not say which label-model weight it was fitted with; rerun \`gds train stacker\``);
   if (!Array.isArray(params.lfNames) || params.lfNames.join(',') !== LABELING_FUNCTIONS.map((l) => l.name).join(',')) throw new Error(`${path} was fitted for other labeling functions; rerun \`gds train stacker\``);
   checkLinear(params, denseFeatureNames(), path, 'in-context stacker');
-  if (params.alone !== undefined) checkLinear(params.alone, cellFeatureNames(), path, 'cell-alone stacker');
+  if (params.alone !== undefined) checkLinear(params.alone ?? null, cellFeatureNames(), path, 'cell-alone stacker');
   return params;
 }
 
@@ -192,7 +196,7 @@ export function makeStacker(params: StackerParams): Stacker {
   return { probs: linear(params), alone: params.alone ? linear(params.alone) : null };
 }
 
-/** The stacked answer for a cell; names why when it is not the cell-alone stage. */
+/** The stacked answer for a cell; names why when it differs from `base`, the answer without the cells before. */
 export function stackedClassification(row: StackRow, base: StageProbs, probs: number[]): { stage: Stage; probs: Record<Stage, number>; context?: StackedReason } {
   let best = 0;
   probs.forEach((p, k) => (p > probs[best]! ? (best = k) : undefined));

@@ -64,11 +64,15 @@ test('stacker weights: a softmax over intercepts, scaled dense features and pres
 test('the cell-alone regression reads only the cell: the leading features of every row, and its tokens', async () => {
   const clf = await loadClassifier(BUNDLED_MODEL_DIR, { stacker: false });
   const sig = await clf.signals(NOTEBOOK);
+  // A stacked classifier's signals carry the cell rows it computed with them; they must be the ones computed afresh.
+  const stacked = await loadClassifier(BUNDLED_MODEL_DIR);
+  const stackedSig = await stacked.signals(NOTEBOOK);
   const f = new StackFeatures();
   NOTEBOOK.forEach((s, i) => {
-    const row = f.next(s, sig[i]!, clf.mixture(sig[i]!));
     const cell = cellRow(s, sig[i]!);
     assert.equal(cell.dense.length, cellFeatureNames().length);
+    assert.deepEqual(stackedSig[i]!.cell, cell);
+    const row = f.next(s, stackedSig[i]!, stacked.mixture(stackedSig[i]!));
     assert.deepEqual(row.dense.slice(0, cell.dense.length), cell.dense);
     assert.deepEqual(row.tokens, cell.tokens);
   });
@@ -76,6 +80,9 @@ test('the cell-alone regression reads only the cell: the leading features of eve
   // Without a stacker the signals carry no cell row and a cell alone is the mixture.
   assert.equal(sig[0]!.cell, undefined);
   assert.deepEqual(sig.map((s) => clf.alone(s)), sig.map((s) => clf.mixture(s)));
+  // A stacked classifier handed such signals (no cell row) answers with the mixture rather than guess a row.
+  assert.deepEqual(sig.map((s) => stacked.alone(s)), sig.map((s) => stacked.mixture(s)));
+  assert.notDeepEqual(stackedSig.map((s) => stacked.alone(s)), stackedSig.map((s) => stacked.mixture(s)));
   const tiny = tinyParams();
   const cellNames = cellFeatureNames();
   const coef = STAGES.map(() => new Array<number>(cellNames.length + 1).fill(0));
@@ -99,6 +106,10 @@ test('a stacker for other LFs, features or widths is refused with a clear error'
   assert.doesNotThrow(() => checkStacker({ ...p, alone }, 'x.json'));
   assert.throws(() => checkStacker({ ...p, alone: { ...alone, dense: denseFeatureNames() } }, 'x.json'), /cell-alone stacker was fitted on other features/);
   assert.throws(() => checkStacker({ ...p, alone: { ...alone, tokens: ['fit'] } }, 'x.json'), /cell-alone stacker's weights do not match/);
+  assert.throws(() => checkStacker({ ...p, alone: null } as unknown as StackerParams, 'x.json'), /cell-alone stacker is not an object/);
+  const bad = { ...alone, coef: alone.coef.map((r, k) => (k === 2 ? r.map(() => Number.NaN) : r)) };
+  assert.throws(() => checkStacker({ ...p, alone: bad }, 'x.json'), /not finite numbers/);
+  assert.throws(() => checkStacker({ ...p, scale: p.scale.map(() => 0) }, 'x.json'), /zero scale/);
   const { labelModelWeight: _w, ...noWeight } = p;
   assert.throws(() => checkStacker(noWeight as StackerParams, 'x.json'), /which label-model weight/);
 });
@@ -123,9 +134,15 @@ test('the bundled model answers in notebook context with its stacker; streams an
   const [alone] = await clf.classify([NOTEBOOK[6]!]);
   assert.notEqual(alone!.stage, 'eval');
   assert.ok(out[6]!.context);
-  // Cells alone get the cell-alone regression, not the mixture it was fitted to improve on.
+  // Cells alone get the cell-alone regression of stacker.json, applied to the cell's own row.
   assert.equal(clf.stackedAlone, true);
-  assert.deepEqual(await clf.classify(NOTEBOOK), sig.map((s) => clf.alone(s)));
+  const regression = makeStacker(readStacker(BUNDLED_MODEL_DIR)!).alone!;
+  const byHand = NOTEBOOK.map((s, i) => regression(cellRow(s, sig[i]!)));
+  const classified = await clf.classify(NOTEBOOK);
+  classified.forEach((c, i) => STAGES.forEach((s, k) => assert.ok(Math.abs(c.probs[s] - byHand[i]![k]!) < 1e-9)));
+  // The first cell has no cells before it: whatever the stacker says, context did not decide it.
+  assert.equal(out[0]!.context, undefined);
+  for (const s of NOTEBOOK) assert.equal((await clf.classifyNotebook([s]))[0]!.context, undefined);
   const hand = readGold(labelSets().train.find((p) => p.endsWith('gds-hand.jsonl'))!);
   const handSig = await clf.signals(hand.map((c) => c.source));
   assert.ok(handSig.some((s) => clf.alone(s).stage !== clf.mixture(s).stage));
