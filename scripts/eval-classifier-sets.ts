@@ -14,7 +14,7 @@ import { readGold, splitGold, type GoldCell } from '../ml/classifier/gold.ts';
 import { LABELING_FUNCTIONS, applyLfs } from '../ml/classifier/labeling-functions/index.ts';
 import { argmax, majorityVote } from '../ml/classifier/label-model.ts';
 import { labelProbs, readLabelModel } from '../ml/classifier/label-model-file.ts';
-import { score } from '../ml/classifier/metrics.ts';
+import { clusterBootstrapInterval, score } from '../ml/classifier/metrics.ts';
 import { STAGES, type Stage } from '../ml/classifier/stages.ts';
 
 const { values } = parseArgs({ options: { model: { type: 'string', default: BUNDLED_MODEL_DIR }, weights: { type: 'string', default: '0,0.25,0.5,0.75,1' }, json: { type: 'string' }, 'dev-only': { type: 'boolean', default: false } } });
@@ -39,14 +39,16 @@ for (const file of files) {
   const mv = majorityVote(applyLfs(cells.map((c) => c.source)), LABELING_FUNCTIONS.length).map((v) => (v === null ? 'prep' : STAGES[v]!));
   const { dev, test } = splitGold(cells);
   const ids = { all: new Set(cells.map((c) => c.id)), dev: new Set(dev.map((c) => c.id)), test: new Set(test.map((c) => c.id)) };
-  type Part = { n: number; accuracy: number; macroF1: number; perStage?: unknown; confusion?: number[][] };
+  type Part = { n: number; accuracy: number; macroF1: number; perStage?: unknown; confusion?: number[][]; interval95?: { low: number; high: number } };
   const parts = (pred: Stage[]): Record<string, Part> => {
     const out: Record<string, Part> = {};
     for (const [name, keep] of Object.entries(ids)) {
       const idx = cells.map((c, i) => (keep.has(c.id) ? i : -1)).filter((i) => i >= 0);
       const s = score(idx.map((i) => cells[i]!.stage), idx.map((i) => pred[i]!));
-      // Per-stage scores and the confusion matrix for the whole file only.
-      out[name] = name === 'all' ? { n: s.n, accuracy: s.accuracy, macroF1: s.macroF1, perStage: s.perStage, confusion: s.confusion } : { n: s.n, accuracy: s.accuracy, macroF1: s.macroF1 };
+      // Per-stage scores, the confusion matrix and the accuracy's interval (bootstrap over notebooks) for the whole file only.
+      out[name] = name === 'all'
+        ? { n: s.n, accuracy: s.accuracy, macroF1: s.macroF1, perStage: s.perStage, confusion: s.confusion, interval95: clusterBootstrapInterval(idx.map((i) => pred[i] === cells[i]!.stage), idx.map((i) => cells[i]!.notebook)) }
+        : { n: s.n, accuracy: s.accuracy, macroF1: s.macroF1 };
     }
     return out;
   };
@@ -65,6 +67,9 @@ for (const file of files) {
   if (shipped.stacked) rows[`stacker (w=${shipped.labelModelWeight}) in notebook context${fitted}`] = parts((await classifyByNotebook(shipped, cells, crawl)).map((o) => o.stage));
   report[basename(file)] = rows;
   console.log(`\n## ${basename(file)} (${cells.length} cells)`);
-  for (const [name, r] of Object.entries(rows)) console.log(`${name.padEnd(44)} all ${pct(r.all!.accuracy)} (F1 ${pct(r.all!.macroF1)})  dev ${pct(r.dev!.accuracy)}  test ${pct(r.test!.accuracy)}`);
+  for (const [name, r] of Object.entries(rows)) {
+    const ci = r.all!.interval95;
+    console.log(`${name.padEnd(44)} all ${pct(r.all!.accuracy)} (95 % ${ci ? `${pct(ci.low)}–${pct(ci.high)}` : '?'}; F1 ${pct(r.all!.macroF1)})  dev ${pct(r.dev!.accuracy)}  test ${pct(r.test!.accuracy)}`);
+  }
 }
 if (values.json) writeFileSync(values.json, JSON.stringify({ model: modelDir, report }, null, 1));

@@ -1,4 +1,5 @@
 // Accuracy, macro-F1, per-stage precision/recall/F1 and the confusion matrix, plus their plain-text rendering.
+import { rng } from '../random.ts';
 import { STAGES, type Stage } from './stages.ts';
 
 export interface StageScores {
@@ -51,4 +52,35 @@ export function formatScores(title: string, s: Scores): string {
   lines.push(`confusion (rows gold, columns predicted): ${STAGES.map((x) => x.slice(0, 7).padStart(8)).join('')}`);
   STAGES.forEach((st, i) => lines.push(`${' '.repeat(34)}${st.padEnd(8)}${s.confusion[i]!.map((c) => String(c).padStart(8)).join('')}`));
   return lines.join('\n');
+}
+
+/**
+ * 95 % interval of an accuracy by a bootstrap over clusters (notebooks): cells of one notebook share their author and
+ * data, so resampling cells one by one would make the interval look narrower than it is.
+ */
+export function clusterBootstrapInterval(correct: readonly boolean[], clusters: readonly string[], resamples = 2000, seed = 2026): { low: number; high: number } {
+  if (correct.length !== clusters.length) throw new Error('one cluster per cell');
+  const groups = new Map<string, { right: number; n: number }>();
+  correct.forEach((c, i) => {
+    const g = groups.get(clusters[i]!) ?? { right: 0, n: 0 };
+    g.right += c ? 1 : 0;
+    g.n += 1;
+    groups.set(clusters[i]!, g);
+  });
+  const list = [...groups.values()];
+  if (list.length === 0) return { low: NaN, high: NaN };
+  const rand = rng(seed);
+  const accs: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    let right = 0;
+    let n = 0;
+    for (let k = 0; k < list.length; k++) {
+      const g = list[Math.floor(rand() * list.length)]!;
+      right += g.right;
+      n += g.n;
+    }
+    accs.push(right / n);
+  }
+  accs.sort((a, b) => a - b);
+  return { low: accs[Math.floor(0.025 * resamples)]!, high: accs[Math.min(resamples - 1, Math.floor(0.975 * resamples))]! };
 }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stage } from '../classifier/stages.ts';
+import { rng } from '../random.ts';
 import { buildVocab, encode, notebookPairs, trimRare, type Pair } from './pairs.ts';
 
 export interface CorpusNotebook {
@@ -22,16 +23,6 @@ export function isHeldOut(slug: string, seed = SPLIT_SEED, fraction = HELD_OUT_F
   return h.readUInt32BE(0) / 0x100000000 < fraction;
 }
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function sample<T>(items: readonly T[], n: number, seed = 7): T[] {
   const copy = [...items];
