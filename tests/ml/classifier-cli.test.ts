@@ -44,6 +44,8 @@ test('eval classifier prints accuracy, macro-F1, per-stage scores and a confusio
   assert.match(r.stdout, /macro-F1=/);
   assert.match(r.stdout, /confusion/);
   for (const s of STAGES) assert.match(r.stdout, new RegExp(`^${s}\\s`, 'm'));
+  // Lines without a notebook are each their own: three notebooks to resample.
+  assert.match(r.stdout, /accuracy 95% interval \(bootstrap over 3 notebooks\): \d+\.\d–\d+\.\d%/);
 });
 
 test('classify --jsonl: lines naming the same notebook share data flow; other lines are judged alone', () => {

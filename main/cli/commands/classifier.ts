@@ -15,7 +15,7 @@ import { readGold } from '../../../ml/classifier/gold.ts';
 import { LABELING_FUNCTIONS, applyLfs } from '../../../ml/classifier/labeling-functions/index.ts';
 import { fitLabelModel } from '../../../ml/classifier/label-model.ts';
 import { analyzeLfs, formatLfStats } from '../../../ml/classifier/lf-analysis.ts';
-import { formatScores, score } from '../../../ml/classifier/metrics.ts';
+import { clusterBootstrapInterval, formatScores, score } from '../../../ml/classifier/metrics.ts';
 import { STAGES } from '../../../ml/classifier/stages.ts';
 import { addStacker, evaluateWeakLabels, trainClassifier, type GoldReport } from '../../../ml/classifier/train-pipeline.ts';
 
@@ -259,13 +259,21 @@ export function registerClassifierCommands(program: Command): void {
       const alone = await clf.classify(gold.map((g) => g.source));
       const truth = gold.map((g) => g.stage);
       const aloneScores = score(truth, alone.map((o) => o.stage));
+      // Cells of one notebook are right or wrong together: the interval resamples notebooks, not cells.
+      // A cell without a notebook is a notebook of its own.
+      const clusters = gold.map((g) => g.notebook || `cell:${g.id}`);
+      const notebooks = new Set(clusters).size;
+      const interval = (pred: Array<{ stage: string }>): string => {
+        const { low, high } = clusterBootstrapInterval(pred.map((o, i) => o.stage === truth[i]), clusters);
+        return `accuracy 95% interval (bootstrap over ${notebooks} notebook${notebooks === 1 ? '' : 's'}): ${(100 * low).toFixed(1)}–${(100 * high).toFixed(1)}%\n`;
+      };
       if (!opts.context) {
-        process.stdout.write(`model: ${dir}\n${formatScores('stage classifier (each cell alone)', aloneScores)}\n`);
+        process.stdout.write(`model: ${dir}\n${formatScores('stage classifier (each cell alone)', aloneScores)}\n${interval(alone)}`);
         return;
       }
       const inContext = await classifyByNotebook(clf, gold, crawlFiles());
       const changed = inContext.filter((o, i) => o.stage !== alone[i]!.stage).length;
-      process.stdout.write(`model: ${dir}\n${formatScores('stage classifier (cells in notebook context)', score(truth, inContext.map((o) => o.stage)))}\n`);
+      process.stdout.write(`model: ${dir}\n${formatScores('stage classifier (cells in notebook context)', score(truth, inContext.map((o) => o.stage)))}\n${interval(inContext)}`);
       process.stdout.write(`each cell alone: accuracy ${(100 * aloneScores.accuracy).toFixed(1)}%, macro-F1 ${(100 * aloneScores.macroF1).toFixed(1)}%; context changed ${changed} of ${gold.length} cells\n`);
     });
 }
