@@ -148,7 +148,7 @@ export async function loadClassifier(modelDir: string = BUNDLED_MODEL_DIR, optio
 
   const aloneStacker = stacker?.alone ?? null;
   function alone(sig: CellSignals): Classification {
-    // Signals made without a stacker (another classifier's cache) carry no cell row: the mixture answers.
+    // Signals made by a classifier without a stacker carry no cell row: the mixture answers.
     return aloneStacker && sig.cell ? distribution(aloneStacker(sig.cell)) : mixture(sig);
   }
 

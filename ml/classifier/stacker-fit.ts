@@ -52,7 +52,7 @@ export interface StackerReport {
 async function featureRows(o: StackerFitOptions) {
   // The label model and LFs always: at weight 0 the classifier would skip them, and the features would be blank.
   const clf = await loadClassifier(o.modelDir, { stacker: false, labelModelWeight: o.labelModelWeight, labelModel: true });
-  const rows = { dense: [] as number[][], tokens: [] as string[][], y: [] as number[], groups: [] as string[], files: [] as string[], rules: [] as number[], mixture: [] as number[], ids: [] as string[] };
+  const rows = { dense: [] as number[][], tokens: [] as string[][], y: [] as number[], groups: [] as string[], files: [] as string[], rules: [] as number[], mixture: [] as number[] };
   for (const set of o.sets) {
     for (const nb of labelledNotebooks(set.cells, o.files)) {
       const sig = await clf.signals(nb.sources);
@@ -69,7 +69,6 @@ async function featureRows(o: StackerFitOptions) {
         rows.files.push(basename(set.path));
         rows.rules.push(STAGES.indexOf(row.context.stage));
         rows.mixture.push(STAGES.indexOf(mixture.stage));
-        rows.ids.push(c.id); // for reading errors (fit_stacker.py does not use it)
       });
     }
   }

@@ -15,7 +15,7 @@ import { score, type Scores } from './metrics.ts';
 import { STAGES, type Stage } from './stages.ts';
 import type { NotebookFiles } from './labelled-notebooks.ts';
 import { fitStacker, type StackerReport } from './stacker-fit.ts';
-import { STACKER_FILE, readStacker } from './stacker.ts';
+import { STACKER_FILE } from './stacker.ts';
 
 export interface TrainOptions {
   kaggleDir: string;
@@ -78,12 +78,20 @@ export function evaluateWeakLabels(gold: GoldCell[], params: LabelModelParams): 
   return { labelModel: scoreParts(gold, lm), majority: scoreParts(gold, mv) };
 }
 
-/** The end model on each cell alone (the `classify` contract) and with its notebook's other cells as context. */
-export async function evaluateEndModel(gold: GoldCell[], modelDir: string, labelModelWeight = 0, files?: NotebookFiles, stacker = true): Promise<{ alone: GoldReport; inContext: GoldReport }> {
-  const clf = await loadClassifier(modelDir, { labelModelWeight, stacker });
-  const out = await clf.classify(gold.map((g) => g.source));
+/**
+ * The end model on each cell alone (the `classify` contract) and with its notebook's other cells as context; from the
+ * same signals, the mixture (LSTM × label model) and the LSTM by itself.
+ */
+export async function evaluateEndModel(gold: GoldCell[], modelDir: string, labelModelWeight = 0, files?: NotebookFiles): Promise<Record<'alone' | 'mixture' | 'lstm' | 'inContext', GoldReport>> {
+  const clf = await loadClassifier(modelDir, { labelModelWeight });
+  const sig = await clf.signals(gold.map((g) => g.source));
   const inContext = await classifyByNotebook(clf, gold, files);
-  return { alone: scoreParts(gold, out.map((o) => o.stage)), inContext: scoreParts(gold, inContext.map((o) => o.stage)) };
+  return {
+    alone: scoreParts(gold, sig.map((s) => clf.alone(s).stage)),
+    mixture: scoreParts(gold, sig.map((s) => clf.mixture(s).stage)),
+    lstm: scoreParts(gold, sig.map((s) => STAGES[argmax(s.lstm)]!)),
+    inContext: scoreParts(gold, inContext.map((o) => o.stage)),
+  };
 }
 
 /**
@@ -94,10 +102,7 @@ export async function evaluateEndModel(gold: GoldCell[], modelDir: string, label
 export async function evaluateAll(gold: GoldCell[], params: LabelModelParams, modelDir: string, labelModelWeight = 0, files?: NotebookFiles): Promise<Record<'endModel' | 'endModelInContext' | 'mixture' | 'lstmAlone' | 'labelModel' | 'majorityVote', GoldReport>> {
   const weak = evaluateWeakLabels(gold, params);
   const end = await evaluateEndModel(gold, modelDir, labelModelWeight, files);
-  // Without the stacker: the mixture, and the LSTM without the label model.
-  const mixture = readStacker(modelDir)?.alone ? (await evaluateEndModel(gold, modelDir, labelModelWeight, undefined, false)).alone : end.alone;
-  const lstm = labelModelWeight > 0 ? (await evaluateEndModel(gold, modelDir, 0, undefined, false)).alone : mixture;
-  return { endModel: end.alone, endModelInContext: end.inContext, mixture, lstmAlone: lstm, labelModel: weak.labelModel, majorityVote: weak.majority };
+  return { endModel: end.alone, endModelInContext: end.inContext, mixture: end.mixture, lstmAlone: end.lstm, labelModel: weak.labelModel, majorityVote: weak.majority };
 }
 
 export interface LabelledSets {

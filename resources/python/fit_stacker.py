@@ -120,23 +120,21 @@ def main():
     best = choose(every, "in-context")
     params, vocab = final(every, best)
     params = {"kind": "gds-stage-stacker", "version": 1, "lfNames": data["lfNames"], "dense": data["denseNames"], **params}
-    alone_report = None
-    if "cellNames" in data:
-        cell = list(range(len(data["cellNames"])))
-        if data["denseNames"][: len(cell)] != data["cellNames"]:
-            sys.exit("the cell features must lead the dense features")
-        mixture = np.array(data["mixture"])
-        best_alone = choose(cell, "alone")
-        alone_params, alone_vocab = final(cell, best_alone)
-        params["alone"] = {"dense": data["cellNames"], **alone_params}
-        alone_report = {
-            "c": best_alone["c"],
-            "token_weight": best_alone["token_weight"],
-            "tokens": len(alone_vocab),
-            "cv_accuracy": best_alone["accuracy"],
-            "cv_mixture_accuracy": float((mixture == y).mean()),
-            "per_file": per_file(best_alone["pred"], mixture, "mixture"),
-        }
+    cell = list(range(len(data["cellNames"])))
+    if data["denseNames"][: len(cell)] != data["cellNames"]:
+        sys.exit("the cell features must lead the dense features")
+    mixture = np.array(data["mixture"])
+    best_alone = choose(cell, "alone")
+    alone_params, alone_vocab = final(cell, best_alone)
+    params["alone"] = {"dense": data["cellNames"], **alone_params}
+    alone_report = {
+        "c": best_alone["c"],
+        "token_weight": best_alone["token_weight"],
+        "tokens": len(alone_vocab),
+        "cv_accuracy": best_alone["accuracy"],
+        "cv_mixture_accuracy": float((mixture == y).mean()),
+        "per_file": per_file(best_alone["pred"], mixture, "mixture"),
+    }
     with open(args.out, "w") as f:
         json.dump(params, f)
     emit("done", c=best["c"], token_weight=best["token_weight"], cv_accuracy=best["accuracy"], cv_rules_accuracy=float((rules == y).mean()), per_file=per_file(best["pred"], rules, "rules"), tokens=len(vocab), cells=int(len(y)), alone=alone_report)
