@@ -71,7 +71,7 @@ export interface PipelineStepView {
 }
 export interface PipelineRunView {
   runId: string; status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted'; createdAt: string;
-  options: { corpus?: string; db?: string; epochs?: number; maxCells?: number }; steps: PipelineStepView[];
+  options: { corpus?: string; db?: string; epochs?: number; maxCells?: number; selfTrain?: boolean }; steps: PipelineStepView[];
 }
 export interface TrainingCurve { model: string; points: Array<{ epoch: number; trainLoss: number | null; valLoss: number | null }> }
 export interface ModelComparison { kind: ModelKind; rows: Array<{ metric: string; candidate: number | null; installed: number | null }> }
@@ -132,6 +132,7 @@ export const methods = {
       corpus: z.string().max(4096).optional(),
       epochs: z.number().int().min(1).max(200).optional(),
       maxCells: z.number().int().min(100).max(10_000_000).optional(),
+      selfTrain: z.boolean().optional(),
     }),
     result: z.custom<{ runId: string }>(),
   },

@@ -67,7 +67,7 @@ export class PipelineService {
   }
 
   /** Without a corpus path, "the current corpus" is the app's own SQLite corpus when there is one (else the bundled crawl). */
-  start(steps: PipelineStep[], opts: { corpus?: string; epochs?: number; maxCells?: number }): { runId: string } {
+  start(steps: PipelineStep[], opts: { corpus?: string; epochs?: number; maxCells?: number; selfTrain?: boolean }): { runId: string } {
     const db = !opts.corpus && existsSync(defaultCorpusDb()) ? defaultCorpusDb() : undefined;
     const { runId, done } = this.manager.start(steps, { ...opts, ...(db ? { db } : {}) });
     void done.catch(() => undefined);

@@ -74,17 +74,32 @@ export interface TrainingSet {
 }
 
 /**
+ * Where the soft targets come from: the label model (sharpened, one answer per text) or a teacher classifier reading
+ * whole notebooks (calibrated by its fit on hand labels, so used as they are; duplicates averaged).
+ */
+export type TargetKind = 'label-model' | 'teacher';
+
+/**
  * Dedupes identical sources (boilerplate import cells would otherwise dominate), caps the cell count,
  * and puts ~10% of notebooks (never single cells) into validation.
  */
-export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], probs: number[][], maxCells: number, valShare = 0.1, supervised: SupervisedRows = { cells: [], repeat: 0 }): TrainingSet {
-  const seen = new Set<string>();
+export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], probs: number[][], maxCells: number, valShare = 0.1, supervised: SupervisedRows = { cells: [], repeat: 0 }, targets: TargetKind = 'label-model'): TrainingSet {
+  const seen = new Map<string, { p: number[]; n: number }>();
   const rows: Array<{ cell: CorpusCodeCell; p: number[]; tokens: string[]; r: number; hard?: true }> = [];
   cells.forEach((cell, i) => {
     const key = cell.source.trim();
-    if (seen.has(key)) return;
-    seen.add(key);
-    rows.push({ cell, p: probs[i]!, tokens: tokenize(cell.source), r: unitHash(`cell:${cell.notebook}:${i}`) });
+    const first = seen.get(key);
+    if (first) {
+      // A teacher reading notebooks answers one text differently in different notebooks: the row learns the mean.
+      if (targets === 'teacher') {
+        first.n++;
+        probs[i]!.forEach((v, k) => (first.p[k]! += (v - first.p[k]!) / first.n));
+      }
+      return;
+    }
+    const p = [...probs[i]!];
+    seen.set(key, { p, n: 1 });
+    rows.push({ cell, p, tokens: tokenize(cell.source), r: unitHash(`cell:${cell.notebook}:${i}`) });
   });
   rows.sort((a, b) => a.r - b.r);
   const chosen = rows.slice(0, maxCells);
@@ -108,7 +123,7 @@ export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], probs: nu
     const y = new Float32Array(part.length * STAGES.length);
     part.forEach((r, i) => {
       x.set(encodeTokens(r.tokens, vocab), i * SEQ_LEN);
-      y.set(r.hard ? r.p : sharpen(r.p), i * STAGES.length);
+      y.set(r.hard || targets === 'teacher' ? r.p : sharpen(r.p), i * STAGES.length);
     });
     const xb = Buffer.from(x.buffer);
     const yb = Buffer.from(y.buffer);

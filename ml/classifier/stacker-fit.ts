@@ -49,7 +49,7 @@ export interface StackerReport {
 }
 
 /** Feature rows of every cell, notebook by notebook in order, from the model folder's LSTM and label model. */
-async function featureRows(o: StackerFitOptions) {
+async function featureRows(o: Pick<StackerFitOptions, 'modelDir' | 'labelModelWeight' | 'sets' | 'files'>) {
   // The label model and LFs always: at weight 0 the classifier would skip them, and the features would be blank.
   const clf = await loadClassifier(o.modelDir, { stacker: false, labelModelWeight: o.labelModelWeight, labelModel: true });
   const rows = { dense: [] as number[][], tokens: [] as string[][], y: [] as number[], groups: [] as string[], files: [] as string[], rules: [] as number[], mixture: [] as number[] };
@@ -75,15 +75,21 @@ async function featureRows(o: StackerFitOptions) {
   return rows;
 }
 
+/** What fit_stacker.py reads: the rows and the names of their columns (also for experiments on the rows themselves). */
+export async function stackerData(o: Pick<StackerFitOptions, 'modelDir' | 'labelModelWeight' | 'sets' | 'files'>) {
+  const rows = await featureRows(o);
+  return { ...rows, denseNames: denseFeatureNames(), cellNames: cellFeatureNames(), lfNames: LABELING_FUNCTIONS.map((l) => l.name) };
+}
+
 export async function fitStacker(o: StackerFitOptions): Promise<StackerReport> {
   const t0 = Date.now();
-  const rows = await featureRows(o);
+  const rows = await stackerData(o);
   if (rows.y.length === 0) throw new Error('no hand-labelled cells to fit the stacker on');
   o.log(`stacker: ${rows.y.length} hand-labelled cells, ${rows.dense[0]!.length} dense features (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   const work = mkdtempSync(join(tmpdir(), 'gds-stacker-'));
   try {
     const data = join(work, 'data.json');
-    writeFileSync(data, JSON.stringify({ ...rows, denseNames: denseFeatureNames(), cellNames: cellFeatureNames(), lfNames: LABELING_FUNCTIONS.map((l) => l.name) }));
+    writeFileSync(data, JSON.stringify(rows));
     const out = join(work, STACKER_FILE);
     const events = await runPythonTrainer(o.script, ['--data', data, '--out', out], (e: TrainEvent) => o.log(`stacker: ${JSON.stringify(e)}`));
     const done = events.find((e) => e.event === 'done');

@@ -16,6 +16,7 @@ import { STAGES, type Stage } from './stages.ts';
 import type { NotebookFiles } from './labelled-notebooks.ts';
 import { fitStacker, type StackerReport } from './stacker-fit.ts';
 import { STACKER_FILE } from './stacker.ts';
+import { teacherProbs } from './teacher-labels.ts';
 
 export interface TrainOptions {
   kaggleDir: string;
@@ -37,6 +38,11 @@ export interface TrainOptions {
   hidden?: number;
   /** Share of the label model in the shipped answer (`combine` in classifier.ts); 0 = the LSTM alone. */
   labelModelWeight?: number;
+  /**
+   * A classifier folder with a stacker (`gds train classifier --teacher`): its in-context answers replace the label
+   * model's as the LSTM's targets (self-training). The label model is still fitted: the stacker reads it.
+   */
+  teacher?: string;
   /** resources/python/fit_stacker.py: fit the stacker on the `train` hand labels (none when unset; never with handRepeat). */
   stackerScript?: string;
   readCodeCells: ReadCodeCells;
@@ -115,6 +121,8 @@ export interface LabelledSets {
   stacked?: boolean;
   /** The crawl, to judge labelled cells in their whole notebooks. */
   files?: NotebookFiles;
+  /** Label files a teacher's stacker was fitted on (self-training): the LSTM learned from them through it. */
+  taughtBy?: string[];
 }
 
 /** Reads the label files of `TrainOptions.labels` (missing files skipped). */
@@ -136,8 +144,9 @@ export async function scoreModel(modelDir: string, params: LabelModelParams, set
   if (sets.audit.length) labelSetMetrics['gold-audit.jsonl'] = { role: 'our second opinion on the shared gold cells; never trained on', ...(await evaluateAll(sets.audit, params, modelDir, w, sets.files)) };
   for (const t of sets.testSets) labelSetMetrics[basename(t.path)] = { role: 'held-out test; never trained on', ...(await evaluateAll(t.cells, params, modelDir, w, sets.files)) };
   for (const t of sets.trainSets) {
+    const taught = sets.taughtBy?.includes(basename(t.path));
     const role = sets.handRepeat > 0 ? 'the end model trained on these cells (its scores here are not held-out); LFs were developed on them'
-      : sets.stacked ? 'LFs were developed on them and the stacker was fitted on them: its scores here (endModel, endModelInContext) are not held-out (inference.stacker.perFile and inference.stacker.alone.perFile have cross-validated ones); the LSTM never trained on them'
+      : sets.stacked ? `LFs were developed on them and the stacker was fitted on them: its scores here (endModel, endModelInContext) are not held-out (inference.stacker.perFile and inference.stacker.alone.perFile have cross-validated ones); ${taught ? 'the LSTM learned from a teacher fitted on them, so even the cross-validated scores are optimistic' : 'the LSTM never trained on them'}`
         : 'LFs were developed on them; not trained on';
     labelSetMetrics[basename(t.path)] = { role, ...(await evaluateAll(t.cells, params, modelDir, w, sets.files)) };
   }
@@ -182,6 +191,8 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   const testSets = readLabelFiles(o.labels?.test ?? [], o.goldPath);
   const audit = o.labels?.audit && existsSync(o.labels.audit) ? readGold(o.labels.audit, o.goldPath) : [];
   const handTrain = trainSets.flatMap((s) => s.cells);
+  // Checked before the crawl is read: a wrong teacher should fail in a second, not after the LFs ran.
+  const teacher = o.teacher ? await readTeacher(o.teacher, testSets.map((t) => basename(t.path))) : undefined;
   const all = o.cells ?? readCorpusCells(o.kaggleDir, o.readCodeCells);
   const excluded = excludeGold(all, [...gold, ...handTrain, ...testSets.flatMap((s) => s.cells)]);
   const { droppedNotebooks, droppedCells } = excluded;
@@ -196,12 +207,18 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   const params = fitLabelModel(votes, LABELING_FUNCTIONS.map((l) => l.name), LABELING_FUNCTIONS.map((l) => STAGES.indexOf(l.stage)));
   const fitSeconds = (Date.now() - tFit) / 1000;
   o.log(`label model: fitted in ${fitSeconds.toFixed(2)} s, prior ${params.prior.map((p) => p.toFixed(3)).join(' ')}`);
-  const probs = predictProba(votes, params);
+  let probs: number[][];
+  if (teacher) {
+    const tTeacher = Date.now();
+    probs = await teacherProbs(await loadClassifier(teacher.dir), kept, o.log);
+    teacher.seconds = (Date.now() - tTeacher) / 1000;
+    o.log(`teacher: ${kept.length} cells labelled in notebook context by ${teacher.dir} in ${teacher.seconds.toFixed(0)} s`);
+  } else probs = predictProba(votes, params);
 
   // One work folder per output folder: concurrent runs never share files, and the checkpoint stays for `--resume`.
   const work = join(tmpdir(), `gds-classifier-work-${createHash('sha256').update(o.outDir).digest('hex').slice(0, 12)}`);
   const handRepeat = o.handRepeat ?? 0;
-  const set = writeTrainingSet(join(work, 'data'), kept, probs, o.maxCells, 0.1, { cells: handTrain, repeat: handRepeat });
+  const set = writeTrainingSet(join(work, 'data'), kept, probs, o.maxCells, 0.1, { cells: handTrain, repeat: handRepeat }, teacher ? 'teacher' : 'label-model');
   o.log(`training set: ${set.train} train (${handTrain.length * handRepeat} of them ${handTrain.length} hand-labelled cells × ${handRepeat}) / ${set.val} validation cells (split by notebook), vocabulary ${set.vocab.tokens.length}`);
 
   mkdirSync(o.outDir, { recursive: true });
@@ -224,7 +241,7 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   let stacker: StackerReport | undefined;
   const files = o.kaggleDir ? { kaggleDir: o.kaggleDir, read: o.readCodeCells } : undefined;
   if (o.stackerScript && trainSets.length > 0 && handRepeat === 0) stacker = await fitStacker({ modelDir: o.outDir, labelModelWeight: w, sets: trainSets, files, script: o.stackerScript, command: o.command, log: o.log });
-  const { metrics: goldScores, labelSetMetrics } = await scoreModel(o.outDir, params, { gold, audit, testSets, trainSets, handRepeat, stacked: !!stacker, files }, w);
+  const { metrics: goldScores, labelSetMetrics } = await scoreModel(o.outDir, params, { gold, audit, testSets, trainSets, handRepeat, stacked: !!stacker, files, ...(teacher ? { taughtBy: teacher.stackerTrainedOn } : {}) }, w);
   const manifest = {
     name: 'gds-stage-classifier',
     created: new Date().toISOString(),
@@ -246,6 +263,8 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
       handRepeat,
       handLabelFiles: trainSets.map((t) => basename(t.path)),
       dataHash: set.dataHash,
+      // What the LSTM learned from: the label model, or a teacher's in-context answers (self-training).
+      targets: teacher ?? { kind: 'label-model' },
     },
     labelModel: { kind: 'Dawid-Skene EM (per-LF, per-stage firing probabilities)', lfs: LABELING_FUNCTIONS.length, fitSeconds },
     // How `gds classify` and the editor answer: the LSTM's and the label model's distributions, geometric mean.
@@ -261,6 +280,34 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   rmSync(join(work, 'data'), { recursive: true, force: true });
   o.log(`checkpoint for --resume: ${join(work, 'out', 'checkpoint.pt')}`);
   return manifest;
+}
+
+interface TeacherRecord {
+  kind: 'teacher';
+  dir: string;
+  /** The hand-label files the teacher's stacker was fitted on: through the teacher, the LSTM has learned from them. */
+  stackerTrainedOn: string[];
+  command: string | null;
+  /** The teacher's own LSTM data hash and stacker date: which model taught, after the folder has been replaced. */
+  dataHash: string | null;
+  stackerDate: string | null;
+  seconds: number;
+}
+
+/** A teacher must have a stacker, and it must never have been fitted on a held-out file. */
+export async function readTeacher(dir: string, heldOut: string[]): Promise<TeacherRecord> {
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(join(dir, STACKER_FILE))) throw new Error(`teacher ${dir}: no ${STACKER_FILE} (fit one with gds train stacker --model ${dir})`);
+  const manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { command?: unknown; data?: { dataHash?: unknown }; inference?: { stacker?: { trainedOn?: unknown; date?: unknown } } }) : {};
+  const trainedOn = manifest.inference?.stacker?.trainedOn;
+  if (!Array.isArray(trainedOn) || !trainedOn.every((f): f is string => typeof f === 'string')) throw new Error(`teacher ${dir}: its manifest does not say which hand labels its stacker was fitted on`);
+  const leaked = trainedOn.filter((f) => heldOut.includes(f));
+  if (leaked.length) throw new Error(`teacher ${dir}: its stacker was fitted on held-out ${leaked.join(', ')}; a student of it could not be scored there`);
+  return { kind: 'teacher', dir, stackerTrainedOn: trainedOn, command: typeof manifest.command === 'string' ? manifest.command : null,
+    dataHash: typeof manifest.data?.dataHash === 'string' ? manifest.data.dataHash : null,
+    stackerDate: typeof manifest.inference?.stacker?.date === 'string' ? manifest.inference.stacker.date : null,
+    seconds: 0,
+  };
 }
 
 export interface AddStackerOptions {
@@ -286,7 +333,9 @@ export async function addStacker(o: AddStackerOptions): Promise<StackerReport> {
   if (sets.handRepeat > 0) throw new Error('the LSTM of this folder trained on the hand labels: a stacker fitted on them would learn its in-sample answers');
   if (sets.trainSets.length === 0) throw new Error('no hand-label files to fit the stacker on');
   const report = await fitStacker({ modelDir: o.modelDir, labelModelWeight: w, sets: sets.trainSets, files: o.files, script: o.script, command: o.command, log: o.log });
-  const { metrics, labelSetMetrics } = await scoreModel(o.modelDir, readLabelModel(o.modelDir), { ...sets, stacked: true, files: o.files }, w);
+  const targets = manifest.data?.targets as { kind?: unknown; stackerTrainedOn?: unknown } | undefined;
+  const taughtBy = targets?.kind === 'teacher' && Array.isArray(targets.stackerTrainedOn) ? targets.stackerTrainedOn.filter((f): f is string => typeof f === 'string') : undefined;
+  const { metrics, labelSetMetrics } = await scoreModel(o.modelDir, readLabelModel(o.modelDir), { ...sets, stacked: true, files: o.files, ...(taughtBy ? { taughtBy } : {}) }, w);
   manifest.inference = { ...(manifest.inference ?? {}), stacker: report };
   manifest.metrics = metrics;
   manifest.labelSetMetrics = labelSetMetrics;

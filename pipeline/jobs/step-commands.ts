@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { userDataDir } from '../app-paths.ts';
+import { bundledModelsDir, installedModelsDir, userDataDir } from '../app-paths.ts';
 import { cacheDir, goldPath } from '../corpus-cache.ts';
 import type { StepCommand, StepCommandResolver, StepContext, StepName } from './types.ts';
 
@@ -100,6 +100,14 @@ export class FlagProbe {
   }
 }
 
+/** The classifier a self-training run learns from: the installed one when it has a stacker, else the bundled one. */
+export function teacherModelDir(): string {
+  const dirs = [join(installedModelsDir(), 'classifier'), join(bundledModelsDir(), 'classifier')];
+  const dir = dirs.find((d) => existsSync(join(d, 'model.onnx')) && existsSync(join(d, 'stacker.json')));
+  if (!dir) throw new Error(`self-training needs a classifier with a stacker (stacker.json) in ${dirs.join(' or ')}`);
+  return dir;
+}
+
 /** The default resolver: `node bin/gds.mjs <subcommand> ...` for every step. */
 export function gdsResolver(probe: Pick<FlagProbe, 'flags'> = new FlagProbe()): StepCommandResolver {
   const gds = async (sub: string[], rest: string[], hint: StepCommand['hint'] = {}, ctx?: StepContext, optional: Optional = []): Promise<StepCommand> => {
@@ -137,7 +145,7 @@ export function gdsResolver(probe: Pick<FlagProbe, 'flags'> = new FlagProbe()): 
         return [await gds(['label'], ['--analyze', ...(o.maxCells ? ['--max-cells', String(o.maxCells)] : [])], {}, undefined, corpus)];
       case 'train-classifier': {
         const epochs = o.epochs ?? 8;
-        const rest = ['--out', join(ctx.step.outDir, 'model'), '--epochs', String(epochs), ...(o.maxCells ? ['--max-cells', String(o.maxCells)] : [])];
+        const rest = ['--out', join(ctx.step.outDir, 'model'), '--epochs', String(epochs), ...(o.maxCells ? ['--max-cells', String(o.maxCells)] : []), ...(o.selfTrain ? ['--teacher', teacherModelDir()] : [])];
         const cmd = await gds(['train', 'classifier'], rest, { epochs }, ctx, corpus);
         const tmp = stepTmpDir(ctx.step.outDir);
         mkdirSync(tmp, { recursive: true });

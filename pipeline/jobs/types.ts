@@ -16,6 +16,8 @@ export interface PipelineOptions {
   db?: string;
   epochs?: number;
   maxCells?: number;
+  /** Self-training: the classifier step learns from the current classifier's in-context answers (`--teacher`). */
+  selfTrain?: boolean;
 }
 
 export interface StepState {

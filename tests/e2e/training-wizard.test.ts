@@ -3,7 +3,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -59,6 +59,8 @@ test('wizard: train, kill the service during training, resume, install, and the 
   await page.fill('[data-testid="wizard-path"]', join(work, 'slice'));
   await page.fill('[data-testid="wizard-epochs"]', '3');
   await page.fill('[data-testid="wizard-max-cells"]', '2000');
+  // Self-training: the new classifier learns the bundled one's in-context answers (nothing is installed yet).
+  await page.check('[data-testid="wizard-self-train"]');
   await page.click('[data-testid="wizard-start"]');
   await page.waitForSelector('[data-testid="step-import"][data-status="done"]', { timeout: 5 * 60_000 });
   await page.waitForSelector('[data-testid="step-train-classifier"][data-status="running"]', { timeout: 5 * 60_000 });
@@ -94,6 +96,8 @@ test('wizard: train, kill the service during training, resume, install, and the 
   const installed = join(home, 'models', 'classifier');
   assert.ok(existsSync(join(installed, 'manifest.json')));
   assert.ok(existsSync(join(installed, 'stacker.json')), 'training fitted the stacker on the hand labels too');
+  const targets = (JSON.parse(readFileSync(join(installed, 'manifest.json'), 'utf8')) as { data: { targets: { kind: string; dir?: string } } }).data.targets;
+  assert.deepEqual([targets.kind, targets.dir], ['teacher', join(repoRoot, 'resources', 'models', 'classifier')], 'the wizard\'s self-training choice reached the classifier step');
 
   // The editor's badge now carries the new model's probabilities, not the bundled model's. The editor judges cells
   // in notebook context (the new model's stacker); the first cell's answer depends on no other cell, so one

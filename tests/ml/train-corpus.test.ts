@@ -84,6 +84,28 @@ test('label and train classifier read only --corpus, and the manifest records it
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('train classifier --teacher: the LSTM learns the teacher\'s in-context answers, and the manifest says whose', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-corpus-teacher-'));
+  const corpus = join(dir, 'corpus');
+  writeCorpus(corpus, 4);
+  const bundled = join(root, 'resources', 'models', 'classifier');
+  const out = join(dir, 'model');
+  const r = run(['train', 'classifier', '--corpus', corpus, '--out', out, '--epochs', '1', '--max-cells', '500', '--no-stacker', '--teacher', bundled]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /teacher: \d+ cells labelled in notebook context/);
+  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { data: { targets: { kind: string; dir: string; stackerTrainedOn: string[] } } };
+  const teacher = JSON.parse(readFileSync(join(bundled, 'manifest.json'), 'utf8')) as { inference: { stacker: { trainedOn: string[] } } };
+  assert.equal(m.data.targets.kind, 'teacher');
+  assert.equal(m.data.targets.dir, bundled);
+  assert.deepEqual(m.data.targets.stackerTrainedOn, teacher.inference.stacker.trainedOn);
+  // A folder without a stacker only knows the label model: refused before any training.
+  const plain = run(['train', 'classifier', '--corpus', corpus, '--out', join(dir, 'second'), '--epochs', '1', '--max-cells', '500', '--no-stacker', '--teacher', out]);
+  assert.notEqual(plain.status, 0);
+  assert.match(plain.stderr, /no stacker\.json/);
+  assert.ok(!existsSync(join(dir, 'second', 'model.onnx')));
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test('label --db reads the imported corpus database, skipping duplicate notebooks', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gds-corpus-db-'));
   const corpus = join(dir, 'corpus');

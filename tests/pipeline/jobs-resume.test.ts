@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PipelineManager } from '../../pipeline/jobs/manager.ts';
 import { isAlive, loadState } from '../../pipeline/jobs/state-file.ts';
-import { FlagProbe, findCheckpoint, gdsResolver } from '../../pipeline/jobs/step-commands.ts';
+import { FlagProbe, findCheckpoint, gdsResolver, teacherModelDir } from '../../pipeline/jobs/step-commands.ts';
 import type { RunState, StepContext, StepState } from '../../pipeline/jobs/types.ts';
 import { fakeResolver, readRecord, type FakeConfig } from '../fixtures/pipeline-fake-resolver.ts';
 
@@ -140,6 +140,15 @@ test('gds resolver passes the run corpus (--db when imported, else --corpus) and
   const plain = manager.create(['label'], {});
   const [label2] = await resolver('label', ctx(plain, 0));
   assert.deepEqual(label2!.args.slice(1), ['label', '--analyze']);
+  // Self-training: the classifier step learns from the current classifier (one with a stacker).
+  const taught = manager.create(['train-classifier'], { selfTrain: true });
+  const [clf2] = await resolver('train-classifier', ctx(taught, 0));
+  const at = clf2!.args.indexOf('--teacher');
+  assert.ok(at > 0, clf2!.args.join(' '));
+  assert.equal(clf2!.args[at + 1], teacherModelDir());
+  assert.ok(existsSync(join(teacherModelDir(), 'stacker.json')));
+  const [clf3] = await resolver('train-classifier', ctx(plain, 0));
+  assert.ok(!clf3!.args.includes('--teacher'));
 });
 
 test('the real subcommands list the flags the resolver passes', async () => {
@@ -151,6 +160,7 @@ test('the real subcommands list the flags the resolver passes', async () => {
   const rec = await probe.flags(['train', 'recommender']);
   for (const f of ['--resume', '--per-dataset', '--stage-pairs', '--single-pairs', '--eval-pairs']) assert.ok(rec.has(f), f);
   assert.ok((await probe.flags(['eval', 'recommender'])).has('--db'));
+  assert.ok((await probe.flags(['train', 'classifier'])).has('--teacher'));
 });
 
 test('gds resolver passes --resume and --progress-json only to subcommands whose --help lists them', async (t) => {

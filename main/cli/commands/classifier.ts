@@ -169,8 +169,9 @@ export function registerClassifierCommands(program: Command): void {
     .option('--hidden <n>', 'hidden size of the LSTM (trainer default 64)', (v) => Number(v))
     .option('--label-model-weight <w>', 'share of the label model in the mixture the stacker reads (and the cell-alone answer without one): 0 = the LSTM alone, 1 = the label model alone; docs/EVALUATION.md', (v) => Number(v), 0.5)
     .option('--no-stacker', 'do not fit the stacker on the hand labels (in-context answers from the notebook-context rules alone)')
+    .option('--teacher <dir>', 'self-training: the LSTM learns what this classifier folder (with a stacker) answers for the crawl in notebook context, instead of the label model\'s labels')
     .option('--hand-repeat <n>', 'times each of our hand-labelled training cells (resources/labels) joins the LSTM training rows; 0 = weak labels only', (v) => Number(v), 0)
-    .action(async (opts: { out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string; handRepeat: number; labelModelWeight: number; stacker: boolean; embed?: number; hidden?: number } & CorpusChoice) => {
+    .action(async (opts: { out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string; handRepeat: number; labelModelWeight: number; stacker: boolean; embed?: number; hidden?: number; teacher?: string } & CorpusChoice) => {
       if (!(opts.labelModelWeight >= 0 && opts.labelModelWeight <= 1)) throw new Error('--label-model-weight must be between 0 and 1');
       const { cells, corpus } = await corpusCells(opts);
       const manifest = await trainClassifier({
@@ -184,6 +185,7 @@ export function registerClassifierCommands(program: Command): void {
         ...(opts.stacker ? { stackerScript: join(pythonScriptsDir(), 'fit_stacker.py') } : {}),
         ...(opts.embed ? { embed: opts.embed } : {}),
         ...(opts.hidden ? { hidden: opts.hidden } : {}),
+        ...(opts.teacher ? { teacher: resolve(opts.teacher) } : {}),
         readCodeCells,
         outDir: resolve(opts.out),
         python: process.env.GDS_PYTHON ?? '/usr/bin/python3',

@@ -88,10 +88,11 @@ export function registerPipelineCommands(program: Command, makeManager: () => Pi
     .option('--db <file>', 'corpus database (default: the app corpus)')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'))
     .option('--max-cells <n>', 'cap on cells for labeling and classifier training', positiveInt('--max-cells'))
+    .option('--self-train', 'the classifier learns from the current classifier\'s in-context answers instead of the label model (gds train classifier --teacher)')
     .option('--json', 'progress and step events as JSON lines on stdout')
-    .action(async (o: { steps: StepName[]; corpus?: string; db?: string; epochs?: number; maxCells?: number; json?: boolean }) => {
+    .action(async (o: { steps: StepName[]; corpus?: string; db?: string; epochs?: number; maxCells?: number; selfTrain?: boolean; json?: boolean }) => {
       const manager = makeManager();
-      const { runId, done } = manager.start(o.steps, { corpus: o.corpus, db: o.db, epochs: o.epochs, maxCells: o.maxCells });
+      const { runId, done } = manager.start(o.steps, { corpus: o.corpus, db: o.db, epochs: o.epochs, maxCells: o.maxCells, ...(o.selfTrain ? { selfTrain: true } : {}) });
       await drive(manager, runId, done, o.json === true);
     });
   pipeline

@@ -38,7 +38,7 @@ export function followPipeline(): () => void {
   return () => offs.forEach((o) => o());
 }
 
-export async function startRun(steps: PipelineStep[], opts: { corpus?: string; epochs?: number; maxCells?: number }): Promise<void> {
+export async function startRun(steps: PipelineStep[], opts: { corpus?: string; epochs?: number; maxCells?: number; selfTrain?: boolean }): Promise<void> {
   try {
     const { runId } = await host().pipeline.start({ steps, ...opts });
     usePipeline.getState().set({ currentRunId: runId, details: null });

@@ -21,12 +21,13 @@ function CorpusChooser() {
   const [path, setPath] = useState('');
   const [epochs, setEpochs] = useState('2');
   const [maxCells, setMaxCells] = useState('');
+  const [selfTrain, setSelfTrain] = useState(false);
   const go = () => {
     const steps: PipelineStep[] = [
       ...(source === 'crawl' ? (['crawl', 'import'] as const) : source === 'import' ? (['import'] as const) : []),
       'label', 'train-classifier', 'train-recommender', 'evaluate',
     ];
-    void startRun(steps, { corpus: source === 'import' ? path : undefined, epochs: Number(epochs) || undefined, maxCells: Number(maxCells) || undefined });
+    void startRun(steps, { corpus: source === 'import' ? path : undefined, epochs: Number(epochs) || undefined, maxCells: Number(maxCells) || undefined, ...(selfTrain ? { selfTrain: true } : {}) });
   };
   return (
     <section className="wizard-step" data-testid="wizard-corpus">
@@ -38,6 +39,9 @@ function CorpusChooser() {
       <div className="row">
         <label>epochs <input className="narrow" data-testid="wizard-epochs" value={epochs} onChange={(e) => setEpochs(e.target.value.replace(/\D/g, ''))} /></label>
         <label>max cells <input className="narrow" data-testid="wizard-max-cells" placeholder="all" value={maxCells} onChange={(e) => setMaxCells(e.target.value.replace(/\D/g, ''))} /></label>
+        <label title="The new stage classifier learns what the current one answers for each cell in its notebook, instead of the labeling functions' label model (docs/EVALUATION.md: self-training)">
+          <input type="checkbox" data-testid="wizard-self-train" checked={selfTrain} onChange={(e) => setSelfTrain(e.target.checked)} /> learn from the current classifier
+        </label>
         <button className="primary" data-testid="wizard-start" onClick={go}>Start training</button>
       </div>
     </section>

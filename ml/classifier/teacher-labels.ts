@@ -1,0 +1,44 @@
+// Self-training: an earlier classifier (its stacker fitted on the hand labels) labels the crawl in notebook context, and
+// a new LSTM learns those answers instead of the label model's. The teacher knows what the hand labels and the cells
+// before taught it; the student, reading one cell, learns what such a cell usually is in its notebooks.
+import type { StageClassifier } from './classifier.ts';
+import type { CorpusCodeCell } from './corpus-cells.ts';
+import { STAGES } from './stages.ts';
+
+/** Notebooks of the crawl as runs of consecutive cells (readCorpusCells keeps each notebook's cells together, in order). */
+export function notebookRuns(cells: ReadonlyArray<CorpusCodeCell>): Array<[start: number, end: number]> {
+  const runs: Array<[number, number]> = [];
+  let start = 0;
+  for (let i = 1; i <= cells.length; i++) {
+    const a = cells[i - 1]!;
+    const b = cells[i];
+    if (!b || b.notebook !== a.notebook || b.dataset !== a.dataset) {
+      runs.push([start, i]);
+      start = i;
+    }
+  }
+  return cells.length ? runs : [];
+}
+
+/**
+ * The teacher's in-context distribution for every cell (STAGES order), each notebook read as a stream like the editor
+ * does. Yields to the event loop between notebooks so a progress line can still be written.
+ */
+export async function teacherProbs(teacher: StageClassifier, cells: ReadonlyArray<CorpusCodeCell>, log: (line: string) => void = () => {}): Promise<number[][]> {
+  if (!teacher.stacked) throw new Error(`the teacher ${teacher.modelDir} has no stacker.json: its answers would only repeat the label model and the LSTM`);
+  const out: number[][] = new Array<number[]>(cells.length);
+  const runs = notebookRuns(cells);
+  const t0 = Date.now();
+  for (let r = 0; r < runs.length; r++) {
+    const [start, end] = runs[r]!;
+    const sources = cells.slice(start, end).map((c) => c.source);
+    const sig = await teacher.signals(sources);
+    const stream = teacher.notebookStream();
+    sources.forEach((s, k) => {
+      const probs = stream.next(s, sig[k]!).probs;
+      out[start + k] = STAGES.map((st) => probs[st]);
+    });
+    if ((r + 1) % 2000 === 0) log(`teacher: ${r + 1} of ${runs.length} notebooks, ${end} cells, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+// Self-training (`gds train classifier --teacher`): the teacher's in-context answers as the LSTM's targets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { BUNDLED_MODEL_DIR, loadClassifier } from '../../ml/classifier/classifier.ts';
+import type { CorpusCodeCell } from '../../ml/classifier/corpus-cells.ts';
+import { writeTrainingSet } from '../../ml/classifier/dataset.ts';
+import { STACKER_FILE } from '../../ml/classifier/stacker.ts';
+import { STAGES } from '../../ml/classifier/stages.ts';
+import { notebookRuns, teacherProbs } from '../../ml/classifier/teacher-labels.ts';
+import { readTeacher } from '../../ml/classifier/train-pipeline.ts';
+
+function floats(path: string): number[] {
+  const b = readFileSync(path);
+  return [...new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4)];
+}
+
+const cell = (dataset: string, notebook: string, source: string): CorpusCodeCell => ({ dataset, notebook, source });
+
+test('notebookRuns splits the crawl where the notebook or its dataset changes', () => {
+  const cells = [cell('a', 'x.ipynb', '1'), cell('a', 'x.ipynb', '2'), cell('b', 'x.ipynb', '3'), cell('b', 'y.ipynb', '4')];
+  assert.deepEqual(notebookRuns(cells), [[0, 2], [2, 3], [3, 4]]);
+  assert.deepEqual(notebookRuns([]), []);
+});
+
+test('the teacher answers each crawl cell as the editor would in its notebook', async () => {
+  const clf = await loadClassifier(BUNDLED_MODEL_DIR);
+  assert.ok(clf.stacked, 'the bundled model has a stacker');
+  const nb1 = ['import pandas as pd', "df = pd.read_csv('../input/train.csv')", 'df.head()', "df['age'] = df['age'].fillna(0)"];
+  const nb2 = ['from sklearn.linear_model import LogisticRegression', 'm = LogisticRegression().fit(X, y)', 'df.head()'];
+  const cells = [...nb1.map((s) => cell('d1', 'n1.ipynb', s)), ...nb2.map((s) => cell('d2', 'n2.ipynb', s))];
+  const probs = await teacherProbs(clf, cells);
+  const expected = [...(await clf.classifyNotebook(nb1)), ...(await clf.classifyNotebook(nb2))];
+  assert.equal(probs.length, cells.length);
+  probs.forEach((p, i) => {
+    assert.deepEqual(p, STAGES.map((s) => expected[i]!.probs[s]));
+  });
+  // The same text in two notebooks: context may change the answer, and each notebook is read on its own.
+  const alone = await clf.classifyNotebook(['df.head()']);
+  assert.notDeepEqual(probs[2], STAGES.map((s) => alone[0]!.probs[s]));
+});
+
+test('a classifier without a stacker cannot teach', async () => {
+  const clf = await loadClassifier(BUNDLED_MODEL_DIR, { stacker: false });
+  await assert.rejects(teacherProbs(clf, [cell('d', 'n.ipynb', 'x = 1')]), /no stacker\.json/);
+});
+
+test('teacher targets: duplicates averaged, not sharpened; label-model targets: first kept, sharpened', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-teacher-set-'));
+  try {
+    const cells = [cell('d', 'a.ipynb', 'df.head()'), cell('d', 'b.ipynb', 'df.head()')];
+    const probs = [[0, 0, 0.8, 0.2, 0, 0], [0, 0, 0.4, 0.6, 0, 0]];
+    const rows = (sub: string): number[] => {
+      writeTrainingSet(join(dir, sub), cells, probs, 10, 0);
+      return floats(join(dir, sub, 'train_y.bin'));
+    };
+    const weak = rows('weak');
+    assert.equal(weak.length, STAGES.length);
+    assert.ok(Math.abs(weak[2]! - 0.64 / 0.68) < 1e-6, 'first row, squared and renormalised');
+    writeTrainingSet(join(dir, 'teacher'), cells, probs, 10, 0, { cells: [], repeat: 0 }, 'teacher');
+    const taught = floats(join(dir, 'teacher', 'train_y.bin'));
+    assert.ok(Math.abs(taught[2]! - 0.6) < 1e-6 && Math.abs(taught[3]! - 0.4) < 1e-6, 'the mean of both answers');
+    assert.deepEqual(probs[0], [0, 0, 0.8, 0.2, 0, 0], 'the caller\'s rows are not changed');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('readTeacher refuses a folder without a stacker and one fitted on a held-out file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-teacher-'));
+  try {
+    cpSync(BUNDLED_MODEL_DIR, dir, { recursive: true });
+    const t = await readTeacher(dir, ['gds-test.jsonl']);
+    assert.ok(t.stackerTrainedOn.length > 0 && !t.stackerTrainedOn.includes('gds-test.jsonl'));
+    const manifestPath = join(dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { inference: { stacker: { trainedOn: string[] } } };
+    manifest.inference.stacker.trainedOn = [...manifest.inference.stacker.trainedOn, 'gds-test.jsonl'];
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    await assert.rejects(readTeacher(dir, ['gds-test.jsonl']), /fitted on held-out gds-test\.jsonl/);
+    rmSync(join(dir, STACKER_FILE));
+    await assert.rejects(readTeacher(dir, ['gds-test.jsonl']), /no stacker\.json/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
