@@ -17,8 +17,8 @@ import { readGold } from '../ml/classifier/gold.ts';
 import { stackerData } from '../ml/classifier/stacker-fit.ts';
 import { addStacker } from '../ml/classifier/train-pipeline.ts';
 
-/** Half A of the development datasets (the same hash as self_training_split.py). */
-export const inHalfA = (dataset: string): boolean => parseInt(createHash('sha1').update(`gds-teacher-split:${dataset}`).digest('hex').slice(0, 8), 16) / 2 ** 32 < 0.5;
+/** Half A of the development datasets (the same hash as self_training_split.py, over the same groups: dataset, else notebook). */
+const inHalfA = (dataset: string): boolean => parseInt(createHash('sha1').update(`gds-teacher-split:${dataset}`).digest('hex').slice(0, 8), 16) / 2 ** 32 < 0.5;
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { model: { type: 'string' }, out: { type: 'string' } } });
 const [mode] = positionals;
@@ -33,14 +33,19 @@ if (mode === 'teach') {
   const work = mkdtempSync(join(tmpdir(), 'gds-half-a-'));
   try {
     // The label files keep their names: the teacher's manifest then says which files (halves of them) it learned from.
+    // No test or audit file is scored into the teacher's manifest: this check must be decided before any of them.
     const train = sets.train.map((f) => {
-      const rows = readFileSync(f, 'utf8').split('\n').filter((l) => l.trim() && inHalfA((JSON.parse(l) as { dataset?: string }).dataset ?? ''));
+      const rows = readFileSync(f, 'utf8').split('\n').filter((l) => {
+        if (!l.trim()) return false;
+        const row = JSON.parse(l) as { dataset?: string; notebook: string };
+        return inHalfA(row.dataset ?? row.notebook);
+      });
       const path = join(work, basename(f));
       writeFileSync(path, `${rows.join('\n')}\n`);
       return path;
     });
     cpSync(model, out, { recursive: true });
-    const r = await addStacker({ modelDir: out, files, goldPath: goldPath(), labels: { train, test: [sets.test], audit: sets.audit }, script: join(pythonScriptsDir(), 'fit_stacker.py'), command: `scripts/self-training-split.ts teach --model ${values.model} --out ${values.out} (half A of the development datasets)`, log: (l) => process.stderr.write(`${l}\n`) });
+    const r = await addStacker({ modelDir: out, files, goldPath: goldPath(), labels: { train, test: [] }, script: join(pythonScriptsDir(), 'fit_stacker.py'), command: `scripts/self-training-split.ts teach --model ${values.model} --out ${values.out} (half A of the development datasets)`, log: (l) => process.stderr.write(`${l}\n`) });
     process.stdout.write(`teacher fitted on ${r.cells} cells of half A, grouped CV ${(100 * r.cvAccuracy).toFixed(1)} % in context, ${(100 * r.alone.cvAccuracy).toFixed(1)} % alone; written to ${out}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 """Compares stackers over two models' feature rows (scripts/self-training-split.ts rows) on half B of the development
-datasets, the half a split teacher never saw: the same grouped 5-fold CV as fit_stacker.py, at each of its settings,
-and a paired sign test on B at the shipped setting (C=0.03, token weight 1.5).
+datasets, the half a split teacher never saw: the same grouped 5-fold CV as fit_stacker.py at four of its settings
+(C in {0.03, 0.1}, token weight in {1.5, 2}), each with a paired sign test over the cells of B.
     /usr/bin/python3 scripts/self_training_split.py BASE_ROWS.json STUDENT_ROWS.json"""
 import hashlib
 import json

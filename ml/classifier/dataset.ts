@@ -14,35 +14,42 @@ function sha(text: string): string {
 /**
  * Drops every notebook named in the gold file, every notebook whose code equals a gold notebook's code
  * (Kaggle forks), and every single cell whose text equals a gold cell, so no hand-labelled text is trained on.
+ * `keptAt[k]` is the index in `cells` of `kept[k]` (a teacher reads kept cells within their whole notebooks).
  */
-export function excludeGold(cells: CorpusCodeCell[], gold: GoldCell[]): { kept: CorpusCodeCell[]; droppedNotebooks: number; droppedCells: number } {
+export function excludeGold(cells: CorpusCodeCell[], gold: GoldCell[]): { kept: CorpusCodeCell[]; keptAt: number[]; droppedNotebooks: number; droppedCells: number } {
   const goldNotebooks = new Set(gold.map((g) => g.notebook));
   const goldSources = new Set(gold.map((g) => g.source.trim()));
-  const byNotebook = new Map<string, CorpusCodeCell[]>();
-  for (const c of cells) {
+  const byNotebook = new Map<string, number[]>();
+  cells.forEach((c, i) => {
     const key = `${c.dataset}/${c.notebook}`;
     const list = byNotebook.get(key) ?? [];
-    list.push(c);
+    list.push(i);
     byNotebook.set(key, list);
-  }
+  });
+  const code = (list: number[]): string => list.map((i) => cells[i]!.source).join('\u0000');
   const goldHashes = new Set<string>();
   for (const list of byNotebook.values()) {
-    if (goldNotebooks.has(list[0]!.notebook)) goldHashes.add(sha(list.map((c) => c.source).join('\u0000')));
+    if (goldNotebooks.has(cells[list[0]!]!.notebook)) goldHashes.add(sha(code(list)));
   }
   const kept: CorpusCodeCell[] = [];
+  const keptAt: number[] = [];
   let droppedNotebooks = 0;
   let droppedCells = 0;
   for (const list of byNotebook.values()) {
-    if (goldNotebooks.has(list[0]!.notebook) || goldHashes.has(sha(list.map((c) => c.source).join('\u0000')))) {
+    if (goldNotebooks.has(cells[list[0]!]!.notebook) || goldHashes.has(sha(code(list)))) {
       droppedNotebooks++;
       continue;
     }
-    for (const c of list) {
+    for (const i of list) {
+      const c = cells[i]!;
       if (goldSources.has(c.source.trim())) droppedCells++;
-      else kept.push(c);
+      else {
+        kept.push(c);
+        keptAt.push(i);
+      }
     }
   }
-  return { kept, droppedNotebooks, droppedCells };
+  return { kept, keptAt, droppedNotebooks, droppedCells };
 }
 
 /** Deterministic pseudo-random in [0, 1) from a string (notebook split, subsampling). */

@@ -21,24 +21,36 @@ export function notebookRuns(cells: ReadonlyArray<CorpusCodeCell>): Array<[start
 }
 
 /**
- * The teacher's in-context distribution for every cell (STAGES order), each notebook read as a stream like the editor
- * does. Yields to the event loop between notebooks so a progress line can still be written.
+ * The teacher's in-context distribution (STAGES order) for the cells `all[at[k]]`, each notebook read whole, in order,
+ * as the editor does: cells left out of the training rows (a labelled text) are still the context of the others.
+ * Notebooks holding none of `at` are skipped.
  */
-export async function teacherProbs(teacher: StageClassifier, cells: ReadonlyArray<CorpusCodeCell>, log: (line: string) => void = () => {}): Promise<number[][]> {
+export async function teacherProbs(teacher: StageClassifier, all: ReadonlyArray<CorpusCodeCell>, at: ReadonlyArray<number>, log: (line: string) => void = () => {}): Promise<number[][]> {
   if (!teacher.stacked) throw new Error(`the teacher ${teacher.modelDir} has no stacker.json: its answers would only repeat the label model and the LSTM`);
-  const out: number[][] = new Array<number[]>(cells.length);
-  const runs = notebookRuns(cells);
+  const wanted = new Map<number, number>();
+  at.forEach((i, k) => {
+    if (!Number.isInteger(i) || i < 0 || i >= all.length) throw new Error(`teacherProbs: cell index ${i} is outside the corpus`);
+    wanted.set(i, k);
+  });
+  const out: number[][] = new Array<number[]>(at.length);
+  const runs = notebookRuns(all).filter(([start, end]) => {
+    for (let i = start; i < end; i++) if (wanted.has(i)) return true;
+    return false;
+  });
   const t0 = Date.now();
+  let done = 0;
   for (let r = 0; r < runs.length; r++) {
     const [start, end] = runs[r]!;
-    const sources = cells.slice(start, end).map((c) => c.source);
+    const sources = all.slice(start, end).map((c) => c.source);
     const sig = await teacher.signals(sources);
     const stream = teacher.notebookStream();
     sources.forEach((s, k) => {
       const probs = stream.next(s, sig[k]!).probs;
-      out[start + k] = STAGES.map((st) => probs[st]);
+      const j = wanted.get(start + k);
+      if (j !== undefined) out[j] = STAGES.map((st) => probs[st]);
     });
-    if ((r + 1) % 2000 === 0) log(`teacher: ${r + 1} of ${runs.length} notebooks, ${end} cells, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    done += end - start;
+    if ((r + 1) % 2000 === 0) log(`teacher: ${r + 1} of ${runs.length} notebooks, ${done} cells, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // `gds train classifier` end to end: corpus → LFs → label model → token ids → PyTorch child → ONNX → manifest with gold metrics.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { classifyByNotebook, loadClassifier } from './classifier.ts';
@@ -191,13 +191,18 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   const testSets = readLabelFiles(o.labels?.test ?? [], o.goldPath);
   const audit = o.labels?.audit && existsSync(o.labels.audit) ? readGold(o.labels.audit, o.goldPath) : [];
   const handTrain = trainSets.flatMap((s) => s.cells);
-  // Checked before the crawl is read: a wrong teacher should fail in a second, not after the LFs ran.
-  const teacher = o.teacher ? await readTeacher(o.teacher, testSets.map((t) => basename(t.path))) : undefined;
+  // Checked and loaded before the crawl is read: a wrong teacher should fail in a second, not after the LFs ran.
+  const heldOut = [...(o.labels?.test ?? []), ...(o.labels?.audit ? [o.labels.audit] : [])].map((p) => basename(p));
+  const teacher = o.teacher ? await readTeacher(o.teacher, heldOut) : undefined;
+  if (teacher && existsSync(o.outDir) && realpathSync(teacher.dir) === realpathSync(o.outDir)) throw new Error(`--teacher and --out are the same folder (${o.outDir}): write the student elsewhere, then install it`);
+  const teacherModel = teacher ? await loadClassifier(teacher.dir) : undefined;
   const all = o.cells ?? readCorpusCells(o.kaggleDir, o.readCodeCells);
   const excluded = excludeGold(all, [...gold, ...handTrain, ...testSets.flatMap((s) => s.cells)]);
   const { droppedNotebooks, droppedCells } = excluded;
   const share = o.lfCells > 0 ? o.lfCells / excluded.kept.length : 1;
-  const kept = share < 1 ? excluded.kept.filter((c) => unitHash(`lf:${c.dataset}/${c.notebook}`) < share) : excluded.kept;
+  const sampled = (c: CorpusCodeCell): boolean => share >= 1 || unitHash(`lf:${c.dataset}/${c.notebook}`) < share;
+  const kept = excluded.kept.filter(sampled);
+  const keptAt = excluded.keptAt.filter((_, k) => sampled(excluded.kept[k]!));
   o.log(`corpus: ${all.length} code cells; excluded ${droppedNotebooks} hand-labelled notebooks/copies and ${droppedCells} cells equal to hand-labelled cells; ${kept.length} left`);
 
   const tLf = Date.now();
@@ -208,11 +213,12 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   const fitSeconds = (Date.now() - tFit) / 1000;
   o.log(`label model: fitted in ${fitSeconds.toFixed(2)} s, prior ${params.prior.map((p) => p.toFixed(3)).join(' ')}`);
   let probs: number[][];
-  if (teacher) {
+  let teacherSeconds = 0;
+  if (teacherModel && teacher) {
     const tTeacher = Date.now();
-    probs = await teacherProbs(await loadClassifier(teacher.dir), kept, o.log);
-    teacher.seconds = (Date.now() - tTeacher) / 1000;
-    o.log(`teacher: ${kept.length} cells labelled in notebook context by ${teacher.dir} in ${teacher.seconds.toFixed(0)} s`);
+    probs = await teacherProbs(teacherModel, all, keptAt, o.log);
+    teacherSeconds = (Date.now() - tTeacher) / 1000;
+    o.log(`teacher: ${kept.length} cells labelled in notebook context by ${teacher.dir} in ${teacherSeconds.toFixed(0)} s`);
   } else probs = predictProba(votes, params);
 
   // One work folder per output folder: concurrent runs never share files, and the checkpoint stays for `--resume`.
@@ -264,7 +270,7 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
       handLabelFiles: trainSets.map((t) => basename(t.path)),
       dataHash: set.dataHash,
       // What the LSTM learned from: the label model, or a teacher's in-context answers (self-training).
-      targets: teacher ?? { kind: 'label-model' },
+      targets: teacher ? { ...teacher, seconds: teacherSeconds } : { kind: 'label-model' },
     },
     labelModel: { kind: 'Dawid-Skene EM (per-LF, per-stage firing probabilities)', lfs: LABELING_FUNCTIONS.length, fitSeconds },
     // How `gds classify` and the editor answer: the LSTM's and the label model's distributions, geometric mean.
@@ -282,31 +288,50 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   return manifest;
 }
 
-interface TeacherRecord {
+export interface TeacherRecord {
   kind: 'teacher';
   dir: string;
-  /** The hand-label files the teacher's stacker was fitted on: through the teacher, the LSTM has learned from them. */
+  /**
+   * The hand-label files the teacher's stacker was fitted on, and those its own teacher's were (a student of a
+   * student): through it, the LSTM has learned from all of them.
+   */
   stackerTrainedOn: string[];
   command: string | null;
   /** The teacher's own LSTM data hash and stacker date: which model taught, after the folder has been replaced. */
   dataHash: string | null;
   stackerDate: string | null;
-  seconds: number;
 }
 
-/** A teacher must have a stacker, and it must never have been fitted on a held-out file. */
+const strings = (v: unknown): string[] | null => (Array.isArray(v) && v.every((f): f is string => typeof f === 'string') ? v : null);
+
+/** What a model folder's manifest says it learned from through a teacher (`data.targets`), if anything. */
+export function taughtBy(manifest: { data?: { targets?: unknown } }): string[] {
+  const t = manifest.data?.targets;
+  if (typeof t !== 'object' || t === null || (t as { kind?: unknown }).kind !== 'teacher') return [];
+  return strings((t as { stackerTrainedOn?: unknown }).stackerTrainedOn) ?? [];
+}
+
+/**
+ * A teacher must have a stacker and a manifest naming the files it (and any teacher before it) was fitted on, none of
+ * them a held-out file (named by file name, whether or not the file is here).
+ */
 export async function readTeacher(dir: string, heldOut: string[]): Promise<TeacherRecord> {
   const manifestPath = join(dir, 'manifest.json');
   if (!existsSync(join(dir, STACKER_FILE))) throw new Error(`teacher ${dir}: no ${STACKER_FILE} (fit one with gds train stacker --model ${dir})`);
-  const manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { command?: unknown; data?: { dataHash?: unknown }; inference?: { stacker?: { trainedOn?: unknown; date?: unknown } } }) : {};
-  const trainedOn = manifest.inference?.stacker?.trainedOn;
-  if (!Array.isArray(trainedOn) || !trainedOn.every((f): f is string => typeof f === 'string')) throw new Error(`teacher ${dir}: its manifest does not say which hand labels its stacker was fitted on`);
-  const leaked = trainedOn.filter((f) => heldOut.includes(f));
-  if (leaked.length) throw new Error(`teacher ${dir}: its stacker was fitted on held-out ${leaked.join(', ')}; a student of it could not be scored there`);
-  return { kind: 'teacher', dir, stackerTrainedOn: trainedOn, command: typeof manifest.command === 'string' ? manifest.command : null,
+  if (!existsSync(manifestPath)) throw new Error(`teacher ${dir}: no manifest.json to say which hand labels its stacker was fitted on`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { command?: unknown; data?: { dataHash?: unknown; targets?: unknown }; inference?: { stacker?: { trainedOn?: unknown; date?: unknown } } };
+  const trainedOn = strings(manifest.inference?.stacker?.trainedOn);
+  if (!trainedOn) throw new Error(`teacher ${dir}: its manifest does not say which hand labels its stacker was fitted on`);
+  const all = [...new Set([...trainedOn, ...taughtBy(manifest)])];
+  const leaked = all.filter((f) => heldOut.includes(f));
+  if (leaked.length) throw new Error(`teacher ${dir}: it learned from held-out ${leaked.join(', ')}; a student of it could not be scored there`);
+  return {
+    kind: 'teacher',
+    dir,
+    stackerTrainedOn: all,
+    command: typeof manifest.command === 'string' ? manifest.command : null,
     dataHash: typeof manifest.data?.dataHash === 'string' ? manifest.data.dataHash : null,
     stackerDate: typeof manifest.inference?.stacker?.date === 'string' ? manifest.inference.stacker.date : null,
-    seconds: 0,
   };
 }
 
@@ -333,9 +358,7 @@ export async function addStacker(o: AddStackerOptions): Promise<StackerReport> {
   if (sets.handRepeat > 0) throw new Error('the LSTM of this folder trained on the hand labels: a stacker fitted on them would learn its in-sample answers');
   if (sets.trainSets.length === 0) throw new Error('no hand-label files to fit the stacker on');
   const report = await fitStacker({ modelDir: o.modelDir, labelModelWeight: w, sets: sets.trainSets, files: o.files, script: o.script, command: o.command, log: o.log });
-  const targets = manifest.data?.targets as { kind?: unknown; stackerTrainedOn?: unknown } | undefined;
-  const taughtBy = targets?.kind === 'teacher' && Array.isArray(targets.stackerTrainedOn) ? targets.stackerTrainedOn.filter((f): f is string => typeof f === 'string') : undefined;
-  const { metrics, labelSetMetrics } = await scoreModel(o.modelDir, readLabelModel(o.modelDir), { ...sets, stacked: true, files: o.files, ...(taughtBy ? { taughtBy } : {}) }, w);
+  const { metrics, labelSetMetrics } = await scoreModel(o.modelDir, readLabelModel(o.modelDir), { ...sets, stacked: true, files: o.files, taughtBy: taughtBy(manifest) }, w);
   manifest.inference = { ...(manifest.inference ?? {}), stacker: report };
   manifest.metrics = metrics;
   manifest.labelSetMetrics = labelSetMetrics;

@@ -1,6 +1,6 @@
 // Builds the `gds` child commands of each pipeline step; the CLI stays the single implementation of every job.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { bundledModelsDir, installedModelsDir, userDataDir } from '../app-paths.ts';
@@ -108,6 +108,22 @@ export function teacherModelDir(): string {
   return dir;
 }
 
+/**
+ * The teacher of a self-training step, copied into the step folder on its first attempt: a resume after the installed
+ * classifier was replaced still learns from the one the interrupted attempt started with (its checkpoint did).
+ */
+export function frozenTeacher(stepDir: string): string {
+  const dir = join(stepDir, 'teacher');
+  if (existsSync(join(dir, 'stacker.json')) && existsSync(join(dir, 'manifest.json'))) return dir;
+  const partial = `${dir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(stepDir, { recursive: true });
+  cpSync(teacherModelDir(), partial, { recursive: true });
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(partial, dir);
+  return dir;
+}
+
 /** The default resolver: `node bin/gds.mjs <subcommand> ...` for every step. */
 export function gdsResolver(probe: Pick<FlagProbe, 'flags'> = new FlagProbe()): StepCommandResolver {
   const gds = async (sub: string[], rest: string[], hint: StepCommand['hint'] = {}, ctx?: StepContext, optional: Optional = []): Promise<StepCommand> => {
@@ -145,7 +161,7 @@ export function gdsResolver(probe: Pick<FlagProbe, 'flags'> = new FlagProbe()): 
         return [await gds(['label'], ['--analyze', ...(o.maxCells ? ['--max-cells', String(o.maxCells)] : [])], {}, undefined, corpus)];
       case 'train-classifier': {
         const epochs = o.epochs ?? 8;
-        const rest = ['--out', join(ctx.step.outDir, 'model'), '--epochs', String(epochs), ...(o.maxCells ? ['--max-cells', String(o.maxCells)] : []), ...(o.selfTrain ? ['--teacher', teacherModelDir()] : [])];
+        const rest = ['--out', join(ctx.step.outDir, 'model'), '--epochs', String(epochs), ...(o.maxCells ? ['--max-cells', String(o.maxCells)] : []), ...(o.selfTrain ? ['--teacher', frozenTeacher(ctx.step.outDir)] : [])];
         const cmd = await gds(['train', 'classifier'], rest, { epochs }, ctx, corpus);
         const tmp = stepTmpDir(ctx.step.outDir);
         mkdirSync(tmp, { recursive: true });

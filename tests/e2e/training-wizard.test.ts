@@ -96,8 +96,12 @@ test('wizard: train, kill the service during training, resume, install, and the 
   const installed = join(home, 'models', 'classifier');
   assert.ok(existsSync(join(installed, 'manifest.json')));
   assert.ok(existsSync(join(installed, 'stacker.json')), 'training fitted the stacker on the hand labels too');
-  const targets = (JSON.parse(readFileSync(join(installed, 'manifest.json'), 'utf8')) as { data: { targets: { kind: string; dir?: string } } }).data.targets;
-  assert.deepEqual([targets.kind, targets.dir], ['teacher', join(repoRoot, 'resources', 'models', 'classifier')], 'the wizard\'s self-training choice reached the classifier step');
+  // The teacher is the bundled classifier (nothing was installed), frozen into the step folder for the resume.
+  const targets = (JSON.parse(readFileSync(join(installed, 'manifest.json'), 'utf8')) as { data: { targets: { kind: string; dir?: string; dataHash?: string } } }).data.targets;
+  const bundledHash = (JSON.parse(readFileSync(join(repoRoot, 'resources', 'models', 'classifier', 'manifest.json'), 'utf8')) as { data: { dataHash: string } }).data.dataHash;
+  assert.equal(targets.kind, 'teacher', 'the wizard\'s self-training choice reached the classifier step');
+  assert.match(targets.dir ?? '', /[/\\]teacher$/);
+  assert.equal(targets.dataHash, bundledHash);
 
   // The editor's badge now carries the new model's probabilities, not the bundled model's. The editor judges cells
   // in notebook context (the new model's stacker); the first cell's answer depends on no other cell, so one

@@ -30,21 +30,28 @@ test('the teacher answers each crawl cell as the editor would in its notebook', 
   assert.ok(clf.stacked, 'the bundled model has a stacker');
   const nb1 = ['import pandas as pd', "df = pd.read_csv('../input/train.csv')", 'df.head()', "df['age'] = df['age'].fillna(0)"];
   const nb2 = ['from sklearn.linear_model import LogisticRegression', 'm = LogisticRegression().fit(X, y)', 'df.head()'];
-  const cells = [...nb1.map((s) => cell('d1', 'n1.ipynb', s)), ...nb2.map((s) => cell('d2', 'n2.ipynb', s))];
-  const probs = await teacherProbs(clf, cells);
-  const expected = [...(await clf.classifyNotebook(nb1)), ...(await clf.classifyNotebook(nb2))];
-  assert.equal(probs.length, cells.length);
-  probs.forEach((p, i) => {
-    assert.deepEqual(p, STAGES.map((s) => expected[i]!.probs[s]));
-  });
+  const nb3 = ['x = 1'];
+  const cells = [...nb1.map((s) => cell('d1', 'n1.ipynb', s)), ...nb2.map((s) => cell('d2', 'n2.ipynb', s)), ...nb3.map((s) => cell('d3', 'n3.ipynb', s))];
+  const expected = [...(await clf.classifyNotebook(nb1)), ...(await clf.classifyNotebook(nb2)), ...(await clf.classifyNotebook(nb3))];
+  const all = await teacherProbs(clf, cells, cells.map((_, i) => i));
+  assert.equal(all.length, cells.length);
+  all.forEach((p, i) => assert.deepEqual(p, STAGES.map((s) => expected[i]!.probs[s])));
+  // Cells left out of the training rows (labelled texts) are still read as context: a cell after a left-out one gets
+  // the answer it has in the whole notebook. Asked in any order; a notebook with no wanted cell is not read.
+  const at = [6, 3, 1];
+  const some = await teacherProbs(clf, cells, at);
+  assert.deepEqual(some, at.map((i) => STAGES.map((s) => expected[i]!.probs[s])));
+  const withoutLoad = await clf.classifyNotebook([nb1[0]!, nb1[2]!, nb1[3]!]);
+  assert.notDeepEqual(some[1], STAGES.map((s) => withoutLoad[2]!.probs[s]), 'the left-out read_csv cell changes what follows it');
   // The same text in two notebooks: context may change the answer, and each notebook is read on its own.
   const alone = await clf.classifyNotebook(['df.head()']);
-  assert.notDeepEqual(probs[2], STAGES.map((s) => alone[0]!.probs[s]));
+  assert.notDeepEqual(all[2], STAGES.map((s) => alone[0]!.probs[s]));
+  await assert.rejects(teacherProbs(clf, cells, [cells.length]), /outside the corpus/);
 });
 
 test('a classifier without a stacker cannot teach', async () => {
   const clf = await loadClassifier(BUNDLED_MODEL_DIR, { stacker: false });
-  await assert.rejects(teacherProbs(clf, [cell('d', 'n.ipynb', 'x = 1')]), /no stacker\.json/);
+  await assert.rejects(teacherProbs(clf, [cell('d', 'n.ipynb', 'x = 1')], [0]), /no stacker\.json/);
 });
 
 test('teacher targets: duplicates averaged, not sharpened; label-model targets: first kept, sharpened', () => {
@@ -68,17 +75,26 @@ test('teacher targets: duplicates averaged, not sharpened; label-model targets: 
   }
 });
 
-test('readTeacher refuses a folder without a stacker and one fitted on a held-out file', async () => {
+test('readTeacher refuses a folder without a stacker and one that learned from a held-out file, directly or through its teacher', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gds-teacher-'));
   try {
     cpSync(BUNDLED_MODEL_DIR, dir, { recursive: true });
-    const t = await readTeacher(dir, ['gds-test.jsonl']);
+    const t = await readTeacher(dir, ['gds-test.jsonl', 'gold-audit.jsonl']);
     assert.ok(t.stackerTrainedOn.length > 0 && !t.stackerTrainedOn.includes('gds-test.jsonl'));
     const manifestPath = join(dir, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { inference: { stacker: { trainedOn: string[] } } };
+    const original = readFileSync(manifestPath, 'utf8');
+    const manifest = JSON.parse(original) as { inference: { stacker: { trainedOn: string[] } }; data: { targets: { kind: string; stackerTrainedOn?: string[] } } };
     manifest.inference.stacker.trainedOn = [...manifest.inference.stacker.trainedOn, 'gds-test.jsonl'];
     writeFileSync(manifestPath, JSON.stringify(manifest));
-    await assert.rejects(readTeacher(dir, ['gds-test.jsonl']), /fitted on held-out gds-test\.jsonl/);
+    await assert.rejects(readTeacher(dir, ['gds-test.jsonl']), /learned from held-out gds-test\.jsonl/);
+    // A student whose own teacher saw the file: refused too, and a clean one passes its teacher's files on.
+    const student = JSON.parse(original) as typeof manifest;
+    student.data.targets = { kind: 'teacher', stackerTrainedOn: ['gds-hand.jsonl', 'gds-test.jsonl'] };
+    writeFileSync(manifestPath, JSON.stringify(student));
+    await assert.rejects(readTeacher(dir, ['gds-test.jsonl']), /learned from held-out gds-test\.jsonl/);
+    student.data.targets = { kind: 'teacher', stackerTrainedOn: ['extra-labels.jsonl'] };
+    writeFileSync(manifestPath, JSON.stringify(student));
+    assert.ok((await readTeacher(dir, ['gds-test.jsonl'])).stackerTrainedOn.includes('extra-labels.jsonl'));
     rmSync(join(dir, STACKER_FILE));
     await assert.rejects(readTeacher(dir, ['gds-test.jsonl']), /no stacker\.json/);
   } finally {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isHeldOut } from '../../ml/recommender/dataset.ts';
@@ -103,6 +103,14 @@ test('train classifier --teacher: the LSTM learns the teacher\'s in-context answ
   assert.notEqual(plain.status, 0);
   assert.match(plain.stderr, /no stacker\.json/);
   assert.ok(!existsSync(join(dir, 'second', 'model.onnx')));
+  // A student written over its own teacher would leave a manifest naming itself as teacher.
+  const copy = join(dir, 'copy');
+  cpSync(bundled, copy, { recursive: true });
+  const before = readFileSync(join(copy, 'model.onnx'));
+  const same = run(['train', 'classifier', '--corpus', corpus, '--out', copy, '--epochs', '1', '--max-cells', '500', '--no-stacker', '--teacher', copy]);
+  assert.notEqual(same.status, 0);
+  assert.match(same.stderr, /--teacher and --out are the same folder/);
+  assert.ok(readFileSync(join(copy, 'model.onnx')).equals(before), 'the teacher is untouched');
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,11 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PipelineManager } from '../../pipeline/jobs/manager.ts';
 import { isAlive, loadState } from '../../pipeline/jobs/state-file.ts';
+import { bundledModelsDir, installedModelsDir } from '../../pipeline/app-paths.ts';
 import { FlagProbe, findCheckpoint, gdsResolver, teacherModelDir } from '../../pipeline/jobs/step-commands.ts';
 import type { RunState, StepContext, StepState } from '../../pipeline/jobs/types.ts';
 import { fakeResolver, readRecord, type FakeConfig } from '../fixtures/pipeline-fake-resolver.ts';
@@ -140,15 +141,56 @@ test('gds resolver passes the run corpus (--db when imported, else --corpus) and
   const plain = manager.create(['label'], {});
   const [label2] = await resolver('label', ctx(plain, 0));
   assert.deepEqual(label2!.args.slice(1), ['label', '--analyze']);
-  // Self-training: the classifier step learns from the current classifier (one with a stacker).
-  const taught = manager.create(['train-classifier'], { selfTrain: true });
-  const [clf2] = await resolver('train-classifier', ctx(taught, 0));
-  const at = clf2!.args.indexOf('--teacher');
-  assert.ok(at > 0, clf2!.args.join(' '));
-  assert.equal(clf2!.args[at + 1], teacherModelDir());
-  assert.ok(existsSync(join(teacherModelDir(), 'stacker.json')));
   const [clf3] = await resolver('train-classifier', ctx(plain, 0));
   assert.ok(!clf3!.args.includes('--teacher'));
+});
+
+test('self-training: the step learns from the installed classifier (else the bundled one), frozen for resumes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-jobs-teacher-'));
+  const saved = { home: process.env.GDS_HOME, resources: process.env.GDS_RESOURCES };
+  t.after(() => {
+    for (const [k, v] of [['GDS_HOME', saved.home], ['GDS_RESOURCES', saved.resources]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  process.env.GDS_HOME = join(dir, 'home');
+  const bundled = join(bundledModelsDir(), 'classifier');
+  const resolver = gdsResolver({ flags: async () => new Set(['--out', '--epochs', '--max-cells']) });
+  const manager = new PipelineManager({ root: join(dir, 'runs') });
+  const ctx = (state: RunState): StepContext => ({ runId: state.runId, runDir: join(dir, 'runs', state.runId), step: state.steps[0]!, state, checkpoint: null });
+  const teacherOf = async (state: RunState): Promise<string> => {
+    const [cmd] = await resolver('train-classifier', ctx(state));
+    const at = cmd!.args.indexOf('--teacher');
+    assert.ok(at > 0, cmd!.args.join(' '));
+    return cmd!.args[at + 1]!;
+  };
+  const marker = (d: string): string => readFileSync(join(d, 'manifest.json'), 'utf8');
+
+  // Nothing installed: the bundled classifier, copied into the step folder.
+  assert.equal(teacherModelDir(), bundled);
+  const first = manager.create(['train-classifier'], { selfTrain: true });
+  const t1 = await teacherOf(first);
+  assert.equal(t1, join(first.steps[0]!.outDir, 'teacher'));
+  assert.equal(marker(t1), marker(bundled));
+
+  // An installed classifier with a stacker wins; a run already started keeps the teacher it copied.
+  const installed = join(installedModelsDir(), 'classifier');
+  cpSync(bundled, installed, { recursive: true });
+  const m = JSON.parse(marker(installed)) as Record<string, unknown>;
+  writeFileSync(join(installed, 'manifest.json'), JSON.stringify({ ...m, name: 'installed-by-the-user' }));
+  assert.equal(teacherModelDir(), installed);
+  assert.equal(await teacherOf(first), t1);
+  assert.equal(marker(t1), marker(bundled), 'the resumed step still learns from the bundled model');
+  const second = manager.create(['train-classifier'], { selfTrain: true });
+  assert.match(marker(await teacherOf(second)), /installed-by-the-user/);
+
+  // An installed classifier without a stacker cannot teach: the bundled one does; with neither, a clear error.
+  rmSync(join(installed, 'stacker.json'));
+  assert.equal(teacherModelDir(), bundled);
+  process.env.GDS_RESOURCES = join(dir, 'no-resources');
+  assert.throws(() => teacherModelDir(), /self-training needs a classifier with a stacker/);
 });
 
 test('the real subcommands list the flags the resolver passes', async () => {
