@@ -66,7 +66,7 @@ export function createContainer(opts: ContainerOptions): Container {
     'corpus.openCopy': ({ id }) => corpus.openCopy(id),
     'pipeline.torch': () => pipeline.torch(),
     'pipeline.runs': async () => pipeline.runs(),
-    'pipeline.start': async ({ steps, corpus: path, epochs, maxCells, selfTrain }) => pipeline.start(steps, { corpus: path, epochs, maxCells, selfTrain }),
+    'pipeline.start': async ({ steps, ...opts }) => pipeline.start(steps, opts),
     'pipeline.resume': async ({ runId }) => pipeline.resume(runId),
     'pipeline.cancel': ({ runId }) => pipeline.cancel(runId),
     'pipeline.details': async ({ runId }) => pipeline.details(runId),

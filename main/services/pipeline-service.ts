@@ -1,7 +1,7 @@
 // The training wizard's side of the pipeline manager: runs, progress events, curves, comparisons, install and rollback.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Events, ModelComparison, ModelKind, PipelineRunView, PipelineStep, TorchReport, TrainingCurve } from '../../preload/contract.ts';
+import type { Events, ModelComparison, ModelKind, Params, PipelineRunView, PipelineStep, TorchReport, TrainingCurve } from '../../preload/contract.ts';
 import { bundledModelsDir, defaultCorpusDb, installedModelsDir } from '../../pipeline/app-paths.ts';
 import { compareModels, detectTorch, installModel, PipelineManager, rollbackModel, type RunState } from '../../pipeline/jobs/index.ts';
 
@@ -67,7 +67,7 @@ export class PipelineService {
   }
 
   /** Without a corpus path, "the current corpus" is the app's own SQLite corpus when there is one (else the bundled crawl). */
-  start(steps: PipelineStep[], opts: { corpus?: string; epochs?: number; maxCells?: number; selfTrain?: boolean }): { runId: string } {
+  start(steps: PipelineStep[], opts: Omit<Params<'pipeline.start'>, 'steps'>): { runId: string } {
     const db = !opts.corpus && existsSync(defaultCorpusDb()) ? defaultCorpusDb() : undefined;
     const { runId, done } = this.manager.start(steps, { ...opts, ...(db ? { db } : {}) });
     void done.catch(() => undefined);

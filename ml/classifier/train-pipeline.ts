@@ -195,7 +195,7 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   const heldOut = [...(o.labels?.test ?? []), ...(o.labels?.audit ? [o.labels.audit] : [])].map((p) => basename(p));
   const teacher = o.teacher ? await readTeacher(o.teacher, heldOut) : undefined;
   if (teacher && existsSync(o.outDir) && realpathSync(teacher.dir) === realpathSync(o.outDir)) throw new Error(`--teacher and --out are the same folder (${o.outDir}): write the student elsewhere, then install it`);
-  const teacherModel = teacher ? await loadClassifier(teacher.dir) : undefined;
+  const teacherModel = teacher && (await loadClassifier(teacher.dir));
   const all = o.cells ?? readCorpusCells(o.kaggleDir, o.readCodeCells);
   const excluded = excludeGold(all, [...gold, ...handTrain, ...testSets.flatMap((s) => s.cells)]);
   const { droppedNotebooks, droppedCells } = excluded;
@@ -214,11 +214,11 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   o.log(`label model: fitted in ${fitSeconds.toFixed(2)} s, prior ${params.prior.map((p) => p.toFixed(3)).join(' ')}`);
   let probs: number[][];
   let teacherSeconds = 0;
-  if (teacherModel && teacher) {
+  if (teacherModel) {
     const tTeacher = Date.now();
     probs = await teacherProbs(teacherModel, all, keptAt, o.log);
     teacherSeconds = (Date.now() - tTeacher) / 1000;
-    o.log(`teacher: ${kept.length} cells labelled in notebook context by ${teacher.dir} in ${teacherSeconds.toFixed(0)} s`);
+    o.log(`teacher: ${kept.length} cells labelled in notebook context by ${teacherModel.modelDir} in ${teacherSeconds.toFixed(0)} s`);
   } else probs = predictProba(votes, params);
 
   // One work folder per output folder: concurrent runs never share files, and the checkpoint stays for `--resume`.

@@ -1,5 +1,5 @@
 // Wizard actions: start, resume, cancel and refresh runs; follow progress events; install and roll back models.
-import type { PipelineStep } from '../../../preload/contract.ts';
+import type { Params, PipelineStep } from '../../../preload/contract.ts';
 import { host } from '../host.ts';
 import { useMl } from '../stores/ml.ts';
 import { usePipeline } from '../stores/pipeline.ts';
@@ -38,7 +38,7 @@ export function followPipeline(): () => void {
   return () => offs.forEach((o) => o());
 }
 
-export async function startRun(steps: PipelineStep[], opts: { corpus?: string; epochs?: number; maxCells?: number; selfTrain?: boolean }): Promise<void> {
+export async function startRun(steps: PipelineStep[], opts: Omit<Params<'pipeline.start'>, 'steps'>): Promise<void> {
   try {
     const { runId } = await host().pipeline.start({ steps, ...opts });
     usePipeline.getState().set({ currentRunId: runId, details: null });

@@ -27,7 +27,7 @@ function CorpusChooser() {
       ...(source === 'crawl' ? (['crawl', 'import'] as const) : source === 'import' ? (['import'] as const) : []),
       'label', 'train-classifier', 'train-recommender', 'evaluate',
     ];
-    void startRun(steps, { corpus: source === 'import' ? path : undefined, epochs: Number(epochs) || undefined, maxCells: Number(maxCells) || undefined, ...(selfTrain ? { selfTrain: true } : {}) });
+    void startRun(steps, { corpus: source === 'import' ? path : undefined, epochs: Number(epochs) || undefined, maxCells: Number(maxCells) || undefined, selfTrain: selfTrain || undefined });
   };
   return (
     <section className="wizard-step" data-testid="wizard-corpus">
