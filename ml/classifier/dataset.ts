@@ -86,30 +86,54 @@ export interface TrainingSet {
  */
 export type TargetKind = 'label-model' | 'teacher';
 
+/** One training row: a distinct text, where it first appears in `cells`, every cell that holds it, its draw. */
+export interface TextRow {
+  first: number;
+  at: number[];
+  /** Its place in the shuffled order (the trainer reads rows as written). */
+  r: number;
+}
+
 /**
- * Dedupes identical sources (boilerplate import cells would otherwise dominate), caps the cell count,
- * and puts ~10% of notebooks (never single cells) into validation.
+ * The distinct texts of `cells` that become rows (identical sources deduped: boilerplate import cells would otherwise
+ * dominate), at most `maxCells` of them, drawn by a hash of where each first appears. A teacher answers only for
+ * these cells, so `--max-cells` bounds its work as it bounds the LSTM's.
  */
-export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], probs: number[][], maxCells: number, valShare = 0.1, supervised: SupervisedRows = { cells: [], repeat: 0 }, targets: TargetKind = 'label-model'): TrainingSet {
-  const seen = new Map<string, { p: number[]; n: number }>();
-  const rows: Array<{ cell: CorpusCodeCell; p: number[]; tokens: string[]; r: number; hard?: true }> = [];
+export function sampleTextRows(cells: ReadonlyArray<CorpusCodeCell>, maxCells: number): TextRow[] {
+  const byText = new Map<string, TextRow>();
+  const rows: TextRow[] = [];
   cells.forEach((cell, i) => {
     const key = cell.source.trim();
-    const first = seen.get(key);
-    if (first) {
-      // A teacher reading notebooks answers one text differently in different notebooks: the row learns the mean.
-      if (targets === 'teacher') {
-        first.n++;
-        probs[i]!.forEach((v, k) => (first.p[k]! += (v - first.p[k]!) / first.n));
-      }
+    const seen = byText.get(key);
+    if (seen) {
+      seen.at.push(i);
       return;
     }
-    const p = [...probs[i]!];
-    seen.set(key, { p, n: 1 });
-    rows.push({ cell, p, tokens: tokenize(cell.source), r: unitHash(`cell:${cell.notebook}:${i}`) });
+    const row = { first: i, at: [i], r: unitHash(`cell:${cell.notebook}:${i}`) };
+    byText.set(key, row);
+    rows.push(row);
   });
   rows.sort((a, b) => a.r - b.r);
-  const chosen = rows.slice(0, maxCells);
+  return rows.slice(0, maxCells);
+}
+
+/**
+ * Writes the rows of `sampleTextRows` (targets from `probs`, indexed like `cells`; only the rows' cells are read) and
+ * puts ~10% of notebooks (never single cells) into validation.
+ */
+export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], probs: ReadonlyArray<readonly number[] | undefined>, maxCells: number, valShare = 0.1, supervised: SupervisedRows = { cells: [], repeat: 0 }, targets: TargetKind = 'label-model'): TrainingSet {
+  const target = (i: number): readonly number[] => {
+    const p = probs[i];
+    if (!p) throw new Error(`writeTrainingSet: no target for cell ${i}`);
+    return p;
+  };
+  const chosen = sampleTextRows(cells, maxCells).map(({ first, at, r }) => {
+    const p = [...target(first)];
+    // A teacher reading notebooks answers one text differently in different notebooks: the row learns the mean.
+    if (targets === 'teacher') at.slice(1).forEach((i, k) => target(i).forEach((v, j) => (p[j]! += (v - p[j]!) / (k + 2))));
+    const cell = cells[first]!;
+    return { cell, p, tokens: tokenize(cell.source), r, hard: false };
+  });
   const isVal = (c: CorpusCodeCell): boolean => unitHash(`nb:${c.dataset}/${c.notebook}`) < valShare;
   const trainRows = chosen.filter((r) => !isVal(r.cell));
   const valRows = chosen.filter((r) => isVal(r.cell));

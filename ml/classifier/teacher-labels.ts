@@ -22,7 +22,7 @@ export function notebookRuns(cells: ReadonlyArray<CorpusCodeCell>): Array<[start
 
 /**
  * The teacher's in-context distribution (STAGES order) for the cells `all[at[k]]`, each notebook read whole, in order,
- * as the editor does: cells left out of the training rows (a labelled text) are still the context of the others.
+ * as the editor does: cells left out of the training rows (a labelled text, or one not drawn under --max-cells) are still the context of the others.
  * Notebooks holding none of `at` are skipped.
  */
 export async function teacherProbs(teacher: StageClassifier, all: ReadonlyArray<CorpusCodeCell>, at: ReadonlyArray<number>, log: (line: string) => void = () => {}): Promise<number[][]> {

@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { classifyByNotebook, loadClassifier } from './classifier.ts';
 import { readCorpusCells, type CorpusCodeCell, type ReadCodeCells } from './corpus-cells.ts';
-import { excludeGold, unitHash, writeTrainingSet } from './dataset.ts';
+import { excludeGold, sampleTextRows, unitHash, writeTrainingSet } from './dataset.ts';
 import { readGold, splitGold, type GoldCell } from './gold.ts';
 import { LABELING_FUNCTIONS, applyLfs } from './labeling-functions/index.ts';
 import { argmax, fitLabelModel, majorityVote, predictProba, type LabelModelParams } from './label-model.ts';
@@ -212,14 +212,19 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   const params = fitLabelModel(votes, LABELING_FUNCTIONS.map((l) => l.name), LABELING_FUNCTIONS.map((l) => STAGES.indexOf(l.stage)));
   const fitSeconds = (Date.now() - tFit) / 1000;
   o.log(`label model: fitted in ${fitSeconds.toFixed(2)} s, prior ${params.prior.map((p) => p.toFixed(3)).join(' ')}`);
-  let probs: number[][];
+  // With a teacher, a cell outside the rows has no target (the writer refuses to read one).
+  const probs: Array<readonly number[] | undefined> = teacherModel ? new Array<undefined>(kept.length) : predictProba(votes, params);
   let teacherSeconds = 0;
   if (teacherModel) {
     const tTeacher = Date.now();
-    probs = await teacherProbs(teacherModel, all, keptAt, o.log);
+    // Only the cells that become rows (every copy of each sampled text): under --max-cells the rest would be wasted.
+    // The writer below draws the same rows from the same `kept` and `maxCells`, and refuses a row without a target.
+    const rowCells = sampleTextRows(kept, o.maxCells).flatMap((r) => r.at);
+    const answers = await teacherProbs(teacherModel, all, rowCells.map((k) => keptAt[k]!), o.log);
+    rowCells.forEach((k, j) => (probs[k] = answers[j]));
     teacherSeconds = (Date.now() - tTeacher) / 1000;
-    o.log(`teacher: ${kept.length} cells labelled in notebook context by ${teacherModel.modelDir} in ${teacherSeconds.toFixed(0)} s`);
-  } else probs = predictProba(votes, params);
+    o.log(`teacher: ${rowCells.length} of ${kept.length} cells (those of the training rows) labelled in notebook context by ${teacherModel.modelDir} in ${teacherSeconds.toFixed(0)} s`);
+  }
 
   // One work folder per output folder: concurrent runs never share files, and the checkpoint stays for `--resume`.
   const work = join(tmpdir(), `gds-classifier-work-${createHash('sha256').update(o.outDir).digest('hex').slice(0, 12)}`);
