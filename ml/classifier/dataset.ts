@@ -97,7 +97,7 @@ export interface TextRow {
 /**
  * The distinct texts of `cells` that become rows (identical sources deduped: boilerplate import cells would otherwise
  * dominate), at most `maxCells` of them, drawn by a hash of where each first appears. A teacher answers only for
- * these cells, so `--max-cells` bounds its work as it bounds the LSTM's.
+ * these cells (reading their notebooks up to the last of them), so a small `--max-cells` spares it most of the crawl.
  */
 export function sampleTextRows(cells: ReadonlyArray<CorpusCodeCell>, maxCells: number): TextRow[] {
   const byText = new Map<string, TextRow>();

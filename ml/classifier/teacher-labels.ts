@@ -21,9 +21,9 @@ export function notebookRuns(cells: ReadonlyArray<CorpusCodeCell>): Array<[start
 }
 
 /**
- * The teacher's in-context distribution (STAGES order) for the cells `all[at[k]]`, each notebook read whole, in order,
- * as the editor does: cells left out of the training rows (a labelled text, or one not drawn under --max-cells) are still the context of the others.
- * Notebooks holding none of `at` are skipped.
+ * The teacher's in-context distribution (STAGES order) for the cells `all[at[k]]`, each notebook read from its first cell,
+ * in order, as the editor does: cells left out of the training rows (a labelled text, or one not drawn under --max-cells) are still the context of the others.
+ * Notebooks holding none of `at` are skipped, and each is read only up to its last cell in `at`.
  */
 export async function teacherProbs(teacher: StageClassifier, all: ReadonlyArray<CorpusCodeCell>, at: ReadonlyArray<number>, log: (line: string) => void = () => {}): Promise<number[][]> {
   if (!teacher.stacked) throw new Error(`the teacher ${teacher.modelDir} has no stacker.json: its answers would only repeat the label model and the LSTM`);
@@ -33,9 +33,10 @@ export async function teacherProbs(teacher: StageClassifier, all: ReadonlyArray<
     wanted.set(i, k);
   });
   const out: number[][] = new Array<number[]>(at.length);
-  const runs = notebookRuns(all).filter(([start, end]) => {
-    for (let i = start; i < end; i++) if (wanted.has(i)) return true;
-    return false;
+  // The stream reads only the cells before each one, so a notebook is read up to its last wanted cell and no further.
+  const runs = notebookRuns(all).flatMap(([start, end]): Array<[number, number]> => {
+    for (let i = end - 1; i >= start; i--) if (wanted.has(i)) return [[start, i + 1]];
+    return [];
   });
   const t0 = Date.now();
   let done = 0;

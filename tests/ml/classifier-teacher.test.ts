@@ -41,6 +41,12 @@ test('the teacher answers each crawl cell as the editor would in its notebook', 
   const at = [6, 3, 1];
   const some = await teacherProbs(clf, cells, at);
   assert.deepEqual(some, at.map((i) => STAGES.map((s) => expected[i]!.probs[s])));
+  // A notebook is read only up to its last wanted cell (the stream never looks ahead): same answers, less work.
+  const read: number[] = [];
+  const counting = { ...clf, signals: (sources: string[]) => (read.push(sources.length), clf.signals(sources)) };
+  const firsts = await teacherProbs(counting, cells, [4, 0]);
+  assert.deepEqual(firsts, [4, 0].map((i) => STAGES.map((s) => expected[i]!.probs[s])));
+  assert.deepEqual(read, [1, 1], 'one cell of each of the two notebooks read, none of the third');
   const withoutLoad = await clf.classifyNotebook([nb1[0]!, nb1[2]!, nb1[3]!]);
   assert.notDeepEqual(some[1], STAGES.map((s) => withoutLoad[2]!.probs[s]), 'the left-out read_csv cell changes what follows it');
   // The same text in two notebooks: context may change the answer, and each notebook is read on its own.
