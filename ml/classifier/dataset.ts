@@ -86,9 +86,8 @@ export interface TrainingSet {
  */
 export type TargetKind = 'label-model' | 'teacher';
 
-/** One training row: a distinct text, where it first appears in `cells`, every cell that holds it, its draw. */
+/** One training row: a distinct text, as every cell of `cells` that holds it (the first one's source is written), and its draw. */
 export interface TextRow {
-  first: number;
   at: number[];
   /** Its place in the shuffled order (the trainer reads rows as written). */
   r: number;
@@ -109,7 +108,7 @@ export function sampleTextRows(cells: ReadonlyArray<CorpusCodeCell>, maxCells: n
       seen.at.push(i);
       return;
     }
-    const row = { first: i, at: [i], r: unitHash(`cell:${cell.notebook}:${i}`) };
+    const row = { at: [i], r: unitHash(`cell:${cell.notebook}:${i}`) };
     byText.set(key, row);
     rows.push(row);
   });
@@ -118,16 +117,17 @@ export function sampleTextRows(cells: ReadonlyArray<CorpusCodeCell>, maxCells: n
 }
 
 /**
- * Writes the rows of `sampleTextRows` (targets from `probs`, indexed like `cells`; only the rows' cells are read) and
- * puts ~10% of notebooks (never single cells) into validation.
+ * Writes `rows` (drawn from `cells` by `sampleTextRows`; targets from `probs`, indexed like `cells`, read only for the
+ * rows' cells) and puts ~10% of notebooks (never single cells) into validation.
  */
-export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], probs: ReadonlyArray<readonly number[] | undefined>, maxCells: number, valShare = 0.1, supervised: SupervisedRows = { cells: [], repeat: 0 }, targets: TargetKind = 'label-model'): TrainingSet {
+export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], rows: ReadonlyArray<TextRow>, probs: ReadonlyArray<readonly number[] | undefined>, valShare = 0.1, supervised: SupervisedRows = { cells: [], repeat: 0 }, targets: TargetKind = 'label-model'): TrainingSet {
   const target = (i: number): readonly number[] => {
     const p = probs[i];
     if (!p) throw new Error(`writeTrainingSet: no target for cell ${i}`);
     return p;
   };
-  const chosen = sampleTextRows(cells, maxCells).map(({ first, at, r }) => {
+  const chosen = rows.map(({ at, r }) => {
+    const first = at[0]!;
     const p = [...target(first)];
     // A teacher reading notebooks answers one text differently in different notebooks: the row learns the mean.
     if (targets === 'teacher') at.slice(1).forEach((i, k) => target(i).forEach((v, j) => (p[j]! += (v - p[j]!) / (k + 2))));

@@ -214,12 +214,12 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   o.log(`label model: fitted in ${fitSeconds.toFixed(2)} s, prior ${params.prior.map((p) => p.toFixed(3)).join(' ')}`);
   // With a teacher, a cell outside the rows has no target (the writer refuses to read one).
   const probs: Array<readonly number[] | undefined> = teacherModel ? new Array<undefined>(kept.length) : predictProba(votes, params);
+  const rows = sampleTextRows(kept, o.maxCells);
   let teacherSeconds = 0;
   if (teacherModel) {
     const tTeacher = Date.now();
     // Only the cells that become rows (every copy of each sampled text): under --max-cells the rest would be wasted.
-    // The writer below draws the same rows from the same `kept` and `maxCells`, and refuses a row without a target.
-    const rowCells = sampleTextRows(kept, o.maxCells).flatMap((r) => r.at);
+    const rowCells = rows.flatMap((r) => r.at);
     const answers = await teacherProbs(teacherModel, all, rowCells.map((k) => keptAt[k]!), o.log);
     rowCells.forEach((k, j) => (probs[k] = answers[j]));
     teacherSeconds = (Date.now() - tTeacher) / 1000;
@@ -229,7 +229,7 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   // One work folder per output folder: concurrent runs never share files, and the checkpoint stays for `--resume`.
   const work = join(tmpdir(), `gds-classifier-work-${createHash('sha256').update(o.outDir).digest('hex').slice(0, 12)}`);
   const handRepeat = o.handRepeat ?? 0;
-  const set = writeTrainingSet(join(work, 'data'), kept, probs, o.maxCells, 0.1, { cells: handTrain, repeat: handRepeat }, teacher ? 'teacher' : 'label-model');
+  const set = writeTrainingSet(join(work, 'data'), kept, rows, probs, 0.1, { cells: handTrain, repeat: handRepeat }, teacher ? 'teacher' : 'label-model');
   o.log(`training set: ${set.train} train (${handTrain.length * handRepeat} of them ${handTrain.length} hand-labelled cells × ${handRepeat}) / ${set.val} validation cells (split by notebook), vocabulary ${set.vocab.tokens.length}`);
 
   mkdirSync(o.outDir, { recursive: true });

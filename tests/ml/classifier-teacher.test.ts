@@ -66,13 +66,13 @@ test('teacher targets: duplicates averaged, not sharpened; label-model targets: 
     const cells = [cell('d', 'a.ipynb', 'df.head()'), cell('d', 'b.ipynb', 'df.head()')];
     const probs = [[0, 0, 0.8, 0.2, 0, 0], [0, 0, 0.4, 0.6, 0, 0]];
     const rows = (sub: string): number[] => {
-      writeTrainingSet(join(dir, sub), cells, probs, 10, 0);
+      writeTrainingSet(join(dir, sub), cells, sampleTextRows(cells, 10), probs, 0);
       return floats(join(dir, sub, 'train_y.bin'));
     };
     const weak = rows('weak');
     assert.equal(weak.length, STAGES.length);
     assert.ok(Math.abs(weak[2]! - 0.64 / 0.68) < 1e-6, 'first row, squared and renormalised');
-    writeTrainingSet(join(dir, 'teacher'), cells, probs, 10, 0, { cells: [], repeat: 0 }, 'teacher');
+    writeTrainingSet(join(dir, 'teacher'), cells, sampleTextRows(cells, 10), probs, 0, { cells: [], repeat: 0 }, 'teacher');
     const taught = floats(join(dir, 'teacher', 'train_y.bin'));
     assert.ok(Math.abs(taught[2]! - 0.6) < 1e-6 && Math.abs(taught[3]! - 0.4) < 1e-6, 'the mean of both answers');
     assert.deepEqual(probs[0], [0, 0, 0.8, 0.2, 0, 0], 'the caller\'s rows are not changed');
@@ -85,26 +85,25 @@ test('sampleTextRows: one row per distinct text with every copy, capped by maxCe
   const cells = [cell('d', 'a.ipynb', 'df.head()'), cell('d', 'a.ipynb', 'x = 1'), cell('d', 'b.ipynb', ' df.head() '), cell('d', 'b.ipynb', 'y = 2'), cell('d', 'c.ipynb', 'z = 3')];
   const all = sampleTextRows(cells, 100);
   assert.equal(all.length, 4);
-  assert.deepEqual(all.find((r) => r.first === 0)?.at, [0, 2], 'trimmed copies are one text');
+  assert.deepEqual(all.find((r) => r.at[0] === 0)?.at, [0, 2], 'trimmed copies are one text');
   const two = sampleTextRows(cells, 2);
   assert.deepEqual(two, all.slice(0, 2), 'a smaller cap keeps a prefix of the same draw');
   const three = sampleTextRows(cells, 3);
   const twice = three.find((r) => r.at.length === 2);
   assert.ok(twice, 'the drawn texts include the one written twice');
-  assert.ok(three.every((r) => r.first === r.at[0]));
   const dir = mkdtempSync(join(tmpdir(), 'gds-teacher-rows-'));
   try {
     // Targets only for the drawn rows' cells (what the teacher answers under --max-cells): enough for the writer.
     const probs: Array<number[] | undefined> = new Array<undefined>(cells.length);
     for (const r of three) for (const i of r.at) probs[i] = [0, 0, 1, 0, 0, 0];
-    const set = writeTrainingSet(join(dir, 'some'), cells, probs, 3, 0, { cells: [], repeat: 0 }, 'teacher');
+    const set = writeTrainingSet(join(dir, 'some'), cells, three, probs, 0, { cells: [], repeat: 0 }, 'teacher');
     assert.equal(set.train, 3);
     // A row's later copy without a target is refused, not silently dropped from the mean.
     const later = twice.at[1]!;
     const missing = [...probs];
     missing[later] = undefined;
-    assert.throws(() => writeTrainingSet(join(dir, 'copy'), cells, missing, 3, 0, { cells: [], repeat: 0 }, 'teacher'), new RegExp(`no target for cell ${later}`));
-    assert.throws(() => writeTrainingSet(join(dir, 'more'), cells, probs, 4, 0, { cells: [], repeat: 0 }, 'teacher'), /no target for cell/);
+    assert.throws(() => writeTrainingSet(join(dir, 'copy'), cells, three, missing, 0, { cells: [], repeat: 0 }, 'teacher'), new RegExp(`no target for cell ${later}`));
+    assert.throws(() => writeTrainingSet(join(dir, 'more'), cells, sampleTextRows(cells, 4), probs, 0, { cells: [], repeat: 0 }, 'teacher'), /no target for cell/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
