@@ -50,7 +50,13 @@ export interface ExecuteResult { status: 'ok' | 'error' | 'aborted'; executionCo
  * (ml/classifier/stacker.ts).
  */
 export interface StagePrediction { stage: StageId; probs: Record<StageId, number>; context?: 'reads-predictions' | 'calls-notebook-function' | 'earlier-cells' }
-export interface Suggestion { text: string; score: number }
+export interface Suggestion {
+  text: string;
+  score: number;
+  /** The call key, and how often the corpus did this at a similar point (`count` of `total`). */
+  key?: string;
+  evidence?: { count: number; total: number };
+}
 export interface DoctorCheck { name: string; ok: boolean; detail: string; fix?: string }
 export interface CorpusHit { notebookId: number; ref: string; cellIndex: number; snippet: string; source: string; votes: number | null }
 export interface CorpusSourceInfo {
@@ -111,9 +117,20 @@ export const methods = {
     result: z.custom<StagePrediction[]>(),
   },
   'ml.suggest': {
-    params: z.object({ cells: z.array(z.string().max(200_000)).max(5000), top: z.number().int().min(1).max(20).optional() }),
+    params: z.object({
+      cells: z.array(z.string().max(200_000)).max(5000),
+      top: z.number().int().min(1).max(20).optional(),
+      /** Columns of the DataFrames in scope, read from the running kernel by a silent request. */
+      columns: z.array(z.string().max(300)).max(5000).optional(),
+    }),
     result: z.custom<{ stage: StageId | null; suggestions: Suggestion[] }>(),
   },
+  /** The user took (accept) or waved away (dismiss) a chip: its key's ranking moves for this user only. */
+  'ml.feedback': {
+    params: z.object({ key: z.string().min(1).max(2000), action: z.enum(['accept', 'dismiss']) }),
+    result: z.custom<{ ok: true }>(),
+  },
+  'ml.resetFeedback': { params: z.object({}), result: z.custom<{ ok: true }>() },
   'corpus.search': {
     params: z.object({
       query: z.string().max(1000), api: z.string().max(300).optional(), source: z.string().max(300).optional(),

@@ -6,6 +6,7 @@ import { runDoctor } from './doctor.ts';
 import { KernelService } from './kernel-service.ts';
 import { emptyNotebook } from './nbformat.ts';
 import { NotebookFiles } from './notebook-files.ts';
+import { SuggestionFeedback } from './suggestion-feedback.ts';
 import { MlService } from './ml-service.ts';
 import { CorpusService } from './corpus-service.ts';
 import { PipelineService } from './pipeline-service.ts';
@@ -36,6 +37,7 @@ export function createContainer(opts: ContainerOptions): Container {
     log: (l) => opts.log(`[jupyter] ${l}`),
   });
   const ml = new MlService(opts.log);
+  const feedback = new SuggestionFeedback(opts.dataDir, opts.log);
   const corpus = new CorpusService(join(opts.dataDir, 'corpus-copies'));
   const pipeline = new PipelineService(opts.emit, () => ml.reload());
   const ok = { ok: true } as const;
@@ -59,7 +61,9 @@ export function createContainer(opts: ContainerOptions): Container {
     'kernel.shutdown': async ({ kernelId }) => (await kernels.shutdown(kernelId), ok),
     'kernel.inputReply': async ({ kernelId, value }) => (kernels.inputReply(kernelId, value), ok),
     'ml.classify': ({ sources, notebook }) => ml.classify(sources, notebook ?? false),
-    'ml.suggest': ({ cells, top }) => ml.suggest(cells, top ?? 5),
+    'ml.suggest': ({ cells, top, columns }) => ml.suggest(cells, top ?? 5, { columns, bias: [...feedback.bias()] }),
+    'ml.feedback': async ({ key, action }) => (await feedback.record(key, action), ok),
+    'ml.resetFeedback': async () => (await feedback.reset(), ok),
     'corpus.search': (q) => corpus.search(q),
     'corpus.sources': () => corpus.sources(),
     'corpus.notebook': ({ id }) => corpus.notebook(id),

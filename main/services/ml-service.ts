@@ -60,8 +60,8 @@ export class MlService {
     return this.call({ op: 'classify', sources, notebook });
   }
 
-  suggest(cells: string[], top: number): Promise<{ stage: StageId | null; suggestions: Suggestion[] }> {
-    return this.call({ op: 'suggest', cells, top });
+  suggest(cells: string[], top: number, extra: { columns?: string[]; bias?: Array<[string, number]> } = {}): Promise<{ stage: StageId | null; suggestions: Suggestion[] }> {
+    return this.call({ op: 'suggest', cells, top, ...extra });
   }
 
   /** Drops loaded models so the next request loads the newly installed ones (live model swap). */

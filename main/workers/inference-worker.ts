@@ -62,8 +62,17 @@ async function handle(req: WorkerRequest): Promise<unknown> {
     case 'classify': {
       return classifyCached(req.sources, !!req.notebook);
     }
-    case 'suggest':
-      return (await getSuggester()).suggest(req.cells, req.top);
+    case 'suggest': {
+      // One stage source: the classifier in notebook context, as the badges show it.
+      const filled = req.cells.filter((c) => c.trim());
+      let stage: Classification['stage'] | undefined;
+      try {
+        stage = filled.length ? (await classifyCached(filled, true)).at(-1)?.stage : 'import';
+      } catch {
+        stage = undefined; // no classifier model: the recommender's own labeler names the stage
+      }
+      return (await getSuggester()).suggest(req.cells, req.top, { stage, columns: req.columns, bias: req.bias ? new Map(req.bias) : undefined });
+    }
     case 'reload':
       // The next request loads the new model, with a cache of its own (the old one goes with the old model).
       classifier = null;

@@ -43,12 +43,38 @@ function parsesAsPython3(root: SyntaxNode): boolean {
 export function topStatements(source: string, parses?: boolean): { text: string; statements: TopStatement[] } | null {
   if (parses === false) return null;
   const text = cleanCell(source);
-  const root = parsePython(text).rootNode;
+  const root = parseCached(text).rootNode;
   if (parses === undefined && !parsesAsPython3(root)) return null;
   const statements = root.namedChildren
     .filter((n) => n.type !== 'comment' && !n.hasError)
     .map((node) => ({ node, start: node.startIndex, end: node.endIndex }));
   return { text, statements };
+}
+
+// The app asks again after every pause with mostly unchanged cells: parse each distinct cell text once.
+const trees = new Map<string, ReturnType<typeof parsePython>>();
+let maxTrees = 2000;
+
+/** Corpus passes read each cell once: no cache there (it only costs memory and collection time). */
+export function setParseCache(size: number): void {
+  maxTrees = size;
+  trees.clear();
+}
+
+function parseCached(text: string): ReturnType<typeof parsePython> {
+  if (maxTrees === 0) return parsePython(text);
+  let tree = trees.get(text);
+  if (tree) {
+    trees.delete(text);
+    trees.set(text, tree);
+    return tree;
+  }
+  tree = parsePython(text);
+  if (text.length < 200_000) {
+    trees.set(text, tree);
+    if (trees.size > maxTrees) trees.delete(trees.keys().next().value!);
+  }
+  return tree;
 }
 
 function unwrap(n: SyntaxNode): SyntaxNode {

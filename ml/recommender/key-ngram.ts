@@ -25,6 +25,16 @@ export interface KeyScore {
   total: number;
 }
 
+/** Questions about one history, its context rows looked up once. */
+export interface NgramView {
+  prob(key: string): KeyScore;
+  /** Relative frequency after each context length (-1 where the context is unseen). */
+  perOrder(key: string): number[];
+  /** How often each context length was seen. */
+  totals: number[];
+  unigram(key: string): number;
+}
+
 export class KeyNgram {
   private readonly ids = new Map<string, number>();
   private readonly tables: Array<Map<string, Row>>;
@@ -89,9 +99,14 @@ export class KeyNgram {
   predict(history: readonly string[], top: number, exclude?: (key: string) => boolean): KeyScore[] {
     const rows = this.contexts(history, false).map((ctx, n) => (ctx === undefined ? undefined : this.tables[n]!.get(ctx)));
     const cands = new Set<number>();
+    // Rows hold continuations most frequent first (prune sorts them): stop once enough are pooled.
     for (let n = rows.length - 1; n >= 0 && cands.size < top * 3; n--) {
       const row = rows[n];
-      if (row) for (const id of row.next.keys()) cands.add(id);
+      if (!row) continue;
+      for (const id of row.next.keys()) {
+        if (cands.size >= top * 3) break;
+        cands.add(id);
+      }
     }
     const out: KeyScore[] = [];
     for (const id of cands) {
@@ -100,6 +115,46 @@ export class KeyNgram {
       out.push(this.score(rows, id, key));
     }
     return out.sort((a, b) => b.p - a.p).slice(0, top);
+  }
+
+  /** Relative frequencies after the last `n` keys alone, filled up from shorter contexts (stupid backoff): the bigram and unigram baselines. */
+  predictOrder(history: readonly string[], n: number, top: number): KeyScore[] {
+    const ctxs = this.contexts(history, false);
+    const scores = new Map<string, KeyScore>();
+    let weight = 1;
+    for (let o = Math.min(n, ctxs.length - 1); o >= 0 && scores.size < top; o--) {
+      const ctx = ctxs[o];
+      const row = ctx === undefined ? undefined : this.tables[o]!.get(ctx);
+      if (row) {
+        for (const [id, c] of row.next) {
+          const key = this.vocab[id]!;
+          if (!scores.has(key)) scores.set(key, { key, p: (weight * c) / row.total, order: o, count: c, total: row.total });
+        }
+      }
+      weight *= 0.4;
+    }
+    return [...scores.values()].sort((a, b) => b.p - a.p).slice(0, top);
+  }
+
+  /** The history's context rows resolved once: every question about one position asks this view. */
+  view(history: readonly string[]): NgramView {
+    const rows = this.contexts(history, false).map((ctx, n) => (ctx === undefined ? undefined : this.tables[n]!.get(ctx)));
+    while (rows.length < this.order) rows.push(undefined);
+    return {
+      prob: (key) => {
+        const id = this.ids.get(key);
+        return id === undefined ? { key, p: 0, order: -1, count: 0, total: 0 } : this.score(rows, id, key);
+      },
+      perOrder: (key) => {
+        const id = this.ids.get(key);
+        return rows.map((row) => (!row ? -1 : id === undefined ? 0 : (row.next.get(id) ?? 0) / row.total));
+      },
+      totals: rows.map((row) => row?.total ?? 0),
+      unigram: (key) => {
+        const id = this.ids.get(key);
+        return id === undefined ? 0 : (this.tables[0]!.get('')?.next.get(id) ?? 0);
+      },
+    };
   }
 
   /** P(key | history) under interpolation, for any key (0 when never seen). */

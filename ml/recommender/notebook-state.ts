@@ -79,11 +79,14 @@ export class NotebookState {
   readonly defined = new Set<string>();
   readonly paths: string[] = [];
   readonly columns: string[] = [];
-  /** Key per statement so far ('' for none). */
+  /** Key per statement so far ('' for none), and the cell each statement is in. */
   readonly keys: string[] = [];
+  readonly keyCells: number[] = [];
   readonly keyCounts = new Map<string, number>();
   /** Statement index of each key's last use. */
   readonly keyLast = new Map<string, number>();
+  /** The notebook's own latest template of each key (a key the corpus never wrote, like a call of the user's function). */
+  readonly keyTemplate = new Map<string, string>();
   /** Statement index where each name was last bound, and by which key. */
   readonly boundBy = new Map<string, string>();
   cells = 0;
@@ -189,10 +192,12 @@ export class NotebookState {
   apply(node: SyntaxNode, s: Statement): void {
     const i = this.keys.length;
     this.keys.push(s.key);
+    this.keyCells.push(s.cell);
     this.cellKeys.push(s.key);
     if (s.key) {
       this.keyCounts.set(s.key, (this.keyCounts.get(s.key) ?? 0) + 1);
       this.keyLast.set(s.key, i);
+      this.keyTemplate.set(s.key, s.template);
     }
     if (isImport(node)) {
       const before = new Set(this.aliases.keys());

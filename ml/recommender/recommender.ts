@@ -10,12 +10,50 @@ import { specialize } from './specialize.ts';
 import { defaultLabeler, type CellLabeler } from './stage-source.ts';
 import { ruleLabelCells } from './stage-rule.ts';
 import { contextWindow, MAX_LEN } from './window.ts';
+import { KEY_KINDS, keyRecommender, loadKeyModels, type KeyKind } from './key-recommender.ts';
 
-export type RecommenderKind = 'per-stage' | 'single' | 'ngram';
+function isKeyKind(k: unknown): k is KeyKind {
+  return (KEY_KINDS as readonly unknown[]).includes(k);
+}
+
+/** The statement-key recommender behind the same interface; the stage shown is the caller's (the badge), else the labeler's. */
+async function loadKeyRecommender(modelDir: string, manifest: RecommenderManifest, opts: { kind?: RecommenderKind; labeler?: CellLabeler }): Promise<Recommender> {
+  const kind = opts.kind ?? manifest.default;
+  if (!isKeyKind(kind)) throw new Error(`${join(modelDir, 'manifest.json')}: kind '${kind}' is not one of ${KEY_KINDS.join(', ')}`);
+  const rec = keyRecommender(loadKeyModels(modelDir), kind);
+  const labeler = opts.labeler ?? (await defaultLabeler());
+  return {
+    kind,
+    async suggest(cells, o) {
+      const filled = cells.filter((c) => c.trim());
+      const stage = o.stage ?? (filled.length ? (labeler(filled).at(-1) ?? 'explore') : 'import');
+      const suggestions = rec.suggest(cells, o).map((x) => ({ text: x.text, score: x.score, key: x.key, evidence: x.evidence }));
+      return { stage, suggestions };
+    },
+  };
+}
+
+export type RecommenderKind = 'per-stage' | 'single' | 'ngram' | KeyKind;
 
 export interface Suggestion {
   text: string;
   score: number;
+  /** The suggestion's call key (key models only). */
+  key?: string;
+  /** How often the corpus did this at a similar point: `count` of `total` (key models only). */
+  evidence?: { count: number; total: number };
+}
+
+export interface SuggestOptions {
+  top: number;
+  /** The stage the badge shows (the classifier in notebook context), when the caller has it. */
+  stage?: Stage;
+  /** Columns of the DataFrames in scope, from the running kernel. */
+  columns?: readonly string[];
+  /** Files the notebook can read. */
+  files?: readonly string[];
+  /** Per-key score offsets from this user's accepts and dismissals. */
+  bias?: ReadonlyMap<string, number>;
 }
 
 export interface SuggestResult {
@@ -25,10 +63,12 @@ export interface SuggestResult {
 
 export interface Recommender {
   kind: RecommenderKind;
-  suggest(cells: readonly string[], opts: { top: number }): Promise<SuggestResult>;
+  suggest(cells: readonly string[], opts: SuggestOptions): Promise<SuggestResult>;
 }
 
 export interface RecommenderManifest {
+  /** 'keys-v2': the statement-key recommender (key n-grams, templates, reranker); absent: masked lines + seq2seq. */
+  format?: string;
   default: RecommenderKind;
   [key: string]: unknown;
 }
@@ -47,6 +87,7 @@ function isRedundantImport(code: string, ctx: MaskContext): boolean {
 /** Loads the default model of `modelDir` (manifest.json's `default`), or the one named by `kind`. */
 export async function loadRecommender(modelDir: string, opts: { kind?: RecommenderKind; labeler?: CellLabeler } = {}): Promise<Recommender> {
   const manifest = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8')) as RecommenderManifest;
+  if (manifest.format === 'keys-v2') return loadKeyRecommender(modelDir, manifest, opts);
   const kind = opts.kind ?? manifest.default;
   const templates = JSON.parse(readFileSync(join(modelDir, 'templates.json'), 'utf8')) as Record<string, string>;
   const ngram = LineNgram.fromJson(JSON.parse(readFileSync(join(modelDir, 'ngram.json'), 'utf8')) as NgramJson);

@@ -1,4 +1,5 @@
 // `gds` subcommands for the recommender: train recommender, eval recommender, suggest --jsonl (registered by main/cli/program.ts).
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import yauzl from 'yauzl';
@@ -15,6 +16,12 @@ import { resolveLabeler } from '../../../ml/recommender/stage-source.ts';
 import { ruleLabelCells } from '../../../ml/recommender/stage-rule.ts';
 import { evaluateModelDir } from '../../../ml/recommender/eval-dir.ts';
 import { trainRecommender } from '../../../ml/recommender/train.ts';
+import { loadClassifier, resolveModelDir, type StageClassifier } from '../../../ml/classifier/classifier.ts';
+import type { Stage } from '../../../ml/classifier/stages.ts';
+import { markParses, recommenderCorpus, type RecNotebook } from '../../../pipeline/recommender/corpus.ts';
+import { trainKeyRecommender } from '../../../pipeline/recommender/train-keys.ts';
+import { evaluateSet, resultTable, type EvalMethod } from '../../../pipeline/recommender/evaluate-keys.ts';
+import { KEY_KINDS, keyRecommender, loadKeyModels } from '../../../ml/recommender/key-recommender.ts';
 
 export function defaultRecommenderDir(): string {
   const installed = join(installedModelsDir(), 'recommender');
@@ -202,9 +209,18 @@ export function registerRecommenderCommands(program: Command): void {
     .option('--eval-pairs <n>', 'held-out pairs to evaluate on', '600')
     .option('--corpus <path>', 'train on this folder or .zip of notebooks (any depth; datasets/<slug>/ names the dataset) instead of the Kaggle crawl cache')
     .option('--db <file>', 'train on the notebooks of this corpus database (gds import), duplicates skipped')
-    .option('--resume <checkpoint>', 'continue an interrupted run: <out>/checkpoint.pt; sub-models already exported are kept')
+    .option('--resume [checkpoint]', 'continue an interrupted run: keys: reuse the counts in --out; seq2seq: <out>/checkpoint.pt, sub-models already exported are kept')
+    .option('--kind <kind>', 'keys (call-key n-grams + reranker, the default) | seq2seq (the report\'s GRU models)', 'keys')
+    .option('--positions <n>', 'keys: reranker training positions', '60000')
     .action(async (o: Record<string, string | undefined>) => {
       const started = Date.now();
+      if (o.kind !== 'seq2seq') {
+        const log = (m: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`);
+        const notebooks = await keyCorpus({ corpus: o.corpus, db: o.db }, log);
+        const manifest = await trainKeyRecommender(notebooks, { outDir: resolve(o.out ?? ''), positions: Number(o.positions), resume: o.resume !== undefined, command: `gds ${process.argv.slice(2).join(' ')}`, log });
+        process.stdout.write(`${JSON.stringify(manifest.reranker)}\n`);
+        return;
+      }
       const { labeler, name } = await resolveLabeler();
       const attn = o.attn === 'dot' || o.attn === 'concat' ? o.attn : 'general';
       const selected = await readSelectedCorpus({ corpus: o.corpus, db: o.db });
@@ -214,7 +230,7 @@ export function registerRecommenderCommands(program: Command): void {
       const { metrics, best } = await trainRecommender({
         notebooks, labeler, labelerName: name, corpus,
         outDir, workDir: join(outDir, 'work'), script: join(pythonScriptsDir(), 'train_recommender.py'),
-        resume: o.resume ? resolve(o.resume) : undefined,
+        resume: typeof o.resume === 'string' ? resolve(o.resume) : undefined,
         command: `gds ${process.argv.slice(2).join(' ')}`,
         stagePairs: Number(o.stagePairs), singlePairs: Number(o.singlePairs), epochs: Number(o.epochs), hidden: Number(o.hidden),
         emb: Number(o.emb), layers: Number(o.layers), attn, evalPairs: Number(o.evalPairs),
@@ -225,29 +241,40 @@ export function registerRecommenderCommands(program: Command): void {
 
   findOrCreate(program, 'eval', 'evaluate a model')
     .command('recommender')
-    .description('top-1 / top-5 next-line accuracy of every model and baseline on notebooks')
-    .option('--notebooks <path>', 'folder of .ipynb (or a .jsonl.gz shard)')
-    .option('--db <file>', 'the notebooks of a corpus database (gds import), duplicates skipped')
-    .option('--model <dir>', 'recommender model folder')
-    .option('--held-out', 'keep only datasets held out from training (Kaggle layout); all notebooks when none is held out')
-    .option('--max-pairs <n>', 'evaluate on at most this many next lines', '1000')
-    .action(async (o: { notebooks?: string; db?: string; model?: string; heldOut?: boolean; maxPairs: string }) => {
-      if (!o.notebooks === !o.db) throw new Error('pass --notebooks PATH or --db FILE');
+    .description('the next-line metric (api@k, exact@k, valid, defined) at statements of held-out notebooks, every method beside the baselines')
+    .option('--model <dir>', 'recommender model folder (keys format)')
+    .option('--previous <dir>', 'also evaluate this earlier model folder (masked-line n-gram or seq2seq format)')
+    .option('--positions <n>', 'statements sampled per held-out set', '2000')
+    .option('--corpus <path>', 'evaluate on this folder or .zip of notebooks instead of the shared corpora')
+    .option('--db <file>', 'evaluate on the notebooks of this corpus database')
+    .option('--all', 'every notebook of --corpus/--db, not only its held-out groups (they may have been trained on)')
+    .option('--json', 'print one JSON line instead of the table')
+    .action(async (o: { model?: string; previous?: string; positions: string; corpus?: string; db?: string; all?: boolean; json?: boolean }) => {
+      const started = Date.now();
+      const log = (m: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`);
       const dir = resolve(o.model ?? defaultRecommenderDir());
-      const all = o.db ? [...selectedForRecommender((await readSelectedCorpus({ db: o.db }))!)] : [...readNotebooks(resolve(o.notebooks!))];
-      let notebooks = all.filter((nb) => !o.heldOut || isHeldOut(nb.slug));
-      let note: string | undefined;
-      if (o.heldOut && notebooks.length === 0) {
-        // A small corpus may have no held-out dataset: evaluate on what exists, and say that these notebooks were trained on.
-        note = `no held-out dataset among ${new Set(all.map((nb) => nb.slug)).size} datasets: evaluated on all ${all.length} notebooks, including training data`;
-        process.stderr.write(`${note}\n`);
-        notebooks = all;
+      const files = loadKeyModels(dir);
+      const methods: EvalMethod[] = [...KEY_KINDS].reverse().map((kind) => {
+        const rec = keyRecommender(files, kind);
+        return { name: kind, suggest: (state, first) => rec.suggestAt(state, first, { top: 5 }).map((x) => x.text) };
+      });
+      if (o.previous) {
+        const prev = await loadRecommender(resolve(o.previous));
+        methods.unshift({ name: `previous (${prev.kind})`, suggest: async (_s, _f, context) => (await prev.suggest(context(), { top: 5 })).suggestions.map((x) => x.text) });
       }
-      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { labeler?: string };
-      // Same stage labels as the models were trained with.
-      const labeler = manifest.labeler === 'recommender/stage-rule' ? ruleLabelCells : (await resolveLabeler()).labeler;
-      const results = await evaluateModelDir(dir, sample(notebooks, 0), labeler, Number(o.maxPairs));
-      process.stdout.write(`${JSON.stringify({ notebooks: notebooks.length, ...(note ? { note } : {}), ...results })}\n`);
+      const notebooks = (await keyCorpus({ corpus: o.corpus, db: o.db }, log)).filter((nb) => o.all || nb.heldOut);
+      const sets = new Map<string, RecNotebook[]>();
+      for (const nb of notebooks) {
+        const name = o.corpus || o.db ? 'corpus' : nb.group.startsWith('kaggle:') ? 'kaggle held-out' : 'github held-out';
+        sets.set(name, [...(sets.get(name) ?? []), nb]);
+      }
+      const results = [];
+      for (const [name, nbs] of sets) {
+        log(`${name}: ${nbs.length} notebooks`);
+        results.push(await evaluateSet({ name, notebooks: nbs }, methods, Number(o.positions), undefined, (d) => d % 500 < 5 && log(`${name}: ${d} positions`)));
+      }
+      if (o.json) process.stdout.write(`${JSON.stringify({ model: dir, results })}\n`);
+      else process.stdout.write(`${resultTable(results)}\n`);
     });
 
   program
@@ -256,11 +283,13 @@ export function registerRecommenderCommands(program: Command): void {
     .option('--jsonl', 'JSON lines in, JSON lines out')
     .option('--top <k>', 'suggestions per request', '5')
     .option('--model <dir>', 'recommender model folder')
-    .option('--kind <kind>', 'per-stage | single | ngram (default: the manifest\'s)')
+    .option('--kind <kind>', 'rerank | ngram-cache | bigram | most-frequent (keys models), per-stage | single | ngram (older models); default: the manifest\'s')
     .action(async (o: { jsonl?: boolean; top: string; model?: string; kind?: string }) => {
       if (!o.jsonl) throw new Error('only --jsonl is supported');
-      const kind = o.kind === 'per-stage' || o.kind === 'single' || o.kind === 'ngram' ? (o.kind as RecommenderKind) : undefined;
-      const rec = await loadRecommender(resolve(o.model ?? defaultRecommenderDir()), kind ? { kind } : {});
+      const kinds = ['per-stage', 'single', 'ngram', ...KEY_KINDS];
+      if (o.kind && !kinds.includes(o.kind)) throw new Error(`--kind must be one of ${kinds.join(', ')}`);
+      const rec = await loadRecommender(resolve(o.model ?? defaultRecommenderDir()), o.kind ? { kind: o.kind as RecommenderKind } : {});
+      const stageOf = await badgeStages();
       const top = Math.max(1, Number(o.top) || 5);
       for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
         if (!line.trim()) continue;
@@ -269,11 +298,42 @@ export function registerRecommenderCommands(program: Command): void {
           const req = JSON.parse(line) as { id?: unknown; cells?: unknown };
           id = req.id ?? null;
           const cells = Array.isArray(req.cells) ? req.cells.map((c) => (typeof c === 'string' ? c : '')) : [];
-          const r = await rec.suggest(cells, { top });
+          const size = cells.reduce((a, c) => a + c.length, 0);
+          if (size > MAX_REQUEST_CHARS) throw new Error(`request too large: ${size} characters of cells (limit ${MAX_REQUEST_CHARS})`);
+          const r = await rec.suggest(cells, { top, stage: await stageOf(cells) });
           process.stdout.write(`${JSON.stringify({ id, stage: r.stage, suggestions: r.suggestions })}\n`);
         } catch (e) {
           process.stdout.write(`${JSON.stringify({ id, stage: 'explore', suggestions: [], error: (e as Error).message })}\n`);
         }
       }
     });
+}
+
+/** Notebooks for the key recommender: both shared corpora, or a chosen one (each slug a held-out group by the same rule). */
+async function keyCorpus(o: CorpusChoice, log: (m: string) => void): Promise<RecNotebook[]> {
+  const selected = await readSelectedCorpus(o);
+  const notebooks: RecNotebook[] = selected
+    ? selected.filter((nb) => nb.language === 'python')
+      .map((nb) => ({ group: nb.slug, ref: nb.name, cells: nb.cells.map((source) => ({ source })), heldOut: isHeldOut(nb.slug), id: createHash('sha1').update(nb.cells.join('\n')).digest('hex') }))
+    : [...recommenderCorpus()];
+  log(`${notebooks.length} notebooks (${notebooks.filter((n) => n.heldOut).length} held out); asking Python which cells parse`);
+  markParses(notebooks);
+  return notebooks;
+}
+
+const MAX_REQUEST_CHARS = 2_000_000;
+
+/** The stage the editor's badge would show for the last non-empty cell: the classifier in notebook context (none: undefined). */
+async function badgeStages(): Promise<(cells: string[]) => Promise<Stage | undefined>> {
+  let clf: StageClassifier | undefined;
+  try {
+    clf = await loadClassifier(resolveModelDir([join(installedModelsDir(), 'classifier')]));
+  } catch {
+    return async () => undefined;
+  }
+  return async (cells) => {
+    const filled = cells.filter((c) => c.trim());
+    if (!filled.length) return 'import';
+    return (await clf.classifyNotebook(filled)).at(-1)?.stage;
+  };
 }

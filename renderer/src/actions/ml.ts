@@ -1,6 +1,6 @@
 // Schedules stage classification after typing pauses and fetches next-line suggestions for the active cell.
 import { host } from '../host.ts';
-import { useMl } from '../stores/ml.ts';
+import { currentSuggestions, useMl } from '../stores/ml.ts';
 import { useNotebook } from '../stores/notebook.ts';
 
 const CLASSIFY_PAUSE_MS = 150;
@@ -52,12 +52,13 @@ export function startStageClassifier(): () => void {
 }
 
 let suggestTimer: ReturnType<typeof setTimeout> | undefined;
-let suggestSeq = 0;
 
 /** Asks for suggestions after a short pause; `prefix` is the active cell's text up to the cursor. */
 export function requestSuggestions(cellId: string, prefix: string): void {
   clearTimeout(suggestTimer);
-  const seq = ++suggestSeq;
+  // A new request makes every earlier answer stale, shown or still in flight.
+  const seq = useMl.getState().suggestSeq + 1;
+  useMl.getState().set({ suggestSeq: seq });
   suggestTimer = setTimeout(async () => {
     const doc = useNotebook.getState().doc;
     if (!doc) return;
@@ -65,15 +66,23 @@ export function requestSuggestions(cellId: string, prefix: string): void {
     const earlier = doc.cells.slice(0, Math.max(0, idx)).filter((c) => c.cell_type === 'code').map((c) => c.source);
     try {
       const res = await host().ml.suggest({ cells: [...earlier, prefix], top: 5 });
-      if (seq === suggestSeq) useMl.getState().set({ suggestions: { cellId, items: res.suggestions } });
+      if (seq === useMl.getState().suggestSeq) useMl.getState().set({ suggestions: { cellId, items: res.suggestions, seq } });
     } catch {
-      if (seq === suggestSeq) useMl.getState().set({ suggestions: null });
+      if (seq === useMl.getState().suggestSeq) useMl.getState().set({ suggestions: null });
     }
   }, SUGGEST_PAUSE_MS);
 }
 
-export function dismissSuggestions(): void {
+/** Tells the main side which chip the user took, so its key ranks higher for them next time. */
+export function recordAccept(key: string | undefined): void {
+  if (key) void host().ml.feedback({ key, action: 'accept' }).catch(() => undefined);
+}
+
+/** `byUser`: the user waved the chips away (Esc, ×): chip 1's key ranks lower for them next time. */
+export function dismissSuggestions(byUser = false): void {
+  const shown = currentSuggestions(useMl.getState());
+  const key = shown?.items[0]?.key;
+  if (byUser && key) void host().ml.feedback({ key, action: 'dismiss' }).catch(() => undefined);
   clearTimeout(suggestTimer);
-  suggestSeq++;
-  useMl.getState().set({ suggestions: null });
+  useMl.getState().set({ suggestions: null, suggestSeq: useMl.getState().suggestSeq + 1 });
 }

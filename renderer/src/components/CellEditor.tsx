@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import { COMMANDS } from '../actions/commands.ts';
 import { dismissSuggestions, requestSuggestions } from '../actions/ml.ts';
 import { monaco } from '../monaco/monaco.ts';
-import { useMl } from '../stores/ml.ts';
+import { currentSuggestions, useMl } from '../stores/ml.ts';
 import { useNotebook } from '../stores/notebook.ts';
 import { acceptSuggestion, registerEditor } from './editor-bridge.ts';
 
@@ -64,23 +64,24 @@ export function CellEditor({ cellId, source, language, focus }: { cellId: string
     });
     // Esc leaves edit mode unless a widget (find, completion) wants it; with chips showing it dismisses them first.
     ed.addCommand(monaco.KeyCode.Escape, () => {
-      if (useMl.getState().suggestions?.cellId === cellId) {
+      if (currentSuggestions(useMl.getState())?.cellId === cellId) {
         ed.trigger('keyboard', 'editor.action.inlineSuggest.hide', {}); // the ghost text goes with the chips
-        return dismissSuggestions();
+        return dismissSuggestions(true);
       }
       nb().setMode('command');
       (document.activeElement as HTMLElement | null)?.blur();
       document.querySelector<HTMLElement>('[data-testid="notebook"]')?.focus();
     }, '!suggestWidgetVisible && !findWidgetVisible');
-    // Tab on a blank line takes the first chip; elsewhere it indents as usual.
+    // Tab on a blank line takes chip 1 (the ghost text shows the same, never an older answer); elsewhere it indents.
+    // It also wins over Monaco's own inline-suggestion commit, which could hold an older item.
     ed.addCommand(monaco.KeyCode.Tab, () => {
-      const first = useMl.getState().suggestions;
+      const first = currentSuggestions(useMl.getState());
       const model = ed.getModel();
       const pos = ed.getPosition();
       const blankLine = model && pos ? model.getLineContent(pos.lineNumber).trim() === '' : false;
-      if (first?.cellId === cellId && first.items[0] && blankLine) acceptSuggestion(cellId, first.items[0].text);
+      if (first?.cellId === cellId && first.items[0] && blankLine) acceptSuggestion(cellId, first.items[0].text, first.items[0].key);
       else ed.trigger('keyboard', 'tab', null);
-    }, '!suggestWidgetVisible && !inlineSuggestionVisible');
+    }, '!suggestWidgetVisible');
     return () => {
       subs.forEach((s) => s.dispose());
       unregister();

@@ -1,6 +1,7 @@
 // Corpus browser: search code and markdown (or API use), filter, read a notebook, see its source, open a copy.
 import { useState } from 'react';
 import { STAGE_IDS, type CorpusNotebookView, type CorpusSourceInfo, type StageId } from '../../../preload/contract.ts';
+import { searchCorpus } from '../actions/corpus.ts';
 import { openNotebook } from '../actions/files.ts';
 import { host } from '../host.ts';
 import { useCorpus } from '../stores/corpus.ts';
@@ -50,14 +51,7 @@ export function CorpusViewer({ nb, onBack }: { nb: CorpusNotebookView; onBack: (
 export function CorpusPanel() {
   const { query, api, stage, minVotes, hits, error, set } = useCorpus();
   const setViewing = useUi((s) => s.setCorpusView);
-  const search = async () => {
-    set({ error: null });
-    try {
-      set({ hits: await host().corpus.search({ query, api: api || undefined, stage: stage || undefined, minVotes: minVotes ? Number(minVotes) : undefined, limit: 100 }) });
-    } catch (e) {
-      set({ error: (e as Error).message, hits: null });
-    }
-  };
+  const search = searchCorpus;
   return (
     <div className="corpus" data-testid="corpus-panel">
       <input data-testid="corpus-query" placeholder="Search code and markdown" value={query} onChange={(e) => set({ query: e.target.value })} onKeyDown={(e) => e.key === 'Enter' && void search()} />

@@ -1,6 +1,6 @@
 // Live Monaco editors by cell id, so chips, ghost text and commands can reach the editor of a cell.
 import type { monaco } from '../monaco/monaco.ts';
-import { dismissSuggestions } from '../actions/ml.ts';
+import { dismissSuggestions, recordAccept } from '../actions/ml.ts';
 import { useNotebook } from '../stores/notebook.ts';
 
 type Editor = monaco.editor.IStandaloneCodeEditor;
@@ -18,7 +18,8 @@ export function editorFor(cellId: string): Editor | undefined {
 }
 
 /** Puts the suggestion on the cursor's line if it is blank, otherwise on a new line below it. */
-export function acceptSuggestion(cellId: string, text: string): void {
+export function acceptSuggestion(cellId: string, text: string, key?: string): void {
+  recordAccept(key);
   dismissSuggestions();
   const ed = editors.get(cellId);
   const model = ed?.getModel();

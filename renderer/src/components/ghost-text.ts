@@ -1,12 +1,12 @@
 // Ghost text: the first next-line suggestion drawn at the cursor of a blank line (Tab accepts, Esc dismisses).
 import { monaco } from '../monaco/monaco.ts';
-import { useMl } from '../stores/ml.ts';
+import { currentSuggestions, useMl } from '../stores/ml.ts';
 import { editorFor } from './editor-bridge.ts';
 
 export function installGhostText(): () => void {
   const provider = monaco.languages.registerInlineCompletionsProvider('python', {
     provideInlineCompletions(model, position) {
-      const s = useMl.getState().suggestions;
+      const s = currentSuggestions(useMl.getState());
       const first = s?.items[0];
       if (!s || !first || editorFor(s.cellId)?.getModel() !== model) return { items: [] };
       const line = model.getLineContent(position.lineNumber);
@@ -21,9 +21,13 @@ export function installGhostText(): () => void {
     },
   });
   // Suggestions arrive after the typing pause, later than Monaco's own trigger: ask it to look again.
+  // A stale ghost is hidden as soon as a newer request starts, so the ghost can never differ from chip 1.
   const unsub = useMl.subscribe((s, prev) => {
-    if (s.suggestions === prev.suggestions || !s.suggestions) return;
-    editorFor(s.suggestions.cellId)?.trigger('gds', 'editor.action.inlineSuggest.trigger', {});
+    const cur = currentSuggestions(s);
+    const old = currentSuggestions(prev);
+    if (cur === old) return;
+    if (old) editorFor(old.cellId)?.trigger('gds', 'editor.action.inlineSuggest.hide', {});
+    if (cur) editorFor(cur.cellId)?.trigger('gds', 'editor.action.inlineSuggest.trigger', {});
   });
   return () => {
     provider.dispose();

@@ -4,9 +4,17 @@ import type { StagePrediction, Suggestion } from '../../../preload/contract.ts';
 
 interface MlState {
   stages: Record<string, StagePrediction & { source: string }>;
-  suggestions: { cellId: string; items: Suggestion[] } | null;
+  /** The answer to request `seq`; shown only while it is the latest request (older answers are stale). */
+  suggestions: { cellId: string; items: Suggestion[]; seq: number } | null;
+  /** The latest suggestion request. */
+  suggestSeq: number;
   modelError: string | null;
   set(p: Partial<Omit<MlState, 'set'>>): void;
 }
 
-export const useMl = create<MlState>((set) => ({ stages: {}, suggestions: null, modelError: null, set: (p) => set(p) }));
+/** Chip 1, the ghost text and Tab all read this: the suggestions of the latest request, or none. */
+export function currentSuggestions(s: Pick<MlState, 'suggestions' | 'suggestSeq'>): MlState['suggestions'] {
+  return s.suggestions && s.suggestions.seq === s.suggestSeq ? s.suggestions : null;
+}
+
+export const useMl = create<MlState>((set) => ({ stages: {}, suggestions: null, suggestSeq: 0, modelError: null, set: (p) => set(p) }));

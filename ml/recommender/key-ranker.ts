@@ -1,0 +1,163 @@
+// Ranks candidate next-statement keys: n-grams over the notebook's keys, a cache of its own keys, and a learned reranker over both.
+import type { Gbdt } from './gbdt.ts';
+import type { KeyNgram } from './key-ngram.ts';
+import type { NotebookState } from './notebook-state.ts';
+
+export const NONE = '∅';
+export const CELL = '<c>';
+export const START = '<s>';
+
+/** How keys behave across the corpus, beyond what follows what. */
+export interface KeyStatsJson {
+  /** Share of a key's uses that repeat an earlier use in the same notebook. */
+  repeat: Record<string, number>;
+  /** Share of a key's uses that open a cell. */
+  opens: Record<string, number>;
+}
+
+export interface KeyModels {
+  /** 4-gram over the previous statements' keys. */
+  ngram: KeyNgram;
+  /** The same with cell boundaries in the history (what opens a new cell differs from what continues one). */
+  cellNgram: KeyNgram;
+  stats: KeyStatsJson;
+  reranker?: Gbdt;
+}
+
+export interface Position {
+  state: NotebookState;
+  /** The next statement opens a new, still empty cell. */
+  first: boolean;
+}
+
+/** The last `limit` tokens of the key histories as the n-grams read them: plain, and with cell boundaries. */
+export function histories(p: Position, limit = 8): { plain: string[]; marked: string[] } {
+  const { keys, keyCells } = p.state;
+  const plain: string[] = [];
+  const marked: string[] = [];
+  if (p.first && keys.length) marked.push(CELL);
+  for (let i = keys.length - 1; i >= 0 && (plain.length < limit || marked.length < limit); i--) {
+    const tok = keys[i] || NONE;
+    if (plain.length < limit) plain.push(tok);
+    if (marked.length < limit) marked.push(tok);
+    if (i > 0 && keyCells[i] !== keyCells[i - 1] && marked.length < limit) marked.push(CELL);
+  }
+  if (plain.length < limit) plain.push(START);
+  if (marked.length < limit) marked.push(START);
+  return { plain: plain.reverse(), marked: marked.reverse() };
+}
+
+export const FEATURES = [
+  'p_plain', 'p_cell', 'f0', 'f1', 'f2', 'f3', 'g0', 'g1', 'g2', 'g3', 'n0', 'n1', 'n2', 'n3', 'm1', 'm2', 'm3',
+  'cache_count', 'cache_dist', 'cell_count', 'is_prev', 'p_cache', 'first', 'position', 'is_import', 'calls',
+  'lib_imported', 'method_first', 'repeat', 'opens', 'unigram', 'cell_len', 'rank_plain', 'rank_cell', 'rank_cache',
+] as const;
+
+export interface Candidate {
+  key: string;
+  features: number[];
+  /** Final score: the reranker's margin, or the 4-gram + cache mixture without one. */
+  score: number;
+  /** Corpus evidence: uses after the longest matching context, and how often that context was seen. */
+  count: number;
+  total: number;
+}
+
+function isImportKey(key: string): boolean {
+  return key.startsWith('import:');
+}
+
+/** An import whose every name the notebook already has (`targets`: the alias table's values). */
+export function redundantImport(key: string, state: NotebookState, targets: ReadonlySet<string> = new Set(state.aliases.values())): boolean {
+  if (!isImportKey(key)) return false;
+  return key.split(' ').every((k) => {
+    const t = k.slice('import:'.length);
+    return targets.has(t) || targets.has(t.split('.')[0] ?? t);
+  });
+}
+
+function libImported(key: string, roots: ReadonlySet<string>): number {
+  const libs = key.split(' ').filter((c) => c && !c.startsWith('.') && c.includes('.') && !isImportKey(c));
+  if (!libs.length) return -1;
+  return libs.filter((c) => roots.has(c.split('.')[0] ?? c)).length / libs.length;
+}
+
+const CACHE_DECAY = 0.97;
+
+function cacheScores(state: NotebookState): Map<string, number> {
+  const out = new Map<string, number>();
+  let w = 1;
+  let total = 0;
+  for (let i = state.keys.length - 1; i >= 0 && i >= state.keys.length - 300; i--) {
+    const k = state.keys[i]!;
+    if (k) out.set(k, (out.get(k) ?? 0) + w);
+    total += w;
+    w *= CACHE_DECAY;
+  }
+  for (const [k, v] of out) out.set(k, v / total);
+  return out;
+}
+
+export const CACHE_WEIGHT = 0.25;
+
+/** Candidates with their features, scored; the caller renders them best first. */
+export function rankKeys(models: KeyModels, p: Position, opts: { pool?: number; kind?: 'rerank' | 'ngram-cache' } = {}): Candidate[] {
+  const pool = opts.pool ?? 40;
+  const { plain, marked } = histories(p, models.ngram.order);
+  const { state } = p;
+  const targets = new Set(state.aliases.values());
+  const roots = new Set([...targets].map((t) => t.split('.')[0] ?? t));
+  const skip = (k: string) => k === NONE || k === CELL || k === START || redundantImport(k, state, targets);
+  const plainList = models.ngram.predict(plain, pool, skip);
+  const cellList = models.cellNgram.predict(marked, pool, skip);
+  const cache = cacheScores(state);
+  const cacheRank = [...state.keyLast].sort((a, b) => b[1] - a[1]).map(([k]) => k).filter((k) => !skip(k)).slice(0, pool);
+  const ranks = (list: readonly string[]) => new Map(list.map((k, i) => [k, i]));
+  const plainRank = ranks(plainList.map((c) => c.key));
+  const cellRank = ranks(cellList.map((c) => c.key));
+  const cacheRankOf = ranks(cacheRank);
+  const keys = new Set([...plainRank.keys(), ...cellRank.keys(), ...cacheRank]);
+  const prev = state.keys.at(-1) ?? '';
+  const vp = models.ngram.view(plain);
+  const vc = models.cellNgram.view(marked);
+  const ctxFeatures = [...vp.totals.map((t) => Math.log1p(t)), ...vc.totals.slice(1).map((t) => Math.log1p(t))];
+  const cellCounts = new Map<string, number>();
+  for (const k of state.cellKeys) cellCounts.set(k, (cellCounts.get(k) ?? 0) + 1);
+  const out: Candidate[] = [];
+  const n = state.keys.length;
+  for (const key of keys) {
+    const sp = vp.prob(key);
+    const sc = vc.prob(key);
+    const last = state.keyLast.get(key);
+    const f = [
+      sp.p, sc.p,
+      ...vp.perOrder(key),
+      ...vc.perOrder(key),
+      ...ctxFeatures,
+      state.keyCounts.get(key) ?? 0,
+      last !== undefined ? Math.log1p(n - last) : 9,
+      p.first ? 0 : (cellCounts.get(key) ?? 0),
+      key === prev ? 1 : 0,
+      cache.get(key) ?? 0,
+      p.first ? 1 : 0,
+      Math.log1p(n),
+      isImportKey(key) ? 1 : 0,
+      key.split(' ').length,
+      libImported(key, roots),
+      key.startsWith('.') ? 1 : 0,
+      models.stats.repeat[key] ?? -1,
+      models.stats.opens[key] ?? -1,
+      Math.log1p(vp.unigram(key)),
+      p.first ? 0 : state.cellKeys.length,
+      plainRank.get(key) ?? pool,
+      cellRank.get(key) ?? pool,
+      cacheRankOf.get(key) ?? pool,
+    ];
+    const best = sc.order >= sp.order ? sc : sp;
+    // The baseline the issue names: the plain 4-gram interpolated with the notebook's own keys.
+    const mix = (1 - CACHE_WEIGHT) * sp.p + CACHE_WEIGHT * (cache.get(key) ?? 0);
+    const score = opts.kind !== 'ngram-cache' && models.reranker ? models.reranker.margin(f) : mix;
+    out.push({ key, features: f, score, count: best.count, total: best.total });
+  }
+  return out.sort((a, b) => b.score - a.score);
+}

@@ -1,0 +1,121 @@
+// The statement-key recommender: rank what the corpus did next at a similar point, then write it in the user's names.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Stage } from '../classifier/stages.ts';
+import { topStatements } from './call-key.ts';
+import { Gbdt, type GbdtJson } from './gbdt.ts';
+import { KeyNgram, type KeyNgramJson } from './key-ngram.ts';
+import { rankKeys, type KeyModels, type KeyStatsJson } from './key-ranker.ts';
+import { walkNotebook, type NotebookCell, type NotebookState } from './notebook-state.ts';
+import { renderTemplate, TemplateStore, type RenderContext, type TemplateJson } from './render.ts';
+
+export const KEY_KINDS = ['rerank', 'ngram-cache', 'bigram', 'most-frequent'] as const;
+export type KeyKind = (typeof KEY_KINDS)[number];
+
+export interface KeySuggestion {
+  text: string;
+  score: number;
+  /** The suggestion's call key, as the metric writes it. */
+  key: string;
+  /** How often the corpus did this after the longest matching context, out of how many times it was there. */
+  evidence: { count: number; total: number };
+}
+
+export interface KeySuggestOptions {
+  top: number;
+  /** The stage the badge shows for the cell (from the classifier), when the caller has it. */
+  stage?: Stage;
+  columns?: readonly string[];
+  files?: readonly string[];
+  /** Per-key score offsets learned from this user's accepts and dismissals. */
+  bias?: ReadonlyMap<string, number>;
+}
+
+export interface KeyRecommender {
+  kind: KeyKind;
+  /** Suggestions at the end of `cells` (the last one is the cell being typed; empty: a new cell). */
+  suggest(cells: readonly (string | NotebookCell)[], opts: KeySuggestOptions): KeySuggestion[];
+  /** Suggestions for a walked context (evaluation and training walk once and ask at every statement). */
+  suggestAt(state: NotebookState, first: boolean, opts: KeySuggestOptions): KeySuggestion[];
+}
+
+export interface KeyModelFiles {
+  models: KeyModels;
+  templates: TemplateStore;
+}
+
+function readJson<T>(dir: string, name: string): T {
+  return JSON.parse(readFileSync(join(dir, name), 'utf8')) as T;
+}
+
+export function loadKeyModels(dir: string): KeyModelFiles {
+  const rerankerJson = (() => {
+    try {
+      return readJson<GbdtJson>(dir, 'reranker.json');
+    } catch {
+      return undefined;
+    }
+  })();
+  return {
+    models: {
+      ngram: KeyNgram.fromJson(readJson<KeyNgramJson>(dir, 'key-ngram.json')),
+      cellNgram: KeyNgram.fromJson(readJson<KeyNgramJson>(dir, 'cell-ngram.json')),
+      stats: readJson<KeyStatsJson>(dir, 'key-stats.json'),
+      reranker: rerankerJson ? new Gbdt(rerankerJson) : undefined,
+    },
+    templates: TemplateStore.fromJson(readJson<TemplateJson>(dir, 'templates.json')),
+  };
+}
+
+/** The cell being typed may end mid-statement: drop trailing lines until the rest parses. */
+function settle(source: string): string {
+  const lines = source.split('\n');
+  for (let cut = lines.length; cut > 0 && lines.length - cut < 20; cut--) {
+    const text = lines.slice(0, cut).join('\n');
+    if (topStatements(text)) return text;
+  }
+  return '';
+}
+
+function ranked(files: KeyModelFiles, kind: KeyKind, state: NotebookState, first: boolean): Array<{ key: string; score: number; count: number; total: number }> {
+  const { ngram } = files.models;
+  if (kind === 'rerank' || kind === 'ngram-cache') return rankKeys(files.models, { state, first }, { kind });
+  const history = kind === 'bigram' ? ['<s>', ...state.keys.map((k) => k || '∅')] : [];
+  const rows = ngram.predictOrder(history, kind === 'bigram' ? 1 : 0, 60);
+  return rows.filter((r) => r.key !== '∅' && r.key !== '<c>').map((r) => ({ key: r.key, score: r.p, count: r.count, total: r.total }));
+}
+
+export function keyRecommender(files: KeyModelFiles, kind: KeyKind): KeyRecommender {
+  const suggestAt = (state: NotebookState, first: boolean, opts: KeySuggestOptions): KeySuggestion[] => {
+    const ctx: RenderContext = { state, columns: opts.columns, files: opts.files };
+    let list = ranked(files, kind, state, first);
+    // The reranker scores log-odds (offsets add); the others score probabilities (offsets scale).
+    const adjust = (score: number, b: number) => (kind === 'rerank' ? score + b : score * Math.exp(2 * b));
+    if (opts.bias?.size) list = list.map((c) => ({ ...c, score: adjust(c.score, opts.bias!.get(c.key) ?? 0) })).sort((a, b) => b.score - a.score);
+    const out: KeySuggestion[] = [];
+    const seen = new Set<string>();
+    for (const c of list) {
+      if (out.length >= opts.top) break;
+      let text = files.templates.render(c.key, ctx);
+      const own = state.keyTemplate.get(c.key);
+      if (text === undefined && own) text = renderTemplate(own, c.key, ctx);
+      if (text === undefined || seen.has(text)) continue;
+      seen.add(text);
+      out.push({ text, score: Math.round(c.score * 10000) / 10000, key: c.key, evidence: { count: c.count, total: c.total } });
+    }
+    return out;
+  };
+  return {
+    kind,
+    suggestAt,
+    suggest(cells, opts) {
+      const list: NotebookCell[] = cells.map((c) => (typeof c === 'string' ? { source: c } : c));
+      const last = list.at(-1);
+      const first = !last || last.source.trim() === '';
+      if (last && !first) list[list.length - 1] = { ...last, source: settle(last.source) };
+      const state = walkNotebook(first && last ? list.slice(0, -1) : list);
+      if (first) state.startCell(last?.markdown ?? '');
+      return suggestAt(state, first, opts);
+    },
+  };
+}
