@@ -50,6 +50,8 @@ export interface ExecuteResult { status: 'ok' | 'error' | 'aborted'; executionCo
  * (ml/classifier/stacker.ts).
  */
 export interface StagePrediction { stage: StageId; probs: Record<StageId, number>; context?: 'reads-predictions' | 'calls-notebook-function' | 'earlier-cells' }
+/** A DataFrame in the kernel's namespace, as a silent request reads it. */
+export interface DataFrameInfo { name: string; columns: string[]; dtypes: string[] }
 export interface Suggestion {
   text: string;
   score: number;
@@ -110,6 +112,8 @@ export const methods = {
   'kernel.interrupt': { params: z.object({ kernelId: id }), result: z.custom<{ ok: true }>() },
   'kernel.restart': { params: z.object({ kernelId: id }), result: z.custom<{ ok: true }>() },
   'kernel.shutdown': { params: z.object({ kernelId: id }), result: z.custom<{ ok: true }>() },
+  /** DataFrames in scope (name, columns, dtypes) by a silent request: no execution count, no `_`/`Out` entries. */
+  'kernel.frames': { params: z.object({ kernelId: id }), result: z.custom<DataFrameInfo[]>() },
   'kernel.inputReply': { params: z.object({ kernelId: id, value: z.string().max(1_000_000) }), result: z.custom<{ ok: true }>() },
   'ml.classify': {
     // notebook: true when `sources` are all code cells of one notebook in order, so data flow between cells counts.
@@ -122,6 +126,8 @@ export const methods = {
       top: z.number().int().min(1).max(20).optional(),
       /** Columns of the DataFrames in scope, read from the running kernel by a silent request. */
       columns: z.array(z.string().max(300)).max(5000).optional(),
+      /** The notebook's file: chips then name only data files that exist beside it. */
+      notebookPath: z.string().max(4096).optional(),
     }),
     result: z.custom<{ stage: StageId | null; suggestions: Suggestion[] }>(),
   },

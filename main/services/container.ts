@@ -7,6 +7,7 @@ import { KernelService } from './kernel-service.ts';
 import { emptyNotebook } from './nbformat.ts';
 import { NotebookFiles } from './notebook-files.ts';
 import { SuggestionFeedback } from './suggestion-feedback.ts';
+import { readableFiles } from './readable-files.ts';
 import { MlService } from './ml-service.ts';
 import { CorpusService } from './corpus-service.ts';
 import { PipelineService } from './pipeline-service.ts';
@@ -59,9 +60,11 @@ export function createContainer(opts: ContainerOptions): Container {
     'kernel.interrupt': async ({ kernelId }) => (await kernels.interrupt(kernelId), ok),
     'kernel.restart': async ({ kernelId }) => (await kernels.restart(kernelId), ok),
     'kernel.shutdown': async ({ kernelId }) => (await kernels.shutdown(kernelId), ok),
+    'kernel.frames': ({ kernelId }) => kernels.frames(kernelId),
     'kernel.inputReply': async ({ kernelId, value }) => (kernels.inputReply(kernelId, value), ok),
     'ml.classify': ({ sources, notebook }) => ml.classify(sources, notebook ?? false),
-    'ml.suggest': ({ cells, top, columns }) => ml.suggest(cells, top ?? 5, { columns, bias: [...feedback.bias()] }),
+    'ml.suggest': async ({ cells, top, columns, notebookPath }) =>
+      ml.suggest(cells, top ?? 5, { columns, bias: [...feedback.bias()], files: notebookPath ? await readableFiles(notebookPath) : undefined }),
     'ml.feedback': async ({ key, action }) => (await feedback.record(key, action), ok),
     'ml.resetFeedback': async () => (await feedback.reset(), ok),
     'corpus.search': (q) => corpus.search(q),

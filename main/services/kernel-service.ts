@@ -1,6 +1,7 @@
 // Runs code on Jupyter kernels through @jupyterlab/services and streams outputs to the UI as contract events.
+import { z } from 'zod';
 import { KernelManager, KernelSpecAPI, type Kernel, type KernelMessage } from '@jupyterlab/services';
-import type { Events, ExecuteResult, KernelSpecInfo, KernelStatus, Output } from '../../preload/contract.ts';
+import type { DataFrameInfo, Events, ExecuteResult, KernelSpecInfo, KernelStatus, Output } from '../../preload/contract.ts';
 import { connectionSettings, startJupyterServer, type JupyterServerHandle } from '../../pipeline/jupyter/server-process.ts';
 import type { ServerConnection } from '@jupyterlab/services';
 
@@ -25,6 +26,14 @@ interface LiveKernel {
 const RECOVERY_EVERY_MS = 5000;
 const RECOVERY_TRIES = 12;
 const OUTPUT_TYPES = new Set(['stream', 'display_data', 'execute_result', 'error']);
+
+/** Names, columns and dtypes of DataFrames in globals (at most 50 frames, 300 columns each); slow reprs are never called. */
+const FRAMES_EXPRESSION =
+  "(lambda p: type('GdsFrames', (), {'_repr_json_': lambda s: p})())(" +
+  "[[n, [str(c) for c in list(v.columns)[:300]], [str(t) for t in list(v.dtypes)[:300]]] " +
+  "for n, v in list(globals().items()) if not n.startswith('_') and type(v).__name__ == 'DataFrame' and hasattr(v, 'dtypes')][:50])";
+
+const FramesSchema = z.array(z.tuple([z.string(), z.array(z.string()), z.array(z.string())]));
 
 export class KernelService {
   private server: JupyterServerHandle | null = null;
@@ -203,6 +212,20 @@ export class KernelService {
     } finally {
       k.pendingInput = null;
     }
+  }
+
+  /**
+   * The DataFrames in the kernel's namespace with their columns and dtypes, through a silent request: no cell runs,
+   * the execution count and `_`/`Out` stay as they are. The answer travels as application/json of a throwaway object.
+   */
+  async frames(kernelId: string): Promise<DataFrameInfo[]> {
+    const k = this.get(kernelId);
+    const future = k.conn.requestExecute({ code: '', silent: true, store_history: false, allow_stdin: false, stop_on_error: false, user_expressions: { gds: FRAMES_EXPRESSION } });
+    const reply = (await future.done) as KernelMessage.IExecuteReplyMsg;
+    const content = reply.content as { status: string; user_expressions?: Record<string, { status?: string; data?: Record<string, unknown> }> };
+    const data = content.user_expressions?.gds?.data?.['application/json'];
+    const parsed = FramesSchema.safeParse(data);
+    return parsed.success ? parsed.data.map(([name, columns, dtypes]) => ({ name, columns, dtypes })) : [];
   }
 
   inputReply(kernelId: string, value: string): void {

@@ -60,7 +60,7 @@ export class MlService {
     return this.call({ op: 'classify', sources, notebook });
   }
 
-  suggest(cells: string[], top: number, extra: { columns?: string[]; bias?: Array<[string, number]> } = {}): Promise<{ stage: StageId | null; suggestions: Suggestion[] }> {
+  suggest(cells: string[], top: number, extra: { columns?: string[]; bias?: Array<[string, number]>; files?: string[] } = {}): Promise<{ stage: StageId | null; suggestions: Suggestion[] }> {
     return this.call({ op: 'suggest', cells, top, ...extra });
   }
 

@@ -1,7 +1,7 @@
 // Messages between MlService and the inference worker.
 export type WorkerRequest =
   | { id: number; op: 'classify'; sources: string[]; notebook: boolean }
-  | { id: number; op: 'suggest'; cells: string[]; top: number; columns?: string[]; bias?: Array<[string, number]> }
+  | { id: number; op: 'suggest'; cells: string[]; top: number; columns?: string[]; bias?: Array<[string, number]>; files?: string[] }
   | { id: number; op: 'reload' };
 
 export type WorkerResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };

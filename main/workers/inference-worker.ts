@@ -71,7 +71,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       } catch {
         stage = undefined; // no classifier model: the recommender's own labeler names the stage
       }
-      return (await getSuggester()).suggest(req.cells, req.top, { stage, columns: req.columns, bias: req.bias ? new Map(req.bias) : undefined });
+      return (await getSuggester()).suggest(req.cells, req.top, { stage, columns: req.columns, files: req.files, bias: req.bias ? new Map(req.bias) : undefined });
     }
     case 'reload':
       // The next request loads the new model, with a cache of its own (the old one goes with the old model).

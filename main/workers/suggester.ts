@@ -5,7 +5,7 @@ import { loadRecommender } from '../../ml/recommender/recommender.ts';
 import type { StageId, Suggestion } from '../../preload/contract.ts';
 
 export interface Suggester {
-  suggest(cells: string[], top: number, extra?: { stage?: StageId; columns?: readonly string[]; bias?: ReadonlyMap<string, number> }): Promise<{ stage: StageId | null; suggestions: Suggestion[] }>;
+  suggest(cells: string[], top: number, extra?: { stage?: StageId; columns?: readonly string[]; files?: readonly string[]; bias?: ReadonlyMap<string, number> }): Promise<{ stage: StageId | null; suggestions: Suggestion[] }>;
 }
 
 export async function createSuggester(modelDir: string): Promise<Suggester> {

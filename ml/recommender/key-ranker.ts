@@ -51,6 +51,8 @@ export const FEATURES = [
   'p_plain', 'p_cell', 'f0', 'f1', 'f2', 'f3', 'g0', 'g1', 'g2', 'g3', 'n0', 'n1', 'n2', 'n3', 'm1', 'm2', 'm3',
   'cache_count', 'cache_dist', 'cell_count', 'is_prev', 'p_cache', 'first', 'position', 'is_import', 'calls',
   'lib_imported', 'method_first', 'repeat', 'opens', 'unigram', 'cell_len', 'rank_plain', 'rank_cell', 'rank_cache',
+  'local2', 'local2_share', 'local3', 'local3_share', 'plain2_share',
+  'plain3_share', 'skip2_share', 'skip3_share', 'after_last_prev', 'local4_share',
 ] as const;
 
 export interface Candidate {
@@ -80,6 +82,57 @@ function libImported(key: string, roots: ReadonlySet<string>): number {
   const libs = key.split(' ').filter((c) => c && !c.startsWith('.') && c.includes('.') && !isImportKey(c));
   if (!libs.length) return -1;
   return libs.filter((c) => roots.has(c.split('.')[0] ?? c)).length / libs.length;
+}
+
+/** What followed the last one and two tokens earlier in this notebook: its own habits (a plot, then the same plot again). */
+interface Local {
+  after1: Map<string, number>;
+  n1: number;
+  after2: Map<string, number>;
+  n2: number;
+  after3: Map<string, number>;
+  n3: number;
+  /** What came right after the latest earlier occurrence of the last token. */
+  lastNext: string | undefined;
+}
+
+function localTransitions(seq: readonly string[]): Local {
+  const a = seq[seq.length - 1];
+  const b = seq[seq.length - 2];
+  const c = seq[seq.length - 3];
+  const out: Local = { after1: new Map(), n1: 0, after2: new Map(), n2: 0, after3: new Map(), n3: 0, lastNext: undefined };
+  for (let i = 0; i + 1 < seq.length; i++) {
+    if (seq[i] !== a) continue;
+    const next = seq[i + 1]!;
+    out.n1++;
+    out.after1.set(next, (out.after1.get(next) ?? 0) + 1);
+    out.lastNext = next;
+    if (i > 0 && seq[i - 1] === b) {
+      out.n2++;
+      out.after2.set(next, (out.after2.get(next) ?? 0) + 1);
+      if (i > 1 && seq[i - 2] === c) {
+        out.n3++;
+        out.after3.set(next, (out.after3.get(next) ?? 0) + 1);
+      }
+    }
+  }
+  return out;
+}
+
+const share = (m: ReadonlyMap<string, number>, n: number, key: string) => (n ? (m.get(key) ?? 0) / n : -1);
+
+/** The notebook's whole key sequence, plain and with cell boundaries (as `histories`, unbounded). */
+function fullSequences(p: Position): { plain: string[]; marked: string[] } {
+  const { keys, keyCells } = p.state;
+  const plain = [START];
+  const marked = [START];
+  keys.forEach((k, i) => {
+    if (i > 0 && keyCells[i] !== keyCells[i - 1]) marked.push(CELL);
+    plain.push(k || NONE);
+    marked.push(k || NONE);
+  });
+  if (p.first && keys.length) marked.push(CELL);
+  return { plain, marked };
 }
 
 const CACHE_DECAY = 0.97;
@@ -116,7 +169,12 @@ export function rankKeys(models: KeyModels, p: Position, opts: { pool?: number; 
   const plainRank = ranks(plainList.map((c) => c.key));
   const cellRank = ranks(cellList.map((c) => c.key));
   const cacheRankOf = ranks(cacheRank);
-  const keys = new Set([...plainRank.keys(), ...cellRank.keys(), ...cacheRank]);
+  const seqs = fullSequences(p);
+  const local = localTransitions(seqs.marked);
+  const localPlain = localTransitions(seqs.plain);
+  const localSkip = localTransitions(seqs.plain.filter((k) => k !== NONE));
+  const localKeys = [...local.after1.keys(), ...localSkip.after1.keys()].filter((k) => !skip(k));
+  const keys = new Set([...plainRank.keys(), ...cellRank.keys(), ...cacheRank, ...localKeys]);
   const prev = state.keys.at(-1) ?? '';
   const vp = models.ngram.view(plain);
   const vc = models.cellNgram.view(marked);
@@ -152,6 +210,16 @@ export function rankKeys(models: KeyModels, p: Position, opts: { pool?: number; 
       plainRank.get(key) ?? pool,
       cellRank.get(key) ?? pool,
       cacheRankOf.get(key) ?? pool,
+      local.after1.get(key) ?? 0,
+      local.n1 ? (local.after1.get(key) ?? 0) / local.n1 : -1,
+      local.after2.get(key) ?? 0,
+      local.n2 ? (local.after2.get(key) ?? 0) / local.n2 : -1,
+      share(localPlain.after1, localPlain.n1, key),
+      share(localPlain.after2, localPlain.n2, key),
+      share(localSkip.after1, localSkip.n1, key),
+      share(localSkip.after2, localSkip.n2, key),
+      local.lastNext === key ? 1 : 0,
+      share(local.after3, local.n3, key),
     ];
     const best = sc.order >= sp.order ? sc : sp;
     // The baseline the issue names: the plain 4-gram interpolated with the notebook's own keys.

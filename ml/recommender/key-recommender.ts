@@ -101,7 +101,9 @@ export function keyRecommender(files: KeyModelFiles, kind: KeyKind): KeyRecommen
       if (text === undefined && own) text = renderTemplate(own, c.key, ctx);
       if (text === undefined || seen.has(text)) continue;
       seen.add(text);
-      out.push({ text, score: Math.round(c.score * 10000) / 10000, key: c.key, evidence: { count: c.count, total: c.total } });
+      // A probability-like score for every kind: the reranker's margin through the logistic function.
+      const p = kind === 'rerank' && files.models.reranker ? 1 / (1 + Math.exp(-c.score)) : Math.min(1, c.score);
+      out.push({ text, score: Number(Math.max(p, 1e-9).toPrecision(4)), key: c.key, evidence: { count: c.count, total: c.total } });
     }
     return out;
   };

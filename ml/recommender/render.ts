@@ -24,17 +24,41 @@ function base(p: string): string {
   return p.split(/[/\\]/).pop() ?? p;
 }
 
+// Files nearly every competition folder holds; any other corpus file name is site-specific (`winemag-data-130k-v2.csv`).
+const CONVENTIONAL = /^(train|test|sample_submission|submission|data|dataset|valid|validation)\.(csv|json|parquet|zip|tsv|txt)$/i;
+
 function fillPath(corpusPath: string, key: string, ctx: RenderContext): string | undefined {
   const name = base(corpusPath);
   const seen = ctx.state.paths;
   const same = [...seen].reverse().find((p) => base(p) === name);
   // Reading a file the notebook has already read is the "reads test.csv again" chip: not offered.
   if (same) return READ_CALL.test(key) ? undefined : same;
+  // Where the host listed the notebook's files, only those exist.
   if (ctx.files) return ctx.files.find((f) => base(f) === name && !seen.includes(f));
+  if (!CONVENTIONAL.test(name)) return undefined;
   const last = seen.at(-1);
   if (!last) return corpusPath;
   const cut = Math.max(last.lastIndexOf('/'), last.lastIndexOf('\\'));
   return cut >= 0 ? last.slice(0, cut + 1) + name : name;
+}
+
+function words(name: string): Set<string> {
+  return new Set(name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase().split(/[_\d]+/).filter(Boolean));
+}
+
+/** The user's name closest to a corpus name (`test_X` → `X_test`), by shared words; undefined when none shares one. */
+function similarName(name: string, known: readonly string[], taken: ReadonlySet<string>): string | undefined {
+  const w = words(name);
+  let best: { n: string; score: number } | undefined;
+  for (const n of known.slice(0, 60)) {
+    if (taken.has(n)) continue;
+    const u = words(n);
+    let shared = 0;
+    for (const x of u) if (w.has(x)) shared++;
+    const score = shared / Math.max(w.size, u.size);
+    if (shared && (!best || score > best.score)) best = { n, score };
+  }
+  return best?.n;
 }
 
 function boundNames(stmt: SyntaxNode): string[] {
@@ -60,6 +84,8 @@ export function renderTemplate(template: string, key: string, ctx: RenderContext
   const usedColumns = new Set<string>();
   const reassignable = new Set<string>();
   const fresh = new Set<string>();
+  const filled = new Set<string>();
+  const choice = new Map<string, string>();
   let failed = false;
   const text = template.replace(HOLE_RE, (_m, kind: string, body: string) => {
     if (failed) return '';
@@ -67,7 +93,12 @@ export function renderTemplate(template: string, key: string, ctx: RenderContext
       const cut = body.indexOf(':');
       const rank = Number(body.slice(0, cut));
       const name = body.slice(cut + 1);
-      const chosen = known.has(name) ? name : state.known[rank];
+      // One corpus name is one user name throughout the statement (`test_X = test_X.fillna(0)`).
+      const chosen = choice.get(name) ?? (known.has(name) ? name : (similarName(name, state.known, filled) ?? state.known[rank]));
+      if (chosen) {
+        filled.add(chosen);
+        choice.set(name, chosen);
+      }
       if (!chosen) failed = true;
       else if (chosen === name) reassignable.add(chosen);
       return chosen ?? '';
@@ -141,6 +172,7 @@ export class TemplateStore {
       return { t, score: Math.log(n + 1) + hits - names.length * 0.25 - i * 0.01 };
     });
     for (const { t } of scored.sort((a, b) => b.score - a.score)) {
+      if (/^print\(\s*\)$/.test(t)) continue; // the most common way to write `print` is a blank line: no chip
       const code = renderTemplate(t, key, ctx);
       if (code !== undefined) return code;
     }

@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSyn
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { bundledModelsDir, installedModelsDir, userDataDir } from '../app-paths.ts';
-import { cacheDir, goldPath } from '../corpus-cache.ts';
+import { goldPath } from '../corpus-cache.ts';
 import type { StepCommand, StepCommandResolver, StepContext, StepName } from './types.ts';
 
 const run = promisify(execFile);
@@ -178,13 +178,12 @@ export function gdsResolver(probe: Pick<FlagProbe, 'flags'> = new FlagProbe()): 
         const rec = trainedDir(ctx, 'train-recommender');
         if (clf) out.push(await gds(['eval', 'classifier'], ['--gold', goldPath(), '--model', clf]));
         if (rec) {
-          // The corpus the recommender trained on: its held-out datasets (the command falls back to all notebooks when none are held out).
+          // The corpus the recommender trained on: its held-out groups (the command falls back to all notebooks when none are held out).
           const flags = await probe.flags(['eval', 'recommender']);
           const fromDb = corpus[0]?.[0] === '--db' && flags.has('--db');
-          const notebooks = o.corpus ?? join(cacheDir(), 'corpus', 'kaggle', 'datasets');
-          const source = fromDb ? ['--db', o.db!] : ['--notebooks', notebooks];
-          const maxPairs: Optional = o.maxCells ? [['--max-pairs', Math.max(50, Math.min(1000, Math.round(o.maxCells / 10)))]] : [];
-          out.push(await gds(['eval', 'recommender'], [...source, '--model', rec, '--held-out'], {}, undefined, maxPairs));
+          const source = fromDb ? ['--db', o.db!] : o.corpus ? ['--corpus', o.corpus] : [];
+          const positions: Optional = o.maxCells ? [['--positions', Math.max(50, Math.min(1000, Math.round(o.maxCells / 10)))]] : [];
+          out.push(await gds(['eval', 'recommender'], [...source, '--model', rec], {}, undefined, positions));
         }
         if (!out.length) throw new Error('the evaluate step needs a train-classifier or train-recommender step that finished in this run');
         return out;

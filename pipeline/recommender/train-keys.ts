@@ -74,7 +74,7 @@ export async function trainKeyRecommender(notebooks: readonly RecNotebook[], o: 
   let statements: number;
   if (o.resume && counted && existsSync(join(fold0Dir, 'key-ngram.json'))) {
     fold0 = loadKeyModels(fold0Dir).models;
-    statements = (JSON.parse(readFileSync(join(fold0Dir, 'counted.json'), 'utf8')) as { statements: number }).statements;
+    statements = (JSON.parse(readFileSync(join(o.outDir, 'counted.json'), 'utf8')) as { statements: number }).statements;
     o.log(`resumed: counts of ${statements} statements from ${o.outDir}`);
   } else {
     const miner = new TemplateMiner();

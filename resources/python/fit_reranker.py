@@ -47,8 +47,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--iters", type=int, default=400)
-    ap.add_argument("--leaves", type=int, default=31)
+    ap.add_argument("--iters", type=int, default=600)
+    ap.add_argument("--leaves", default="127", help="max leaf nodes to try, comma-separated (63 and 127 were tried: 127 won)")
     ap.add_argument("--lr", type=float, default=0.08)
     a = ap.parse_args()
     with open(a.data) as f:
@@ -64,7 +64,7 @@ def main():
     val_groups = set(rng.choice(uniq, size=max(1, len(uniq) // 8), replace=False).tolist())
     is_val = np.array([g in val_groups for g in groups])
     best = None
-    for leaves in sorted({a.leaves, 15, 63}):
+    for leaves in sorted({int(x) for x in a.leaves.split(",")}):
         m = HistGradientBoostingClassifier(max_iter=a.iters, learning_rate=a.lr, max_leaf_nodes=leaves,
                                            min_samples_leaf=40, l2_regularization=1.0, early_stopping=True,
                                            validation_fraction=0.1, n_iter_no_change=30, random_state=7)

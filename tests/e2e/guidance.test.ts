@@ -50,11 +50,17 @@ test('next-line chips appear under the active cell; Tab accepts the first one', 
   assert.ok(texts.length >= 2, `chips: ${texts.join(' | ')}`);
   assert.equal(new Set(texts).size, texts.length, 'suggestions are distinct');
   assert.ok(texts.some((t) => /\bdf\b|\bpd\./.test(t)), `suggestions use the user's names: ${texts.join(' | ')}`);
-  // The first suggestion is also drawn as ghost text at the cursor.
-  await cell(page, i).locator('.ghost-text, .ghost-text-decoration').first().waitFor({ timeout: 15_000 });
+  // The first suggestion is also drawn as ghost text at the cursor: the same text as chip 1, never an older answer.
+  const ghost = cell(page, i).locator('.ghost-text, .ghost-text-decoration');
+  await ghost.first().waitFor({ timeout: 15_000 });
+  const plain = (t: string) => t.replace(/\u00a0/g, ' ');
+  assert.equal(plain((await ghost.allTextContents()).join('')), texts[0], 'ghost text = chip 1');
+  // Chip 1 says how often the corpus did this at a similar point.
+  assert.match((await cell(page, i).locator('[data-testid="suggestion-evidence"]').textContent()) ?? '', /\d+ % of [\d,]+ similar points/);
   await screenshot(page, 'guidance');
   await page.keyboard.press('Tab');
   await cell(page, i).locator('.view-lines', { hasText: texts[0]!.slice(0, 12) }).waitFor();
+  assert.equal(plain((await cell(page, i).locator('.view-lines').textContent()) ?? ''), texts[0], 'Tab inserts exactly chip 1');
   // Esc dismisses the chips that follow.
   await page.keyboard.press('Enter');
   await chips.first().waitFor({ timeout: 30_000 });

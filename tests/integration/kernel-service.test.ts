@@ -34,6 +34,17 @@ test('lists kernelspecs including python3', async () => {
   assert.ok(specs.specs.some((s) => s.name === 'python3'));
 });
 
+test('frames() reads DataFrame columns silently: no execution count, no _ or Out entries', async () => {
+  const setup = await ks.execute(kernelId, 'f1', "import pandas as pd\ntrain = pd.DataFrame({'Age': [1.5], 'Name': ['a']})\n42");
+  assert.equal(setup.status, 'ok');
+  const frames = await ks.frames(kernelId);
+  const train = frames.find((f) => f.name === 'train');
+  assert.deepEqual(train, { name: 'train', columns: ['Age', 'Name'], dtypes: ['float64', 'object'] });
+  const after = await ks.execute(kernelId, 'f2', 'print(_, len(Out))');
+  assert.equal(after.executionCount, (setup.executionCount ?? 0) + 1, 'the silent request took no execution count');
+  assert.ok(outputsOf('f2').some((o) => String(o.text).startsWith('42 1')), 'the last result and Out are the user\'s own');
+});
+
 test('input() asks the UI and continues with the reply', async () => {
   const run = ks.execute(kernelId, 'in1', 'name = input("Your name: "); print("hi", name)');
   const ask = await waitFor(() => events.find((e) => e.event === 'kernel.input'));

@@ -1,8 +1,8 @@
-// Beam search over the shipped ONNX model and the recommender: distinct, parseable lines that use only defined names.
+// Beam search over a seq2seq ONNX model (the previously shipped single model, kept as a fixture) and the shipped
+// recommender's kinds: distinct, parseable lines that use only defined names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import { beamSearch, loadSeq2Seq } from '../../ml/recommender/beam-search.ts';
 import { loadRecommender } from '../../ml/recommender/recommender.ts';
 import { maskNotebook } from '../../ml/recommender/mask.ts';
@@ -10,9 +10,10 @@ import { parsesCleanly, undefinedNames } from '../../ml/recommender/specialize.t
 import { stageToken } from '../../ml/recommender/pairs.ts';
 
 const dir = fileURLToPath(new URL('../../resources/models/recommender/', import.meta.url));
+const seq2seq = fileURLToPath(new URL('../fixtures/seq2seq-single/', import.meta.url));
 
-test('beam search over the shipped single model returns distinct hypotheses, best first', async () => {
-  const model = await loadSeq2Seq(join(dir, 'single'));
+test('beam search over a seq2seq model returns distinct hypotheses, best first', async () => {
+  const model = await loadSeq2Seq(seq2seq);
   const hyps = await beamSearch(model, [stageToken('load'), 'import', 'pandas', '|', 'var0', '=', 'pandas.read_csv'], { beam: 8, top: 5, maxLen: 21 });
   assert.ok(hyps.length >= 3);
   assert.equal(new Set(hyps.map((h) => h.tokens.join(' '))).size, hyps.length);
@@ -27,7 +28,7 @@ const contexts: string[][] = [
   ['import matplotlib.pyplot as plt\nimport seaborn as sns', "df = pd.read_csv('x.csv')", "sns.countplot(x='Sex', data=df)\nplt."],
 ];
 
-for (const kind of ['ngram', 'single'] as const) {
+for (const kind of ['rerank', 'ngram-cache', 'bigram', 'most-frequent'] as const) {
   test(`${kind} suggestions are distinct, parse cleanly and use only defined names`, async () => {
     const rec = await loadRecommender(dir, { kind });
     let total = 0;

@@ -78,6 +78,13 @@ test('rendering uses the user names and refuses unknown names, clobbered variabl
   // Columns come from the kernel when it knows them, never invented.
   assert.equal(renderTemplate('⟦v:0:df⟧[⟦c:"Age"⟧].hist()', '.hist', { state, columns: ['Fare', 'Age'] }), "train['Age'].hist()");
   assert.equal(renderTemplate('⟦v:0:df⟧[⟦c:"Age"⟧].hist()', '.hist', ctx), undefined);
+  // A site-specific file of the corpus is not guessed; with the host's file list, only files that exist are named.
+  assert.equal(renderTemplate('⟦n:w⟧ = ⟦l:pandas.read_csv⟧(⟦p:"../input/winemag-data.csv"⟧)', 'pandas.read_csv', ctx), undefined);
+  assert.equal(renderTemplate('⟦n:w⟧ = ⟦l:pandas.read_csv⟧(⟦p:"../input/winemag-data.csv"⟧)', 'pandas.read_csv', { state, files: ['data/winemag-data.csv'] }), "w = pd.read_csv('data/winemag-data.csv')");
+  assert.equal(renderTemplate('⟦n:t⟧ = ⟦l:pandas.read_csv⟧(⟦p:"../input/test.csv"⟧)', 'pandas.read_csv', { state, files: ['../input/train.csv'] }), undefined);
+  // A corpus name the user lacks maps to the user's name sharing its words, the same one each time.
+  const split = stateOf(['X_train, X_test = 1, 2', 'model = 3']);
+  assert.equal(renderTemplate('⟦v:0:m⟧.predict(⟦v:3:test_X⟧) + ⟦v:3:test_X⟧', '.predict', { state: split }), 'model.predict(X_test) + X_test');
   // A library the user did not import cannot be written.
   assert.equal(renderTemplate('⟦l:seaborn.countplot⟧(x=⟦v:0:df⟧)', 'seaborn.countplot', ctx), undefined);
 });

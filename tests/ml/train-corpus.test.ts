@@ -148,7 +148,7 @@ test('train recommender --corpus, an interrupted run, --resume, and eval on a co
   const corpus = join(dir, 'corpus');
   const { notebooks } = writeCorpus(corpus, 8);
   const out = join(dir, 'model');
-  const small = ['--corpus', corpus, '--out', out, '--stage-pairs', '100', '--single-pairs', '200', '--eval-pairs', '50', '--hidden', '16', '--emb', '8', '--layers', '1'];
+  const small = ['--kind', 'seq2seq', '--corpus', corpus, '--out', out, '--stage-pairs', '100', '--single-pairs', '200', '--eval-pairs', '50', '--hidden', '16', '--emb', '8', '--layers', '1'];
 
   // Interrupted after the single model: its checkpoint is in the out folder, with a note of which sub-model it belongs to.
   const first = run(['train', 'recommender', ...small, '--epochs', '1'], { GDS_RECOMMENDER_STOP_AFTER: 'single' });
@@ -174,13 +174,16 @@ test('train recommender --corpus, an interrupted run, --resume, and eval on a co
   assert.ok(existsSync(join(out, 'single', 'encoder.onnx')));
   assert.ok(!existsSync(join(out, 'work')) && !existsSync(join(out, 'checkpoint.pt')), 'a finished model folder holds no work files');
 
-  // Only training datasets: --held-out finds none, evaluates on everything and says so.
+  // The key recommender on the same corpus, then evaluated where no dataset is held out: on everything, saying so.
+  const keys = join(dir, 'keys');
+  const trained = run(['train', 'recommender', '--corpus', corpus, '--out', keys, '--positions', '0']);
+  assert.equal(trained.status, 0, trained.stderr);
   rmSync(join(corpus, 'datasets', 'dont-call-me-turkey'), { recursive: true });
-  const ev = run(['eval', 'recommender', '--notebooks', corpus, '--model', out, '--held-out', '--max-pairs', '50']);
+  const ev = run(['eval', 'recommender', '--corpus', corpus, '--model', keys, '--positions', '50', '--json']);
   assert.equal(ev.status, 0, ev.stderr);
-  const res = JSON.parse(ev.stdout) as { notebooks: number; note?: string; pairs: number };
-  assert.equal(res.notebooks, 16);
-  assert.match(res.note ?? '', /no held-out dataset/);
-  assert.ok(res.pairs > 0);
+  assert.match(ev.stderr, /no held-out group among \d+: evaluating on all 16 notebooks, including training data/);
+  const res = JSON.parse(ev.stdout) as { results: Array<{ positions: number; tallies: Record<string, { all: { n: number } }> }> };
+  assert.equal(res.results[0]?.positions, 50);
+  assert.deepEqual(Object.keys(res.results[0]?.tallies ?? {}).sort(), ['bigram', 'most-frequent', 'ngram-cache', 'rerank']);
   rmSync(dir, { recursive: true, force: true });
 });

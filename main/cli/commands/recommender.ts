@@ -10,11 +10,9 @@ import { installedModelsDir, bundledModelsDir, pythonScriptsDir } from '../../..
 import { ensureKaggleCorpus } from '../../../pipeline/corpus-cache.ts';
 import { parseNotebookBytes, readNotebookFile } from '../../../pipeline/notebook/read-notebook-file.ts';
 import { CorpusStore } from '../../../pipeline/corpus/store.ts';
-import { isHeldOut, sample, type CorpusNotebook } from '../../../ml/recommender/dataset.ts';
+import { isHeldOut, type CorpusNotebook } from '../../../ml/recommender/dataset.ts';
 import { loadRecommender, type RecommenderKind } from '../../../ml/recommender/recommender.ts';
 import { resolveLabeler } from '../../../ml/recommender/stage-source.ts';
-import { ruleLabelCells } from '../../../ml/recommender/stage-rule.ts';
-import { evaluateModelDir } from '../../../ml/recommender/eval-dir.ts';
 import { trainRecommender } from '../../../ml/recommender/train.ts';
 import { loadClassifier, resolveModelDir, type StageClassifier } from '../../../ml/classifier/classifier.ts';
 import type { Stage } from '../../../ml/classifier/stages.ts';
@@ -262,7 +260,13 @@ export function registerRecommenderCommands(program: Command): void {
         const prev = await loadRecommender(resolve(o.previous));
         methods.unshift({ name: `previous (${prev.kind})`, suggest: async (_s, _f, context) => (await prev.suggest(context(), { top: 5 })).suggestions.map((x) => x.text) });
       }
-      const notebooks = (await keyCorpus({ corpus: o.corpus, db: o.db }, log)).filter((nb) => o.all || nb.heldOut);
+      const everything = await keyCorpus({ corpus: o.corpus, db: o.db }, log);
+      let notebooks = everything.filter((nb) => o.all || nb.heldOut);
+      if (notebooks.length === 0) {
+        // A small corpus may hold out no group: evaluate on what exists, and say that these notebooks were trained on.
+        log(`no held-out group among ${new Set(everything.map((nb) => nb.group)).size}: evaluating on all ${everything.length} notebooks, including training data`);
+        notebooks = everything;
+      }
       const sets = new Map<string, RecNotebook[]>();
       for (const nb of notebooks) {
         const name = o.corpus || o.db ? 'corpus' : nb.group.startsWith('kaggle:') ? 'kaggle held-out' : 'github held-out';

@@ -1,4 +1,5 @@
 // Runs cells one after another on the notebook's kernel, like Jupyter: queued → running → done, stop on error.
+import { refreshKernelColumns } from './ml.ts';
 import { host } from '../host.ts';
 import { useKernel } from '../stores/kernel.ts';
 import { useNotebook } from '../stores/notebook.ts';
@@ -64,6 +65,7 @@ async function drain(): Promise<void> {
       queue.shift();
       useNotebook.getState().setRuntime(id, { state: 'idle', durationMs: res.durationMs, lastStatus: res.status }, res.executionCount ?? null);
       if (res.status !== 'ok') cancelQueue();
+      if (!queue.length) void refreshKernelColumns(kernelId);
     }
   } finally {
     draining = false;

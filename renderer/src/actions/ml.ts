@@ -65,7 +65,9 @@ export function requestSuggestions(cellId: string, prefix: string): void {
     const idx = doc.cells.findIndex((c) => c.id === cellId);
     const earlier = doc.cells.slice(0, Math.max(0, idx)).filter((c) => c.cell_type === 'code').map((c) => c.source);
     try {
-      const res = await host().ml.suggest({ cells: [...earlier, prefix], top: 5 });
+      const columns = useMl.getState().kernelColumns;
+      const path = useNotebook.getState().path;
+      const res = await host().ml.suggest({ cells: [...earlier, prefix], top: 5, ...(columns.length ? { columns } : {}), ...(path ? { notebookPath: path } : {}) });
       if (seq === useMl.getState().suggestSeq) useMl.getState().set({ suggestions: { cellId, items: res.suggestions, seq } });
     } catch {
       if (seq === useMl.getState().suggestSeq) useMl.getState().set({ suggestions: null });
@@ -85,4 +87,14 @@ export function dismissSuggestions(byUser = false): void {
   if (byUser && key) void host().ml.feedback({ key, action: 'dismiss' }).catch(() => undefined);
   clearTimeout(suggestTimer);
   useMl.getState().set({ suggestions: null, suggestSeq: useMl.getState().suggestSeq + 1 });
+}
+
+/** Reads the DataFrames' columns from the kernel (silently) so that chips name columns that exist. */
+export async function refreshKernelColumns(kernelId: string): Promise<void> {
+  try {
+    const frames = await host().kernel.frames({ kernelId });
+    useMl.getState().set({ kernelColumns: [...new Set(frames.flatMap((f) => f.columns))].slice(0, 5000) });
+  } catch {
+    // A busy or dead kernel: the columns seen in the code stand in.
+  }
 }

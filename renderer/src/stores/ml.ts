@@ -8,6 +8,8 @@ interface MlState {
   suggestions: { cellId: string; items: Suggestion[]; seq: number } | null;
   /** The latest suggestion request. */
   suggestSeq: number;
+  /** Columns of the kernel's DataFrames, read after each run (empty without a kernel). */
+  kernelColumns: string[];
   modelError: string | null;
   set(p: Partial<Omit<MlState, 'set'>>): void;
 }
@@ -17,4 +19,4 @@ export function currentSuggestions(s: Pick<MlState, 'suggestions' | 'suggestSeq'
   return s.suggestions && s.suggestions.seq === s.suggestSeq ? s.suggestions : null;
 }
 
-export const useMl = create<MlState>((set) => ({ stages: {}, suggestions: null, suggestSeq: 0, modelError: null, set: (p) => set(p) }));
+export const useMl = create<MlState>((set) => ({ stages: {}, suggestions: null, suggestSeq: 0, kernelColumns: [], modelError: null, set: (p) => set(p) }));
