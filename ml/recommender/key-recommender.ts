@@ -1,4 +1,5 @@
 // The statement-key recommender: rank what the corpus did next at a similar point, then write it in the user's names.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stage } from '../classifier/stages.ts';
@@ -77,6 +78,32 @@ function settle(source: string): string {
   return '';
 }
 
+// States after the earlier cells of recent requests, by a hash of those cells: typing in a cell re-walks only that cell.
+const walked = new Map<string, NotebookState>();
+const MAX_WALKED = 8;
+
+function walkCached(cells: readonly NotebookCell[]): NotebookState {
+  const h = createHash('sha1');
+  const prefixes = [h.copy().digest('hex')];
+  for (const c of cells) prefixes.push(h.update(`${c.markdown ?? ''}\u0001${c.source}\u0000`).copy().digest('hex'));
+  // The longest run of leading cells whose state is known; the cell being typed is walked fresh.
+  let from = 0;
+  let base: NotebookState | undefined;
+  for (let j = cells.length - 1; j > 0 && !base; j--) {
+    const hit = walked.get(prefixes[j]!);
+    if (hit) [from, base] = [j, hit];
+  }
+  const earlier = cells.slice(0, -1);
+  const state = walkNotebook(earlier, undefined, base ? base.clone() : undefined, from);
+  if (earlier.length) {
+    walked.delete(prefixes[earlier.length]!);
+    walked.set(prefixes[earlier.length]!, state.clone());
+    if (walked.size > MAX_WALKED) walked.delete(walked.keys().next().value!);
+  }
+  const last = cells.at(-1);
+  return last ? walkNotebook([...earlier, last], undefined, state, earlier.length) : state;
+}
+
 function ranked(files: KeyModelFiles, kind: KeyKind, state: NotebookState, first: boolean): Array<{ key: string; score: number; count: number; total: number }> {
   const { ngram } = files.models;
   if (kind === 'rerank' || kind === 'ngram-cache') return rankKeys(files.models, { state, first }, { kind });
@@ -115,7 +142,7 @@ export function keyRecommender(files: KeyModelFiles, kind: KeyKind): KeyRecommen
       const last = list.at(-1);
       const first = !last || last.source.trim() === '';
       if (last && !first) list[list.length - 1] = { ...last, source: settle(last.source) };
-      const state = walkNotebook(first && last ? list.slice(0, -1) : list);
+      const state = walkCached(first && last ? list.slice(0, -1) : list);
       if (first) state.startCell(last?.markdown ?? '');
       return suggestAt(state, first, opts);
     },

@@ -219,6 +219,26 @@ export class NotebookState {
     }
   }
 
+  /** An independent copy: the app keeps the state of unchanged earlier cells and walks only what changed. */
+  clone(): NotebookState {
+    const c = new NotebookState();
+    for (const [k, v] of this.aliases) c.aliases.set(k, v);
+    c.known = [...this.known];
+    for (const d of this.defined) c.defined.add(d);
+    c.paths.push(...this.paths);
+    c.columns.push(...this.columns);
+    c.keys.push(...this.keys);
+    c.keyCells.push(...this.keyCells);
+    for (const [k, v] of this.keyCounts) c.keyCounts.set(k, v);
+    for (const [k, v] of this.keyLast) c.keyLast.set(k, v);
+    for (const [k, v] of this.keyTemplate) c.keyTemplate.set(k, v);
+    for (const [k, v] of this.boundBy) c.boundBy.set(k, v);
+    c.cells = this.cells;
+    c.cellKeys = [...this.cellKeys];
+    c.markdown = this.markdown;
+    return c;
+  }
+
   startCell(markdown = ''): void {
     this.cells++;
     this.cellKeys = [];
@@ -238,8 +258,9 @@ export interface NotebookCell {
  * Visits every top-level statement in order. `onStatement` sees the state before the statement runs;
  * cells that do not parse add nothing (the metric has no positions in them).
  */
-export function walkNotebook(cells: readonly NotebookCell[], onStatement?: (s: Statement, state: NotebookState) => void, state = new NotebookState()): NotebookState {
+export function walkNotebook(cells: readonly NotebookCell[], onStatement?: (s: Statement, state: NotebookState) => void, state = new NotebookState(), from = 0): NotebookState {
   cells.forEach((cell, ci) => {
+    if (ci < from) return;
     state.startCell(cell.markdown ?? '');
     const parsed = topStatements(cell.source, cell.parses);
     if (!parsed) return;

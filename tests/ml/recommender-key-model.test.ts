@@ -51,6 +51,13 @@ test('a trained key model suggests valid code in the user names, with corpus evi
     assert.equal(keyOfText(s.text, aliases)?.join(' '), s.key, `${s.text} is keyed as it claims`);
     assert.ok(!/train\b/.test(s.text), `${s.text} names no variable the user lacks`);
   }
+  // The app's path (earlier cells' state kept between requests, the typed cell walked fresh) answers as a full walk does.
+  const typing = [...user.slice(0, 2), 'df.head()\n'];
+  const direct = (cells: string[]) => rec.suggest(cells, { top: 5 });
+  const full = await direct(typing);
+  await direct([...user.slice(0, 2), 'x = 1\n']);
+  assert.deepEqual(await direct(typing), full, 'a cached state gives the same answer');
+  assert.deepEqual(await direct(user), res, 'and so does a new cell after other requests');
   // Replay: the user keeps taking the last chip, and keeps waving the first away; both move. A reset puts them back.
   const target = res.suggestions.at(-1)!;
   let fb = emptyFeedback();
