@@ -172,7 +172,7 @@ export class TemplateStore {
       return { t, score: Math.log(n + 1) + hits - names.length * 0.25 - i * 0.01 };
     });
     for (const { t } of scored.sort((a, b) => b.score - a.score)) {
-      if (/^print\(\s*\)$/.test(t)) continue; // the most common way to write `print` is a blank line: no chip
+      if (/^print\(\s*(""|'')?\s*\)$/.test(t)) continue; // the most common way to write `print` is a blank line: no chip
       const code = renderTemplate(t, key, ctx);
       if (code !== undefined) return code;
     }
