@@ -60,7 +60,7 @@ function stringValue(n: SyntaxNode): string | undefined {
 }
 
 /** `a.b.c` whose base is an identifier: returns the identifier list, else undefined. */
-function dottedChain(n: SyntaxNode): string[] | undefined {
+export function dottedChain(n: SyntaxNode): string[] | undefined {
   if (n.type === 'identifier') return [n.text];
   if (n.type !== 'attribute') return undefined;
   const obj = n.childForFieldName('object');

@@ -2,7 +2,7 @@
 import type { SyntaxNode } from '../python-parser.ts';
 import { BUILTINS } from './builtins.ts';
 import { addAliases, isImport, keyOf, keyString, topStatements, type AliasTable } from './call-key.ts';
-import { HOLE_CLOSE, HOLE_OPEN } from './mask.ts';
+import { dottedChain, HOLE_CLOSE, HOLE_OPEN } from './mask.ts';
 
 /** A top-level statement as seen from the notebook before it. */
 export interface Statement {
@@ -34,16 +34,6 @@ function hole(kind: string, body: string): string {
 function stringValue(n: SyntaxNode): string | undefined {
   if (n.namedChildren.some((c) => c.type === 'interpolation')) return undefined;
   return n.namedChildren.filter((c) => c.type === 'string_content').map((c) => c.text).join('');
-}
-
-function dottedChain(n: SyntaxNode): string[] | undefined {
-  if (n.type === 'identifier') return [n.text];
-  if (n.type !== 'attribute') return undefined;
-  const obj = n.childForFieldName('object');
-  const attr = n.childForFieldName('attribute');
-  if (!obj || !attr) return undefined;
-  const base = dottedChain(obj);
-  return base ? [...base, attr.text] : undefined;
 }
 
 /** Names bound at the statement's top level: what running it leaves defined. */

@@ -10,7 +10,7 @@ import { specialize } from './specialize.ts';
 import { defaultLabeler, type CellLabeler } from './stage-source.ts';
 import { ruleLabelCells } from './stage-rule.ts';
 import { contextWindow, MAX_LEN } from './window.ts';
-import { KEY_KINDS, keyRecommender, loadKeyModels, type KeyKind } from './key-recommender.ts';
+import { KEY_KINDS, keyRecommender, loadKeyModels, type KeyKind, type KeySuggestOptions } from './key-recommender.ts';
 
 function isKeyKind(k: unknown): k is KeyKind {
   return (KEY_KINDS as readonly unknown[]).includes(k);
@@ -44,17 +44,8 @@ export interface Suggestion {
   evidence?: { count: number; total: number };
 }
 
-export interface SuggestOptions {
-  top: number;
-  /** The stage the badge shows (the classifier in notebook context), when the caller has it. */
-  stage?: Stage;
-  /** Columns of the DataFrames in scope, from the running kernel. */
-  columns?: readonly string[];
-  /** Files the notebook can read. */
-  files?: readonly string[];
-  /** Per-key score offsets from this user's accepts and dismissals. */
-  bias?: ReadonlyMap<string, number>;
-}
+/** Options of one request: the badge's stage, the kernel's columns, readable files, this user's feedback. */
+export type SuggestOptions = KeySuggestOptions;
 
 export interface SuggestResult {
   stage: Stage;

@@ -22,7 +22,8 @@ export interface RecNotebook {
   id: string;
 }
 
-function findNotebooks(dir: string, out: string[] = []): string[] {
+/** Every .ipynb under `dir`, in a stable order. */
+export function findNotebooks(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) findNotebooks(p, out);

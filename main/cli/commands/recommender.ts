@@ -1,6 +1,6 @@
 // `gds` subcommands for the recommender: train recommender, eval recommender, suggest --jsonl (registered by main/cli/program.ts).
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import yauzl from 'yauzl';
 import { gunzipSync } from 'node:zlib';
@@ -16,7 +16,7 @@ import { resolveLabeler } from '../../../ml/recommender/stage-source.ts';
 import { trainRecommender } from '../../../ml/recommender/train.ts';
 import { loadClassifier, resolveModelDir, type StageClassifier } from '../../../ml/classifier/classifier.ts';
 import type { Stage } from '../../../ml/classifier/stages.ts';
-import { markParses, recommenderCorpus, type RecNotebook } from '../../../pipeline/recommender/corpus.ts';
+import { findNotebooks, markParses, recommenderCorpus, type RecNotebook } from '../../../pipeline/recommender/corpus.ts';
 import { trainKeyRecommender } from '../../../pipeline/recommender/train-keys.ts';
 import { evaluateSet, resultTable, type EvalMethod } from '../../../pipeline/recommender/evaluate-keys.ts';
 import { KEY_KINDS, keyRecommender, loadKeyModels } from '../../../ml/recommender/key-recommender.ts';
@@ -24,15 +24,6 @@ import { KEY_KINDS, keyRecommender, loadKeyModels } from '../../../ml/recommende
 export function defaultRecommenderDir(): string {
   const installed = join(installedModelsDir(), 'recommender');
   return existsSync(join(installed, 'manifest.json')) ? installed : join(bundledModelsDir(), 'recommender');
-}
-
-function findNotebooks(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) findNotebooks(p, out);
-    else if (name.endsWith('.ipynb')) out.push(p);
-  }
-  return out;
 }
 
 /** Notebooks under PATH: a folder of .ipynb (slug = the folder under `datasets/`, else the parent) or a .jsonl.gz shard. */
