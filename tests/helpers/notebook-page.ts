@@ -18,7 +18,11 @@ export async function typeInCell(page: Page, index: number, code: string): Promi
 /** Adds a code cell at the end with the notebook's "+ Code" button and types into it. */
 export async function appendCodeCell(page: Page, code: string): Promise<number> {
   const n = await page.locator('[data-testid="cell"]').count();
-  await page.locator('button.add-cell', { hasText: '+ Code' }).click();
+  const add = page.locator('button.add-cell', { hasText: '+ Code' });
+  await add.click();
+  // Chips that arrive for the cell above (the first request loads the recommender) can move the button between
+  // Playwright's stability check and the click; a person would click again, and so does this helper.
+  if (!(await cell(page, n).waitFor({ state: 'attached', timeout: 5_000 }).then(() => true, () => false))) await add.click();
   await cell(page, n).scrollIntoViewIfNeeded();
   await typeInCell(page, n, code);
   return n;

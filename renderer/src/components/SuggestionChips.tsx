@@ -21,19 +21,19 @@ function exampleCall(key: string): string | null {
 }
 
 export function SuggestionChips({ cellId }: { cellId: string }) {
-  const items = useMl((s) => {
-    const cur = currentSuggestions(s);
-    return cur?.cellId === cellId ? cur.items : null;
-  });
+  const shown = useMl((s) => (s.suggestions?.cellId === cellId ? s.suggestions : null));
+  // Chips of an older request keep their place (no layout jump while typing) but are hidden and inert.
+  const stale = useMl((s) => currentSuggestions(s) !== s.suggestions);
+  const items = shown?.items;
   if (!items?.length) return null;
   const first = items[0];
   const evidence = first ? evidenceText(first) : null;
   const call = first?.key ? exampleCall(first.key) : null;
   return (
-    <div className="chips" data-testid="suggestions">
+    <div className="chips" data-testid={stale ? 'suggestions-stale' : 'suggestions'} style={stale ? { visibility: 'hidden' } : undefined} aria-hidden={stale || undefined}>
       <span className="muted">Next:</span>
       {items.map((s, i) => (
-        <button key={s.text} className="chip" data-testid="suggestion-chip"
+        <button key={s.text} className="chip" data-testid={stale ? undefined : 'suggestion-chip'} disabled={stale}
           title={`${evidenceText(s) ?? `score ${s.score.toFixed(3)}`}${i === 0 ? ' — Tab to accept' : ''}`}
           onMouseDown={(e) => e.preventDefault()} onClick={() => acceptSuggestion(cellId, s.text, s.key)}>
           <code>{s.text}</code>
@@ -41,7 +41,7 @@ export function SuggestionChips({ cellId }: { cellId: string }) {
       ))}
       <button className="chip dismiss" title="Dismiss (Esc)" onClick={() => dismissSuggestions(true)}>×</button>
       {evidence && (
-        <span className="muted evidence" data-testid="suggestion-evidence">
+        <span className="muted evidence" data-testid={stale ? undefined : 'suggestion-evidence'}>
           {evidence}{call && <> · <a href="#" onClick={(e) => (e.preventDefault(), showExamples(call))}>examples</a></>}
         </span>
       )}
