@@ -109,13 +109,13 @@ export function* recommenderCorpus(opts: { kaggle?: boolean; github?: boolean } 
 export function markParses(notebooks: RecNotebook[], python = process.env.GDS_PYTHON ?? '/usr/bin/python3'): void {
   const file = join(cacheDir(), 'recommender', 'cell-parses.json');
   const cache = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
-  const todo = notebooks.filter((nb) => cache[nb.id]?.length !== nb.cells.length);
-  if (todo.length) {
-    const input = todo.map((nb) => JSON.stringify(nb.cells.map((c) => c.source))).join('\n') + '\n';
+  const unknown = notebooks.filter((nb) => cache[nb.id]?.length !== nb.cells.length);
+  if (unknown.length) {
+    const input = unknown.map((nb) => JSON.stringify(nb.cells.map((c) => c.source))).join('\n') + '\n';
     const r = spawnSync(python, [join(pythonScriptsDir(), 'cells_parse.py')], { input, maxBuffer: 1 << 30 });
     if (r.status !== 0) throw new Error(`cells_parse.py failed (${python}): ${r.stderr.toString().slice(0, 400)}`);
     const lines = r.stdout.toString().split('\n');
-    todo.forEach((nb, i) => (cache[nb.id] = lines[i] ?? ''));
+    unknown.forEach((nb, i) => (cache[nb.id] = lines[i] ?? ''));
     mkdirSync(join(cacheDir(), 'recommender'), { recursive: true });
     writeFileSync(`${file}.tmp`, JSON.stringify(cache));
     renameSync(`${file}.tmp`, file);
