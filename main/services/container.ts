@@ -42,6 +42,9 @@ export function createContainer(opts: ContainerOptions): Container {
   const corpus = new CorpusService(join(opts.dataDir, 'corpus-copies'));
   const pipeline = new PipelineService(opts.emit, () => ml.reload());
   const ok = { ok: true } as const;
+  // After start-up has had the CPU: the first suggestion would otherwise wait seconds for the models to load.
+  const warmTimer = setTimeout(() => ml.warm().catch((e: unknown) => opts.log(`model warm-up: ${(e as Error).message}`)), 2000);
+  warmTimer.unref();
 
   const handlers: Handlers = {
     'app.info': async () => ({ version: opts.version, protocol: PROTOCOL_VERSION, mode: opts.mode, openPath: opts.openPath }),
@@ -84,6 +87,7 @@ export function createContainer(opts: ContainerOptions): Container {
   return {
     handlers,
     async dispose() {
+      clearTimeout(warmTimer);
       files.dispose();
       await ml.dispose();
       corpus.dispose();

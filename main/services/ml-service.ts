@@ -69,6 +69,11 @@ export class MlService {
     return this.call({ op: 'reload' });
   }
 
+  /** Loads the models in the worker ahead of the first request (the first suggestion otherwise waits seconds). */
+  async warm(): Promise<void> {
+    await this.call({ op: 'warm' });
+  }
+
   async dispose(): Promise<void> {
     const w = this.worker;
     this.worker = null;

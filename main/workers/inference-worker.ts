@@ -73,6 +73,11 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       }
       return (await getSuggester()).suggest(req.cells, req.top, { stage, columns: req.columns, files: req.files, bias: req.bias ? new Map(req.bias) : undefined });
     }
+    case 'warm': {
+      // Loads both models before the first keystroke needs them; a missing model is not an error here.
+      const loaded = await Promise.allSettled([getClassifier(), getSuggester()]);
+      return loaded.map((r) => r.status);
+    }
     case 'reload':
       // The next request loads the new model, with a cache of its own (the old one goes with the old model).
       classifier = null;
