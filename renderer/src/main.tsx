@@ -2,7 +2,8 @@
 import { createRoot } from 'react-dom/client';
 import { installCommandModeKeys } from './actions/commands.ts';
 import { wireEvents } from './actions/events.ts';
-import { newNotebook, openNotebook, startAutosave } from './actions/files.ts';
+import { startAutosave } from './actions/autosave.ts';
+import { newNotebook, openNotebook } from './actions/files.ts';
 import { startStageClassifier } from './actions/ml.ts';
 import { followPipeline } from './actions/pipeline.ts';
 import { App } from './components/App.tsx';
