@@ -32,6 +32,8 @@ export const NotebookDocSchema = z.looseObject({
 export type NotebookDoc = z.infer<typeof NotebookDocSchema>;
 
 const path = z.string().min(1).max(4096);
+/** ml.classify and ml.suggest refuse a cell over 200,000 characters (ml/cell-limits.ts: MAX_CELL_CHARS) with this. */
+const CELL_TOO_BIG = 'a cell is over the limit of 200000 characters per cell for stages and suggestions';
 const id = z.string().min(1).max(200);
 
 export interface OpenedNotebook {
@@ -40,10 +42,21 @@ export interface OpenedNotebook {
   mtimeMs: number;
   /** A newer unsaved version from the crash journal, offered to the user. */
   recovered: { doc: NotebookDoc; savedAt: string } | null;
+  /** Set when the file is not a valid notebook (or not UTF-8): why, for the user. The app never writes over it. */
+  readOnly?: string | null;
+  /** Set for a format 2/3 file: `doc` is its conversion to format 4, written only with `convert: true` after a backup. */
+  conversion?: { from: string; backupPath: string } | null;
 }
 export interface KernelSpecInfo { name: string; displayName: string; language: string }
 export type KernelStatus = 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'disconnected' | 'unknown';
-export interface ExecuteResult { status: 'ok' | 'error' | 'aborted'; executionCount: number | null; durationMs: number }
+/** `error`: why the run failed without a traceback (the kernel died: `kernelDied`); an aborted cell was never run. */
+export interface ExecuteResult { status: 'ok' | 'error' | 'aborted'; executionCount: number | null; durationMs: number; error?: string; kernelDied?: boolean }
+/**
+ * The kernel process died (a crash, `os._exit`, the OOM killer). `cellId`: the cell it was running; `reason`: what the
+ * server knows (`exited with code 1`, `killed (SIGKILL), probably out of memory`); `restarted`: the server started a
+ * fresh kernel (variables gone, execution counts from 1); `message`: what to show on the cell.
+ */
+export interface KernelDeath { kernelId: string; cellId: string | null; reason: string | null; restarted: boolean; message: string }
 /**
  * `context`: why the notebook around the cell, not the cell alone, decided its stage: it reads earlier predictions, it
  * calls a function the notebook defined (ml/classifier/notebook-context.ts), or the stacker read the earlier cells
@@ -92,10 +105,16 @@ export const methods = {
   'notebook.create': { params: z.object({}), result: z.custom<NotebookDoc>() },
   'notebook.open': { params: z.object({ path }), result: z.custom<OpenedNotebook>() },
   'notebook.save': {
-    params: z.object({ path, doc: NotebookDocSchema, expectedMtimeMs: z.number().nullable(), force: z.boolean().optional() }),
-    result: z.custom<{ path: string; mtimeMs: number; written: boolean }>(),
+    /** `convert`: the user agreed to convert a format 2/3 file to format 4 (its original is first copied to a backup). */
+    /** `keepOutputs`: code cells sent without outputs because theirs are those in the file (a save then moves kilobytes, not the 50 MB of a big output). */
+    params: z.object({
+      path, doc: NotebookDocSchema, expectedMtimeMs: z.number().nullable(), force: z.boolean().optional(), convert: z.boolean().optional(),
+      keepOutputs: z.array(z.string().max(64)).max(100_000).optional(),
+    }),
+    result: z.custom<{ path: string; mtimeMs: number; written: boolean; backupPath?: string }>(),
   },
-  'notebook.journal': { params: z.object({ key: path, doc: NotebookDocSchema }), result: z.custom<{ ok: true }>() },
+  /** `part: 'edits'`: the cells without their outputs (sent after every pause in typing); 'full' (default): everything. */
+  'notebook.journal': { params: z.object({ key: path, doc: NotebookDocSchema, part: z.enum(['full', 'edits']).optional() }), result: z.custom<{ ok: true }>() },
   'notebook.discardRecovery': { params: z.object({ key: path }), result: z.custom<{ ok: true }>() },
   'notebook.recent': { params: z.object({}), result: z.custom<string[]>() },
   'notebook.watch': { params: z.object({ path: path.nullable() }), result: z.custom<{ ok: true }>() },
@@ -117,12 +136,12 @@ export const methods = {
   'kernel.inputReply': { params: z.object({ kernelId: id, value: z.string().max(1_000_000) }), result: z.custom<{ ok: true }>() },
   'ml.classify': {
     // notebook: true when `sources` are all code cells of one notebook in order, so data flow between cells counts.
-    params: z.object({ sources: z.array(z.string().max(200_000)).max(5000), notebook: z.boolean().optional() }),
+    params: z.object({ sources: z.array(z.string().max(200_000, CELL_TOO_BIG)).max(5000), notebook: z.boolean().optional() }),
     result: z.custom<StagePrediction[]>(),
   },
   'ml.suggest': {
     params: z.object({
-      cells: z.array(z.string().max(200_000)).max(5000),
+      cells: z.array(z.string().max(200_000, CELL_TOO_BIG)).max(5000),
       top: z.number().int().min(1).max(20).optional(),
       /** Columns of the DataFrames in scope, read from the running kernel by a silent request. */
       columns: z.array(z.string().max(300)).max(5000).optional(),
@@ -176,6 +195,7 @@ export interface Events {
   'kernel.clearOutput': { kernelId: string; cellId: string; wait: boolean };
   'kernel.updateDisplay': { kernelId: string; displayId: string; output: Output };
   'kernel.input': { kernelId: string; cellId: string; prompt: string; password: boolean };
+  'kernel.died': KernelDeath;
   'notebook.changedOnDisk': { path: string; mtimeMs: number };
   'app.openFile': { path: string };
   'app.command': { command: string };
@@ -184,7 +204,7 @@ export interface Events {
   'models.changed': { kind: ModelKind };
 }
 export const EVENT_NAMES = [
-  'kernel.status', 'kernel.output', 'kernel.clearOutput', 'kernel.updateDisplay', 'kernel.input',
+  'kernel.status', 'kernel.output', 'kernel.clearOutput', 'kernel.updateDisplay', 'kernel.input', 'kernel.died',
   'notebook.changedOnDisk', 'app.openFile', 'app.command', 'pipeline.progress', 'pipeline.changed', 'models.changed',
 ] as const satisfies ReadonlyArray<keyof Events>;
 
@@ -232,8 +252,17 @@ export const ClientFrameSchema = z.object({
   method: z.string().max(100),
   params: z.unknown(),
 });
+/**
+ * A request too big for one WebSocket frame (a notebook with large outputs) travels as numbered pieces of its JSON
+ * text; the host caps each frame, so one frame can never exhaust its memory.
+ */
+export const CHUNK_CHARS = 512 * 1024;
+export const ChunkFrameSchema = z.object({
+  chunk: z.object({ seq: z.number().int().nonnegative(), last: z.boolean(), data: z.string().max(CHUNK_CHARS) }),
+});
 export type ServerFrame =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { message: string; code: string } }
   | { event: EventName; payload: unknown }
-  | { hello: { protocol: number } };
+  /** `instance`: new on every start of the host, so a tab can tell a blip from a restarted service. */
+  | { hello: { protocol: number; instance?: string } };

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     await page.goto(app.url);
     await page.waitForSelector('[data-testid="cell"]');
     const appTimes = (await page.evaluate(`(async (n) => {
-      const ws = new WebSocket('ws://' + location.host + '/ws');
+      const ws = new WebSocket('ws://' + location.host + '/ws', ['gds.v1', 'gds.token.' + sessionStorage.getItem('gds.token')]);
       let id = 0;
       const pending = new Map();
       ws.onmessage = (e) => {

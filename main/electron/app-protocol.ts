@@ -2,7 +2,7 @@
 import { net, protocol } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { contentSecurityPolicy } from '../web/security.ts';
+import { contentSecurityPolicy, safeDecode } from '../web/security.ts';
 
 export function registerSchemeBeforeReady(): void {
   protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -10,11 +10,12 @@ export function registerSchemeBeforeReady(): void {
 
 export function serveRenderer(root: string): void {
   protocol.handle('app', async (req) => {
-    const url = new URL(req.url);
-    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '') || 'index.html';
+    const decoded = safeDecode(new URL(req.url).pathname);
+    if (decoded === null || decoded.includes('\0')) return new Response('Bad request', { status: 400 });
+    const rel = normalize(decoded).replace(/^([/\\])+/, '') || 'index.html';
     const file = join(root, rel);
     if (!file.startsWith(root + sep)) return new Response('Forbidden', { status: 403 });
-    const res = await net.fetch(pathToFileURL(file).toString());
+    const res = await net.fetch(pathToFileURL(file).toString()).catch(() => new Response('Not found', { status: 404 }));
     const headers = new Headers(res.headers);
     headers.set('Content-Security-Policy', contentSecurityPolicy(null));
     headers.set('X-Content-Type-Options', 'nosniff');

@@ -1,7 +1,7 @@
 // Electron main process: one hardened window, the shared services behind a sender-checked IPC router.
 import { app, BrowserWindow, ipcMain, Menu, type IpcMainInvokeEvent } from 'electron';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Events } from '../../preload/contract.ts';
 import { installProcessGuards } from '../host/process-guards.ts';
 import { createRouter } from '../host/router.ts';
@@ -39,9 +39,15 @@ function createWindow(): void {
   void win.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
+/** A file the user chose (Open dialog, command line, the OS): its folder joins the workspace before the UI opens it. */
+function openChosen(path: string): void {
+  container?.workspace.allow(dirname(path));
+  emit('app.openFile', { path });
+}
+
 app.on('second-instance', (_e, argv) => {
   const file = notebookArg(argv);
-  if (file) emit('app.openFile', { path: resolve(file) });
+  if (file) openChosen(resolve(file));
   if (win) {
     if (win.isMinimized()) win.restore();
     win.focus();
@@ -49,7 +55,7 @@ app.on('second-instance', (_e, argv) => {
 });
 app.on('open-file', (e, path) => {
   e.preventDefault();
-  emit('app.openFile', { path });
+  openChosen(path);
 });
 
 void app.whenReady().then(() => {
@@ -70,7 +76,7 @@ void app.whenReady().then(() => {
     }
     return dispatch(method, params);
   });
-  Menu.setApplicationMenu(buildMenu(() => win, emit));
+  Menu.setApplicationMenu(buildMenu(() => win, emit, openChosen));
   createWindow();
 });
 

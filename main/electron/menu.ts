@@ -4,7 +4,7 @@ import type { Events } from '../../preload/contract.ts';
 
 type Emit = <E extends keyof Events>(event: E, payload: Events[E]) => void;
 
-export function buildMenu(win: () => BrowserWindow | null, emit: Emit): Menu {
+export function buildMenu(win: () => BrowserWindow | null, emit: Emit, openChosen: (path: string) => void): Menu {
   const cmd = (label: string, command: string, accelerator?: string): MenuItemConstructorOptions => ({
     label, ...(accelerator ? { accelerator } : {}), click: () => emit('app.command', { command }),
   });
@@ -14,7 +14,7 @@ export function buildMenu(win: () => BrowserWindow | null, emit: Emit): Menu {
       ? await dialog.showOpenDialog(w, { properties: ['openFile'], filters: [{ name: 'Notebooks', extensions: ['ipynb'] }] })
       : { canceled: true, filePaths: [] };
     const path = res.filePaths[0];
-    if (!res.canceled && path) emit('app.openFile', { path });
+    if (!res.canceled && path) openChosen(path);
   };
   const template: MenuItemConstructorOptions[] = [
     { label: 'File', submenu: [

@@ -3,13 +3,18 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-/** temp file in the same folder → fsync → rename over the target → fsync the folder. */
-export async function atomicWrite(path: string, data: string | Buffer): Promise<void> {
+/**
+ * temp file in the same folder → fsync → rename over the target → fsync the folder. `durable: false` skips the
+ * fsyncs: still whole-or-nothing if the app dies, but not across a power cut; for the crash journal, whose
+ * fsync would otherwise wait behind the disk flushing a big autosave.
+ */
+export async function atomicWrite(path: string, data: string | Buffer, opts: { durable?: boolean } = {}): Promise<void> {
+  const durable = opts.durable ?? true;
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'w', 0o600);
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (durable) await handle.sync();
   } catch (e) {
     await handle.close().catch(() => undefined);
     await fs.rm(tmp, { force: true });
@@ -26,6 +31,7 @@ export async function atomicWrite(path: string, data: string | Buffer): Promise<
     await fs.rm(tmp, { force: true });
     throw e;
   }
+  if (!durable) return;
   const dir = await fs.open(dirname(path), 'r').catch(() => null);
   if (dir) {
     await dir.sync().catch(() => undefined); // not supported on every platform

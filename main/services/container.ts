@@ -1,4 +1,5 @@
 // Builds the main-side services in order and tears them down in reverse; one container per app or web host.
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PROTOCOL_VERSION, type Events } from '../../preload/contract.ts';
 import type { Handlers } from '../host/router.ts';
@@ -11,12 +12,15 @@ import { readableFiles } from './readable-files.ts';
 import { MlService } from './ml-service.ts';
 import { CorpusService } from './corpus-service.ts';
 import { PipelineService } from './pipeline-service.ts';
+import { Workspace } from './workspace.ts';
 
 export interface ContainerOptions {
   mode: 'electron' | 'web';
   version: string;
   dataDir: string;
   openPath: string | null;
+  /** Folders whose notebooks the client may open and save (web default: the open file's folder, else the cwd). */
+  workspace?: string[];
   attachUrl?: string;
   python?: string;
   log: (line: string) => void;
@@ -25,10 +29,22 @@ export interface ContainerOptions {
 
 export interface Container {
   handlers: Handlers;
+  workspace: Workspace;
   dispose(): Promise<void>;
 }
 
+/** Where a client may open and save: what the user named, else the open file's folder (web) or home (Electron's dialogs). */
+function workspaceFolders(opts: ContainerOptions): string[] {
+  if (opts.workspace?.length) return opts.workspace;
+  if (opts.mode === 'electron') return [homedir(), ...(opts.openPath ? [dirname(opts.openPath)] : [])];
+  return [opts.openPath ? dirname(opts.openPath) : process.cwd()];
+}
+
 export function createContainer(opts: ContainerOptions): Container {
+  const corpusCopies = join(opts.dataDir, 'corpus-copies');
+  const workspace = new Workspace([...workspaceFolders(opts), corpusCopies]);
+  const inside = (path: string) => workspace.resolve(path);
+  const key = async (k: string) => (k.startsWith('untitled:') ? k : inside(k));
   const files = new NotebookFiles(opts.dataDir, (path, mtimeMs) => opts.emit('notebook.changedOnDisk', { path, mtimeMs }));
   const kernels = new KernelService({
     emit: opts.emit,
@@ -39,7 +55,7 @@ export function createContainer(opts: ContainerOptions): Container {
   });
   const ml = new MlService(opts.log);
   const feedback = new SuggestionFeedback(opts.dataDir, opts.log);
-  const corpus = new CorpusService(join(opts.dataDir, 'corpus-copies'));
+  const corpus = new CorpusService(corpusCopies);
   const pipeline = new PipelineService(opts.emit, () => ml.reload());
   const ok = { ok: true } as const;
   // After start-up has had the CPU: the first suggestion would otherwise wait seconds for the models to load.
@@ -50,12 +66,13 @@ export function createContainer(opts: ContainerOptions): Container {
     'app.info': async () => ({ version: opts.version, protocol: PROTOCOL_VERSION, mode: opts.mode, openPath: opts.openPath }),
     'app.doctor': () => runDoctor(),
     'notebook.create': async () => emptyNotebook(),
-    'notebook.open': ({ path }) => files.open(path),
-    'notebook.save': ({ path, doc, expectedMtimeMs, force }) => files.save(path, doc, expectedMtimeMs, force),
-    'notebook.journal': async ({ key, doc }) => (await files.journalWrite(key, doc), ok),
-    'notebook.discardRecovery': async ({ key }) => (await files.discardRecovery(key), ok),
-    'notebook.recent': () => files.recent(),
-    'notebook.watch': async ({ path }) => (files.watch(path), ok),
+    'notebook.open': async ({ path }) => files.open(await inside(path)),
+    'notebook.save': async ({ path, doc, expectedMtimeMs, force, convert, keepOutputs }) =>
+      files.save(await inside(path), doc, expectedMtimeMs, force, { convert, keepOutputs }),
+    'notebook.journal': async ({ key: k, doc, part }) => (await files.journalWrite(await key(k), doc, part), ok),
+    'notebook.discardRecovery': async ({ key: k }) => (await files.discardRecovery(await key(k)), ok),
+    'notebook.recent': async () => (await Promise.all((await files.recent()).map(async (p) => ((await workspace.contains(p)) ? [p] : [])))).flat(),
+    'notebook.watch': async ({ path }) => (files.watch(path === null ? null : await inside(path)), ok),
     'kernel.specs': () => kernels.specs(),
     'kernel.attach': ({ url }) => kernels.attach(url),
     'kernel.start': async ({ name, cwd }) => ({ kernelId: await kernels.start(name, cwd) }),
@@ -67,7 +84,7 @@ export function createContainer(opts: ContainerOptions): Container {
     'kernel.inputReply': async ({ kernelId, value }) => (kernels.inputReply(kernelId, value), ok),
     'ml.classify': ({ sources, notebook }) => ml.classify(sources, notebook ?? false),
     'ml.suggest': async ({ cells, top, columns, notebookPath }) =>
-      ml.suggest(cells, top ?? 5, { columns, bias: [...feedback.bias()], files: notebookPath ? await readableFiles(notebookPath) : undefined }),
+      ml.suggest(cells, top ?? 5, { columns, bias: [...feedback.bias()], files: notebookPath && (await workspace.contains(notebookPath)) ? await readableFiles(notebookPath) : undefined }),
     'ml.feedback': async ({ key, action }) => (await feedback.record(key, action), ok),
     'ml.resetFeedback': async () => (await feedback.reset(), ok),
     'corpus.search': (q) => corpus.search(q),
@@ -86,6 +103,7 @@ export function createContainer(opts: ContainerOptions): Container {
 
   return {
     handlers,
+    workspace,
     async dispose() {
       clearTimeout(warmTimer);
       files.dispose();

@@ -1,7 +1,8 @@
 // Runs code on Jupyter kernels through @jupyterlab/services and streams outputs to the UI as contract events.
+import { constants as osConstants } from 'node:os';
 import { z } from 'zod';
 import { KernelManager, KernelSpecAPI, type Kernel, type KernelMessage } from '@jupyterlab/services';
-import type { DataFrameInfo, Events, ExecuteResult, KernelSpecInfo, KernelStatus, Output } from '../../preload/contract.ts';
+import type { DataFrameInfo, Events, ExecuteResult, KernelDeath, KernelSpecInfo, KernelStatus, Output } from '../../preload/contract.ts';
 import { connectionSettings, startJupyterServer, type JupyterServerHandle } from '../../pipeline/jupyter/server-process.ts';
 import type { ServerConnection } from '@jupyterlab/services';
 
@@ -21,11 +22,37 @@ interface LiveKernel {
   pendingInput: KernelMessage.IInputRequestMsg | null;
   currentCell: string | null;
   recoveryTimer: ReturnType<typeof setInterval> | null;
+  /** Cells sent to the kernel and not finished, in order: the first is the one running. */
+  runs: string[];
+  /** Told when the kernel process dies, with what is known about it. */
+  deathListeners: Set<(death: Promise<KernelDeath>) => void>;
+  /** When the last death was reported (a failed auto-restart that follows is the same death). */
+  diedAt: number;
+  /** A restart the user asked for is not a death. */
+  userRestart: boolean;
 }
 
 const RECOVERY_EVERY_MS = 5000;
 const RECOVERY_TRIES = 12;
 const OUTPUT_TYPES = new Set(['stream', 'display_data', 'execute_result', 'error']);
+/** How long a death waits for the server's word on the exit status (it is printed as the server notices the death). */
+const EXIT_REASON_WAIT_MS = 400;
+
+export const KERNEL_DIED_MESSAGE = 'the kernel died while running this cell; variables were lost — restart or re-run';
+
+/** Why a kernel process ended, from its exit status (negative: the signal that killed it). */
+export function describeExit(code: number): string {
+  if (code >= 0) return `exited with code ${code}`;
+  const signal = Object.entries(osConstants.signals).find(([, n]) => n === -code)?.[0] ?? `signal ${-code}`;
+  // The kernel never sends itself SIGKILL; on Linux the usual sender is the OOM killer.
+  if (signal === 'SIGKILL') return 'killed (SIGKILL), probably out of memory';
+  if (signal === 'SIGSEGV' || signal === 'SIGBUS' || signal === 'SIGABRT' || signal === 'SIGILL') return `crashed (${signal})`;
+  return `killed by ${signal}`;
+}
+
+export function deathMessage(reason: string | null): string {
+  return reason ? `${KERNEL_DIED_MESSAGE} (${reason})` : KERNEL_DIED_MESSAGE;
+}
 
 /** Names, columns and dtypes of DataFrames in globals (at most 50 frames, 300 columns each); slow reprs are never called. */
 const FRAMES_EXPRESSION =
@@ -41,6 +68,9 @@ export class KernelService {
   private starting: Promise<ServerConnection.ISettings> | null = null;
   private manager: KernelManager | null = null;
   private readonly kernels = new Map<string, LiveKernel>();
+  /** Exit statuses our own server reported, by kernel id, until a death claims them. */
+  private readonly exits = new Map<string, { code: number; at: number }>();
+  private readonly exitWaiters = new Map<string, () => void>();
 
   constructor(private readonly opts: KernelServiceOptions) {}
 
@@ -54,7 +84,10 @@ export class KernelService {
         url.search = '';
         this.settings = connectionSettings(url.toString(), token);
       } else {
-        const server = await startJupyterServer({ python: this.opts.python, rootDir: this.opts.rootDir, log: this.opts.log });
+        const server = await startJupyterServer({
+          python: this.opts.python, rootDir: this.opts.rootDir, log: this.opts.log,
+          onKernelExit: (kernelId, code) => this.onKernelExit(kernelId, code),
+        });
         this.server = server;
         this.settings = server.settings;
         void server.exited.then(() => this.onServerExit(server));
@@ -76,11 +109,61 @@ export class KernelService {
     this.settings = null;
     this.manager?.dispose();
     this.manager = null;
-    for (const [id, k] of this.kernels) {
+    const kernels = [...this.kernels];
+    this.kernels.clear();
+    for (const [id, k] of kernels) {
+      this.reportDeath(id, k, false, 'the Jupyter server stopped');
       k.conn.dispose();
       this.opts.emit('kernel.status', { kernelId: id, status: 'dead' });
     }
-    this.kernels.clear();
+  }
+
+  private onKernelExit(kernelId: string, code: number): void {
+    this.exits.set(kernelId, { code, at: Date.now() });
+    this.exitWaiters.get(kernelId)?.();
+  }
+
+  /** The exit status our server reported for this death, waiting briefly for it; null when none comes (an attached server). */
+  private async exitCode(kernelId: string, diedAt: number): Promise<number | null> {
+    const take = () => {
+      const e = this.exits.get(kernelId);
+      // The status is printed as the server notices the death, a poll (0.5 s) before or just after we hear of it.
+      if (!e || e.at < diedAt - 3000) return null;
+      this.exits.delete(kernelId);
+      return e.code;
+    };
+    const now = take();
+    if (now !== null || !this.server) return now;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, EXIT_REASON_WAIT_MS);
+      this.exitWaiters.set(kernelId, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.exitWaiters.delete(kernelId);
+    return take();
+  }
+
+  /**
+   * Says a kernel died: the run in progress fails with the reason, runs queued behind it end as not run, and the UI
+   * hears `kernel.died` (restarted: the server brought up a fresh kernel in its place).
+   */
+  private reportDeath(kernelId: string, live: LiveKernel, restarted: boolean, knownReason: string | null = null): void {
+    const now = Date.now();
+    if (now - live.diedAt < 10_000 && !restarted) return; // the 'dead' after failed auto-restarts of a death already told
+    live.diedAt = now;
+    const cellId = live.runs[0] ?? null;
+    live.pendingInput = null;
+    const death = (async (): Promise<KernelDeath> => {
+      const code = knownReason ? null : await this.exitCode(kernelId, now);
+      const reason = knownReason ?? (code === null ? null : describeExit(code));
+      const info: KernelDeath = { kernelId, cellId, reason, restarted, message: deathMessage(reason) };
+      this.opts.log?.(`kernel ${kernelId} died${reason ? ` (${reason})` : ''}${restarted ? '; the server restarted it' : ''}`);
+      this.opts.emit('kernel.died', info);
+      return info;
+    })();
+    for (const listener of live.deathListeners) listener(death);
   }
 
   /**
@@ -126,9 +209,13 @@ export class KernelService {
     // kernel_info_reply means the channels are up; requests sent earlier can lose their iopub messages.
     let infoTimer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([conn.info, new Promise((r) => (infoTimer = setTimeout(r, 30_000)))]).finally(() => clearTimeout(infoTimer));
-    const live: LiveKernel = { conn, pendingInput: null, currentCell: null, recoveryTimer: null };
+    const live: LiveKernel = { conn, pendingInput: null, currentCell: null, recoveryTimer: null, runs: [], deathListeners: new Set(), diedAt: 0, userRestart: false };
     this.kernels.set(conn.id, live);
     conn.statusChanged.connect((_, status) => {
+      // 'autorestarting': the server found the kernel process dead and started a new one; 'dead': it could not.
+      if (this.kernels.get(conn.id) === live && !live.userRestart && (status === 'autorestarting' || status === 'dead')) {
+        this.reportDeath(conn.id, live, status === 'autorestarting');
+      }
       if (status === 'restarting' || status === 'autorestarting') this.watchRecovery(live);
       else if (status === 'idle' || status === 'busy' || status === 'dead') this.stopRecovery(live);
       this.opts.emit('kernel.status', { kernelId: conn.id, status: mapStatus(status) });
@@ -173,6 +260,20 @@ export class KernelService {
     const k = this.get(kernelId);
     const started = Date.now();
     const future = k.conn.requestExecute({ code, stop_on_error: true, allow_stdin: true, store_history: true });
+    k.runs.push(cellId);
+    const finished = () => {
+      const at = k.runs.indexOf(cellId);
+      if (at >= 0) k.runs.splice(at, 1);
+    };
+    // A death ends the run at once, whether or not the connection cancels the request (it does, a moment later).
+    const seen: { death: Promise<KernelDeath> | null } = { death: null };
+    let onDeath: () => void = () => undefined;
+    const died = new Promise<null>((resolve) => (onDeath = () => resolve(null)));
+    const deathListener = (death: Promise<KernelDeath>) => {
+      seen.death = death;
+      onDeath();
+    };
+    k.deathListeners.add(deathListener);
     future.onIOPub = (msg) => {
       k.currentCell = cellId;
       const type = msg.header.msg_type;
@@ -198,19 +299,29 @@ export class KernelService {
     const late = new Promise<null>((resolve) => (onLate = () => resolve(null)));
     future.onReply = (msg) => {
       replied = msg;
+      finished(); // the kernel is done with this cell: a death from now on is another cell's
       setTimeout(() => onLate?.(), 3000);
     };
+    const deathResult = async (death: Promise<KernelDeath>): Promise<ExecuteResult> => {
+      const d = await death;
+      const durationMs = Date.now() - started;
+      // The cell that was running failed; cells queued behind it in the kernel never ran.
+      return d.cellId === cellId
+        ? { status: 'error', executionCount: null, durationMs, error: d.message, kernelDied: true }
+        : { status: 'aborted', executionCount: null, durationMs, error: 'not run: the kernel died before this cell ran', kernelDied: true };
+    };
     try {
-      const reply = (await Promise.race([future.done, late])) ?? replied;
-      if (!reply) throw new Error('no reply');
+      // The future is cancelled when the kernel dies (told just before) or restarts mid-run; what arrived was already sent.
+      const reply = (await Promise.race([future.done, late, died]).catch(() => null)) ?? replied;
+      if (!reply && seen.death) return await deathResult(seen.death);
+      if (!reply) return { status: 'aborted', executionCount: null, durationMs: Date.now() - started };
       const content = reply.content as KernelMessage.IExecuteReply;
       const status = content.status === 'ok' ? 'ok' : content.status === 'error' ? 'error' : 'aborted';
       return { status, executionCount: 'execution_count' in content ? content.execution_count : null, durationMs: Date.now() - started };
-    } catch {
-      // The future is cancelled when the kernel dies or restarts mid-run; what arrived was already sent.
-      return { status: 'aborted', executionCount: null, durationMs: Date.now() - started };
     } finally {
       k.pendingInput = null;
+      k.deathListeners.delete(deathListener);
+      finished();
     }
   }
 
@@ -240,7 +351,13 @@ export class KernelService {
   }
 
   async restart(kernelId: string): Promise<void> {
-    await this.get(kernelId).conn.restart();
+    const k = this.get(kernelId);
+    k.userRestart = true;
+    try {
+      await k.conn.restart();
+    } finally {
+      k.userRestart = false;
+    }
   }
 
   async shutdown(kernelId: string): Promise<void> {

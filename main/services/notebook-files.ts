@@ -1,18 +1,67 @@
 // Opens and saves notebooks: clear errors for bad files, no rewrite of unchanged files, conflict detection, recent list.
-import { existsSync, promises as fs, watchFile, unwatchFile, type Stats } from 'node:fs';
+import { constants as fsc, existsSync, promises as fs, watchFile, unwatchFile, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NotebookDoc, OpenedNotebook } from '../../preload/contract.ts';
 import { atomicWrite } from './atomic-write.ts';
-import { CrashJournal } from './crash-journal.ts';
-import { NotebookFormatError, parseNotebook, serializeNotebook } from './nbformat.ts';
+import { CrashJournal, type JournalPart } from './crash-journal.ts';
+import { decodeNotebookBytes, docsEqual, NotebookFormatError, readNotebook, serializeNotebook, type NotebookRead } from './nbformat.ts';
 
 export class NotebookFileError extends Error {
-  constructor(message: string, readonly code: 'not-found' | 'not-notebook' | 'conflict' | 'io') {
+  constructor(message: string, readonly code: 'not-found' | 'not-notebook' | 'conflict' | 'io' | 'read-only' | 'needs-conversion' | 'stale-outputs') {
     super(message);
   }
 }
 
+/** A notebook file as read: the parsed notebook and why it may not be written over (problems), if any. */
+interface FileRead { text: string; read: NotebookRead; problems: string[] }
+
+/** Reads notebook bytes; throws NotebookFormatError for what is not a notebook. Messages never quote the file. */
+function readNotebookBytes(bytes: Uint8Array): FileRead {
+  const { text, invalidUtf8At } = decodeNotebookBytes(bytes);
+  const badUtf8 = invalidUtf8At === null ? [] : [`it is not valid UTF-8 text (the first invalid byte is at offset ${invalidUtf8At})`];
+  try {
+    const read = readNotebook(text);
+    return { text, read, problems: [...badUtf8, ...read.problems] };
+  } catch (e) {
+    if (e instanceof NotebookFormatError && badUtf8.length) throw new NotebookFormatError(`${badUtf8[0]}, and ${e.message.replace(/^the file /, 'it ')}`);
+    throw e;
+  }
+}
+
+const summary = (problems: string[]) => `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''}`;
+
+/** Where the original of a format 2/3 notebook is kept when it is converted: `NAME.ipynb.v3.bak`, numbered if taken. */
+async function backupPath(abs: string, major: number, sameAs?: Buffer): Promise<{ path: string; exists: boolean }> {
+  for (let n = 0; ; n++) {
+    const path = `${abs}.v${major}${n ? `.${n}` : ''}.bak`;
+    const have = await fs.readFile(path).catch(() => null);
+    if (!have) return { path, exists: false };
+    if (sameAs && have.equals(sameAs)) return { path, exists: true };
+  }
+}
+
+/** The document with the outputs the file holds for the cells the editor sent without theirs (unchanged since read). */
+function withFileOutputs(sent: NotebookDoc, onDisk: NotebookDoc | null, keep: string[], abs: string): NotebookDoc {
+  const byId = new Map((onDisk?.cells ?? []).map((c) => [c.id, c] as const));
+  const wanted = new Set(keep);
+  const cells = sent.cells.map((c) => {
+    if (!wanted.has(c.id)) return c;
+    const old = byId.get(c.id);
+    // The file no longer has them (changed on disk, or another save won): the editor must send them itself.
+    if (old?.cell_type !== 'code' || c.cell_type !== 'code') throw new NotebookFileError(`${abs} no longer holds the outputs of cell ${c.id}; send them`, 'stale-outputs');
+    return { ...c, outputs: old.outputs ?? [] };
+  });
+  return { ...sent, cells };
+}
+
+/** Whitespace only (an empty file holds nothing to lose), checked without decoding a big file. */
+function isBlank(bytes: Uint8Array): boolean {
+  return bytes.every((b) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09);
+}
+
 export class NotebookFiles {
+  /** The last read of each open file, keyed by path, valid while its mtime and size are unchanged. */
+  private readonly known = new Map<string, { mtimeMs: number; size: number; file: FileRead }>();
   private readonly journal: CrashJournal;
   private readonly recentFile: string;
   private watched: string | null = null;
@@ -26,55 +75,85 @@ export class NotebookFiles {
 
   async open(path: string): Promise<OpenedNotebook> {
     const abs = resolve(path);
-    let text: string;
+    let bytes: Buffer;
     let st: Stats;
     try {
-      [text, st] = await Promise.all([fs.readFile(abs, 'utf8'), fs.stat(abs)]);
+      [bytes, st] = await Promise.all([fs.readFile(abs), fs.stat(abs)]);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'ENOENT') throw new NotebookFileError(`${abs} does not exist`, 'not-found');
       if (err.code === 'EISDIR') throw new NotebookFileError(`${abs} is a folder, not a notebook`, 'not-notebook');
       throw new NotebookFileError(`cannot read ${abs}: ${err.message}`, 'io');
     }
-    let doc: NotebookDoc;
+    let file: FileRead;
     try {
-      doc = parseNotebook(text);
+      file = readNotebookBytes(bytes);
     } catch (e) {
       if (e instanceof NotebookFormatError) throw new NotebookFileError(`${abs} is not a notebook this app can open: ${e.message}. The file was left untouched.`, 'not-notebook');
       throw e;
     }
+    this.remember(abs, st, file);
+    const { doc, convertedFrom, version } = file.read;
+    const readOnly = file.problems.length
+      ? `${abs} is not a valid notebook: ${summary(file.problems)}. It was opened read-only and nothing will be written to it; use Save as… to keep your edits in a new file.`
+      : null;
+    const conversion = convertedFrom !== null ? { from: `${version.major}.${version.minor}`, backupPath: (await backupPath(abs, convertedFrom, bytes)).path } : null;
     await this.addRecent(abs);
     const rec = await this.journal.read(abs);
     const recovered = rec && rec.savedAtMs > st.mtimeMs && serializeNotebook(rec.doc) !== serializeNotebook(doc) ? { doc: rec.doc, savedAt: new Date(rec.savedAtMs).toISOString() } : null;
-    return { path: abs, doc, mtimeMs: st.mtimeMs, recovered };
+    return { path: abs, doc, mtimeMs: st.mtimeMs, recovered, readOnly, conversion };
   }
 
   /**
-   * Saves atomically. Refuses when the file changed on disk since it was read (unless forced), and
-   * skips the write when the bytes would be identical, so an unchanged notebook is never rewritten.
+   * Saves atomically. Refuses when the file changed on disk since it was read (unless forced). Never rewrites a
+   * notebook the document was read from unchanged, and writes what the user did not change back as the file had it.
+   * Never overwrites a file that is not a notebook (not even when forced), nor an invalid notebook unless forced.
+   * A format 2/3 file is converted only with `convert` (the user's consent), after its bytes are copied to a backup.
    */
-  async save(path: string, doc: NotebookDoc, expectedMtimeMs: number | null, force = false): Promise<{ path: string; mtimeMs: number; written: boolean }> {
+  async save(
+    path: string, sent: NotebookDoc, expectedMtimeMs: number | null, force = false, opts: { convert?: boolean; keepOutputs?: string[] } = {},
+  ): Promise<{ path: string; mtimeMs: number; written: boolean; backupPath?: string }> {
     const abs = resolve(path);
-    const text = serializeNotebook(doc);
     const current = await fs.stat(abs).catch(() => null);
     if (current && !force && expectedMtimeMs !== null && Math.abs(current.mtimeMs - expectedMtimeMs) > 1) {
       throw new NotebookFileError(`${abs} was changed by another program since it was opened`, 'conflict');
     }
-    if (current) {
-      const old = await fs.readFile(abs, 'utf8').catch(() => null);
-      if (old === text) {
-        this.lastWritten.set(abs, text);
-        await this.journal.clear(abs);
-        return { path: abs, mtimeMs: current.mtimeMs, written: false };
+    // The file as this app last read or wrote it, when it is still exactly that file: no second read of 50 MB.
+    const cached = current?.isFile() ? this.known.get(abs) : undefined;
+    const reuse = cached && current && cached.mtimeMs === current.mtimeMs && cached.size === current.size && !cached.file.read.convertedFrom;
+    const bytes = reuse ? null : current?.isFile() ? await fs.readFile(abs).catch(() => null) : null;
+    let old: FileRead | null = reuse ? cached.file : null;
+    // An empty file holds nothing to lose; anything else must be a notebook to be written over.
+    if (bytes && !isBlank(bytes)) {
+      try {
+        old = readNotebookBytes(bytes);
+      } catch {
+        throw new NotebookFileError(`${abs} exists and is not a notebook; it was not overwritten`, 'not-notebook');
       }
-      if (old !== null) {
-        // An existing file that is not a notebook is never overwritten by accident.
-        try {
-          parseNotebook(old);
-        } catch {
-          if (!force) throw new NotebookFileError(`${abs} exists and is not a notebook; it was not overwritten`, 'not-notebook');
-        }
+    }
+    if (old?.problems.some((p) => p.startsWith('it is not valid UTF-8'))) {
+      throw new NotebookFileError(`${abs} is not valid UTF-8 text; it was not overwritten. Use Save as… to keep your edits in a new file.`, 'not-notebook');
+    }
+    const doc = opts.keepOutputs?.length ? withFileOutputs(sent, old?.read.doc ?? null, opts.keepOutputs, abs) : sent;
+    const convertNow = !!old?.read.convertedFrom && !!opts.convert;
+    if (old && !convertNow && docsEqual(doc, old.read.doc)) return this.unchanged(abs, old.text, current!.mtimeMs);
+    if (old && old.problems.length && !force) {
+      throw new NotebookFileError(`${abs} is not a valid notebook (${summary(old.problems)}); it was opened read-only and was not overwritten. Use Save as… to keep your edits in a new file.`, 'read-only');
+    }
+    if (old?.read.convertedFrom && !convertNow && !force) {
+      throw new NotebookFileError(`${abs} is in notebook format ${old.read.convertedFrom}; saving converts it to format 4, which needs your consent (the original is kept as a backup). It was not overwritten.`, 'needs-conversion');
+    }
+    const text = serializeNotebook(doc, old && !old.read.convertedFrom ? { text: old.text, read: old.read } : undefined);
+    if (old && old.text === text) return this.unchanged(abs, old.text, current!.mtimeMs);
+    let backup: string | undefined;
+    if (old?.read.convertedFrom && bytes) {
+      const b = await backupPath(abs, old!.read.convertedFrom!, bytes);
+      try {
+        if (!b.exists) await fs.copyFile(abs, b.path, fsc.COPYFILE_EXCL);
+      } catch (e) {
+        throw new NotebookFileError(`could not keep a backup of ${abs} at ${b.path} (${(e as NodeJS.ErrnoException).code ?? 'error'}), so it was not converted`, 'io');
       }
+      backup = b.path;
     }
     try {
       this.lastWritten.set(abs, text);
@@ -85,11 +164,28 @@ export class NotebookFiles {
     await this.journal.clear(abs);
     await this.addRecent(abs);
     const st = await fs.stat(abs);
-    return { path: abs, mtimeMs: st.mtimeMs, written: true };
+    // The next save compares with what was just written, which reads back as `doc` (the round trip is lossless, as
+    // the tests check): no re-parse of a big file on the host's thread.
+    const version = old && !old.read.convertedFrom ? old.read.version : { major: 4, minor: doc.nbformat_minor };
+    this.remember(abs, st, { text, read: { doc, version, convertedFrom: null, problems: [] }, problems: [] });
+    return { path: abs, mtimeMs: st.mtimeMs, written: true, ...(backup ? { backupPath: backup } : {}) };
   }
 
-  journalWrite(key: string, doc: NotebookDoc): Promise<void> {
-    return this.journal.write(key.startsWith('untitled:') ? key : resolve(key), doc);
+  private remember(abs: string, st: Stats, file: FileRead): void {
+    this.known.delete(abs);
+    this.known.set(abs, { mtimeMs: st.mtimeMs, size: st.size, file });
+    // A few open notebooks at most; the oldest read goes first.
+    for (const key of this.known.keys()) if (this.known.size > 4) this.known.delete(key);
+  }
+
+  private async unchanged(abs: string, text: string, mtimeMs: number): Promise<{ path: string; mtimeMs: number; written: false }> {
+    this.lastWritten.set(abs, text);
+    await this.journal.clear(abs);
+    return { path: abs, mtimeMs, written: false };
+  }
+
+  journalWrite(key: string, doc: NotebookDoc, part: JournalPart = 'full'): Promise<void> {
+    return this.journal.write(key.startsWith('untitled:') ? key : resolve(key), doc, part);
   }
 
   discardRecovery(key: string): Promise<void> {

@@ -2,6 +2,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { safeDecode } from './security.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
@@ -13,18 +14,22 @@ export function rendererDir(): string {
   return process.env.GDS_RENDERER_DIR ?? resolve(new URL('../../dist/renderer', import.meta.url).pathname);
 }
 
-export function serveStatic(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): boolean {
-  const rel = normalize(decodeURIComponent(urlPath)).replace(/^([/\\])+/, '');
+/** Serves one file of `root`; answers what happened so the caller can say 404 or 400 (a malformed escape). */
+export function serveStatic(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): 'served' | 'not-found' | 'bad-path' {
+  const decoded = safeDecode(urlPath);
+  if (decoded === null || decoded.includes('\0')) return 'bad-path';
+  const rel = normalize(decoded).replace(/^([/\\])+/, '');
   const file = resolve(root, rel || 'index.html');
-  if (file !== root && !file.startsWith(root + sep)) return false;
-  if (!existsSync(file) || !statSync(file).isFile()) return false;
+  if (file !== root && !file.startsWith(root + sep)) return 'not-found';
+  if (!existsSync(file) || !statSync(file).isFile()) return 'not-found';
   res.writeHead(200, {
     ...headers,
     'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
     'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'private, max-age=3600',
   });
-  createReadStream(file).pipe(res);
-  return true;
+  // A file removed between the stat and the read must end this response, not the process.
+  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  return 'served';
 }
 
 export function hasBuiltRenderer(root = rendererDir()): boolean {

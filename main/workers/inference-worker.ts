@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
+import { checkCells } from '../../ml/cell-limits.ts';
 import { loadClassifier, type CellSignals, type Classification, type StageClassifier } from '../../ml/classifier/classifier.ts';
 import { bundledModelsDir, installedModelsDir } from '../../pipeline/app-paths.ts';
 import type { WorkerRequest, WorkerResponse } from './inference-protocol.ts';
@@ -60,9 +61,11 @@ async function classifyCached(sources: string[], notebook: boolean): Promise<Cla
 async function handle(req: WorkerRequest): Promise<unknown> {
   switch (req.op) {
     case 'classify': {
+      checkCells(req.sources); // a clear error for a cell too big or too deep, before any model reads it
       return classifyCached(req.sources, !!req.notebook);
     }
     case 'suggest': {
+      checkCells(req.cells);
       // One stage source: the classifier in notebook context, as the badges show it.
       const filled = req.cells.filter((c) => c.trim());
       let stage: Classification['stage'] | undefined;

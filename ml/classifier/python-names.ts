@@ -2,16 +2,32 @@
 // and the notebook context (across cells) follow.
 import type { SyntaxNode } from '../python-parser.ts';
 
-/** Identifiers read in a subtree: attribute names (`.head`) and keyword names (`axis=`) are not variables. */
-export function readNames(node: SyntaxNode, out: string[]): void {
-  if (node.type === 'identifier') {
-    const parent = node.parent;
-    if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === node.id) return;
-    if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === node.id) return;
-    out.push(node.text);
-    return;
+/** An attribute's name (`.head`) or a keyword argument's name (`axis=`): an identifier that is no variable. */
+function isNameField(parent: SyntaxNode, child: SyntaxNode): boolean {
+  const field = parent.type === 'attribute' ? 'attribute' : parent.type === 'keyword_argument' ? 'name' : null;
+  return field !== null && parent.childForFieldName(field)?.id === child.id;
+}
+
+/**
+ * Identifiers read in a subtree, in source order: attribute names (`.head`) and keyword names (`axis=`) are not
+ * variables. Walked with an explicit stack, children judged while their parent is at hand (tree-sitter's `parent`
+ * searches down from the root): `1+1+…` or `df.a.a.…` nests as deep as it is long.
+ */
+export function readNames(root: SyntaxNode, out: string[]): void {
+  if (root.type === 'identifier' && root.parent && isNameField(root.parent, root)) return;
+  const stack = [root];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    if (node.type === 'identifier') {
+      out.push(node.text);
+      continue;
+    }
+    const children = node.namedChildren;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i]!;
+      if (child.type === 'identifier' && isNameField(node, child)) continue;
+      stack.push(child);
+    }
   }
-  for (const child of node.namedChildren) readNames(child, out);
 }
 
 /** Base variable of an assignment target: `df` for `df['a']`, `df.loc[...]`, `df.a`; every name of a tuple/list pattern. */

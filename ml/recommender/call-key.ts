@@ -166,15 +166,16 @@ export function keyOf(node: SyntaxNode, table: AliasTable): string[] {
     return importedNames(node).map((a) => `import:${module}.${a.name}`);
   }
   const calls: Array<[number, number, string]> = [];
-  const visit = (n: SyntaxNode): void => {
+  // An explicit stack, not recursion: `f(1)+f(1)+…` nests as deep as the cell is long. The order is the sort's.
+  const stack = [node];
+  for (let n = stack.pop(); n; n = stack.pop()) {
     if (n.type === 'call') {
       const fn = n.childForFieldName('function');
       const d = fn ? dotted(fn, table) : undefined;
       if (d) calls.push([n.startPosition.row, n.startPosition.column, d]);
     }
-    for (const c of n.namedChildren) visit(c);
-  };
-  visit(node);
+    for (const c of n.namedChildren) stack.push(c);
+  }
   return calls.sort(compare).map((c) => c[2]);
 }
 

@@ -59,15 +59,18 @@ function stringValue(n: SyntaxNode): string | undefined {
   return content;
 }
 
-/** `a.b.c` whose base is an identifier: returns the identifier list, else undefined. */
+/** `a.b.c` whose base is an identifier: returns the identifier list, else undefined. A loop: chains can be long. */
 export function dottedChain(n: SyntaxNode): string[] | undefined {
-  if (n.type === 'identifier') return [n.text];
-  if (n.type !== 'attribute') return undefined;
-  const obj = n.childForFieldName('object');
-  const attr = n.childForFieldName('attribute');
-  if (!obj || !attr) return undefined;
-  const base = dottedChain(obj);
-  return base ? [...base, attr.text] : undefined;
+  const attrs: string[] = [];
+  let cur = n;
+  while (cur.type === 'attribute') {
+    const obj = cur.childForFieldName('object');
+    const attr = cur.childForFieldName('attribute');
+    if (!obj || !attr) return undefined;
+    attrs.push(attr.text);
+    cur = obj;
+  }
+  return cur.type === 'identifier' ? [cur.text, ...attrs.reverse()] : undefined;
 }
 
 function literal(n: SyntaxNode, b: LineBuilder, kind: 'c' | 'auto'): void {
@@ -115,10 +118,17 @@ function walk(n: SyntaxNode, b: LineBuilder, columnish = false): void {
         b.hole(n, `${HOLE_OPEN}l:${dotted}${HOLE_CLOSE}`);
         return;
       }
-      const obj = n.childForFieldName('object');
-      const attr = n.childForFieldName('attribute');
-      if (obj) walk(obj, b);
-      if (attr) b.raw.push(`.${attr.text}`);
+      // The chain below has the same base, so no inner link is a library call either: walk the base once, then
+      // the names outward (a loop, not one call per link: `df.a.a.…` is as deep as it is long).
+      const attrs: string[] = [];
+      let cur: SyntaxNode | null = n;
+      while (cur?.type === 'attribute') {
+        const attr = cur.childForFieldName('attribute');
+        if (attr) attrs.push(`.${attr.text}`);
+        cur = cur.childForFieldName('object');
+      }
+      if (cur) walk(cur, b);
+      for (let i = attrs.length - 1; i >= 0; i--) b.raw.push(attrs[i]!);
       return;
     }
     case 'subscript': {

@@ -133,8 +133,10 @@ export class NotebookState {
             put(n, hole('l', [lib, ...chain.slice(1)].join('.')));
             continue;
           }
-          const obj = n.childForFieldName('object');
-          if (obj) stack.push([obj, false]);
+          // Links below share the base, so none is a library call: go straight to the base (`df.a.a.…` is long).
+          let base = n.childForFieldName('object');
+          while (base?.type === 'attribute') base = base.childForFieldName('object');
+          if (base) stack.push([base, false]);
           continue;
         }
         case 'keyword_argument': {

@@ -1,7 +1,7 @@
 // Starts and owns a private `jupyter server` on 127.0.0.1 with a fresh random token.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,51 @@ export interface StartOptions {
   rootDir?: string;
   timeoutMs?: number;
   log?: (line: string) => void;
+  /** A kernel process of this server ended: its id and exit status (negative: killed by that signal). */
+  onKernelExit?: (kernelId: string, code: number) => void;
+}
+
+/** Runtime folders are named so, in the tmp dir; each holds the pid of the process that owns it. */
+export const RUNTIME_DIR_PREFIX = 'gds-jupyter-';
+export const OWNER_FILE = 'gds-owner.pid';
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes `gds-jupyter-*` folders in `dir` whose owner process is dead (left by a crash or a SIGKILL). A folder
+ * without an owner file (being created right now, or made by an older version) or with a live owner is kept.
+ */
+export function cleanStaleRuntimeDirs(dir = tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(RUNTIME_DIR_PREFIX)) continue;
+    const path = join(dir, name);
+    try {
+      const st = statSync(path);
+      if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) continue;
+      const pid = Number(readFileSync(join(path, OWNER_FILE), 'utf8').trim());
+      if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || pidAlive(pid)) continue;
+      rmSync(path, { recursive: true, force: true });
+      removed.push(path);
+    } catch {
+      // no owner file, or it went away meanwhile: not ours to judge
+    }
+  }
+  return removed;
 }
 
 /**
@@ -40,6 +85,27 @@ const PARENT_WATCHING_LAUNCHER = [
   '        time.sleep(1)',
   '    os.kill(os.getpid(), signal.SIGTERM)',
   'threading.Thread(target=watch, daemon=True).start()',
+  // Each kernel process that ends is reported on stderr with its exit status, so a death can be told apart
+  // (`os._exit(1)`: code 1; the OOM killer: SIGKILL, -9). The server itself never says why a kernel died.
+  'def _gds_report_exits():',
+  '    try:',
+  '        from jupyter_client.provisioning.local_provisioner import LocalProvisioner',
+  '    except Exception:',
+  '        return',
+  '    original = LocalProvisioner.poll',
+  '    async def poll(self):',
+  '        proc = self.process',
+  '        ret = await original(self)',
+  "        if proc is not None and ret is not None and not getattr(proc, '_gds_reported', False):",
+  '            proc._gds_reported = True',
+  '            try:',
+  "                sys.stderr.write('GDS-KERNEL-EXIT %s %d\\n' % (self.kernel_id, ret))",
+  '                sys.stderr.flush()',
+  '            except Exception:',
+  '                pass  # our end of the pipe is gone (the app died): the server must still shut down',
+  '        return ret',
+  '    LocalProvisioner.poll = poll',
+  '_gds_report_exits()',
   "sys.argv[0] = 'jupyter-server'",
   "runpy.run_module('jupyter_server', run_name='__main__', alter_sys=True)",
 ].join('\n');
@@ -92,7 +158,10 @@ export async function startJupyterServer(opts: StartOptions = {}): Promise<Jupyt
   const token = randomBytes(32).toString('hex');
   const baseUrl = `http://127.0.0.1:${port}/`;
   // A private runtime dir keeps connection files of our kernels away from other users' servers.
-  const runtimeDir = mkdtempSync(join(tmpdir(), 'gds-jupyter-'));
+  // Folders left by a crashed app are removed first; ours names its owner so a later start can do the same.
+  cleanStaleRuntimeDirs();
+  const runtimeDir = mkdtempSync(join(tmpdir(), RUNTIME_DIR_PREFIX));
+  writeFileSync(join(runtimeDir, OWNER_FILE), `${process.pid}\n`);
   const args = [
     '-c', PARENT_WATCHING_LAUNCHER,
     '--ServerApp.ip=127.0.0.1',
@@ -116,8 +185,18 @@ export async function startJupyterServer(opts: StartOptions = {}): Promise<Jupyt
     errText = (errText + s).slice(-8000);
     for (const line of s.split('\n')) if (line.trim()) opts.log?.(line.replaceAll(token, '<token>'));
   };
+  let partial = '';
+  const onErr = (d: Buffer) => {
+    onData(d);
+    const lines = (partial + d.toString()).split('\n');
+    partial = (lines.pop() ?? '').slice(-4096);
+    for (const line of lines) {
+      const m = /^GDS-KERNEL-EXIT (\S+) (-?\d+)\s*$/.exec(line);
+      if (m) opts.onKernelExit?.(m[1]!, Number(m[2]));
+    }
+  };
   child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  child.stderr?.on('data', onErr);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {
     await waitReady(baseUrl, token, child, opts.timeoutMs ?? 60_000, () => errText.replaceAll(token, '<token>'));

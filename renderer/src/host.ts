@@ -10,12 +10,13 @@ declare global {
 
 let api: GdsApi | null = null;
 const connectionListeners = new Set<(c: boolean) => void>();
+const restartListeners = new Set<() => void>();
 
 export function host(): GdsApi {
   if (api) return api;
   if (window.gds) api = window.gds;
   else {
-    const t = connectWebTransport((c) => connectionListeners.forEach((l) => l(c)));
+    const t = connectWebTransport((c) => connectionListeners.forEach((l) => l(c)), () => restartListeners.forEach((l) => l()));
     api = createApi(t.invoke, t.subscribe);
   }
   return api;
@@ -24,4 +25,10 @@ export function host(): GdsApi {
 export function onConnectionChange(l: (connected: boolean) => void): () => void {
   connectionListeners.add(l);
   return () => connectionListeners.delete(l);
+}
+
+/** The service behind this tab was restarted (web mode): kernels it ran are gone. */
+export function onServiceRestart(l: () => void): () => void {
+  restartListeners.add(l);
+  return () => restartListeners.delete(l);
 }

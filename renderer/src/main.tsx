@@ -5,6 +5,7 @@ import { wireEvents } from './actions/events.ts';
 import { startAutosave } from './actions/autosave.ts';
 import { newNotebook, openNotebook } from './actions/files.ts';
 import { startStageClassifier } from './actions/ml.ts';
+import { followServiceRestarts } from './actions/service-restart.ts';
 import { followPipeline } from './actions/pipeline.ts';
 import { App } from './components/App.tsx';
 import { host } from './host.ts';
@@ -15,6 +16,7 @@ async function boot() {
   wireEvents();
   installCommandModeKeys();
   startAutosave();
+  followServiceRestarts();
   startStageClassifier();
   followPipeline();
   void import('./components/ghost-text.ts').then((m) => m.installGhostText());

@@ -34,6 +34,8 @@ function findFile(dir: string, name: string): string | null {
 }
 
 async function openWizard(page: Page, url: string): Promise<void> {
+  // A restarted service has the same URL (port and token are kept): leave first, so the page really loads again.
+  await page.goto('about:blank');
   await page.goto(url);
   await page.waitForSelector('[data-testid="cell"]');
   await page.click('[data-testid="panel-training"]');

@@ -17,9 +17,9 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-export async function serve(opts: { file?: string; home?: string; env?: Record<string, string> } = {}): Promise<Served> {
+export async function serve(opts: { file?: string; home?: string; env?: Record<string, string>; args?: string[] } = {}): Promise<Served> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'gds-home-'));
-  const args = [join(repoRoot, 'bin/gds.mjs'), 'serve', ...(opts.file ? [opts.file] : []), '--verbose'];
+  const args = [join(repoRoot, 'bin/gds.mjs'), 'serve', ...(opts.file ? [opts.file] : []), '--verbose', ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, GDS_HOME: home, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
@@ -28,7 +28,7 @@ export async function serve(opts: { file?: string; home?: string; env?: Record<s
     const timer = setTimeout(() => rej(new Error(`gds serve printed no URL in 60 s: ${err}`)), 60_000);
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /^GDS web mode: (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64})$/m.exec(out);
+      const m = /^GDS web mode: (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64})$/m.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
         res(m[1]);
@@ -38,7 +38,7 @@ export async function serve(opts: { file?: string; home?: string; env?: Record<s
   });
   const u = new URL(url);
   return {
-    url, origin: u.origin, port: Number(u.port), token: u.searchParams.get('token') ?? '', home, child,
+    url, origin: u.origin, port: Number(u.port), token: /token=([0-9a-f]{64})/.exec(u.hash)?.[1] ?? '', home, child,
     stderr: () => err,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,4 +1,4 @@
-// Web mode must refuse wrong tokens, foreign Origins and non-loopback Host headers (HTTP and WebSocket).
+// Web mode must refuse wrong tokens, replayed cookies, foreign Origins and non-loopback Host headers (HTTP and WebSocket).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -24,9 +24,9 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
   });
 }
 
-function wsStatus(headers: Record<string, string>, query = ''): Promise<number | 'open'> {
+function wsStatus(headers: Record<string, string>, protocols: string[] = [], query = ''): Promise<number | 'open'> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${app.port}/ws${query}`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${app.port}/ws${query}`, protocols, { headers });
     ws.on('open', () => {
       ws.close();
       resolve('open');
@@ -36,48 +36,48 @@ function wsStatus(headers: Record<string, string>, query = ''): Promise<number |
   });
 }
 
-test('prints one URL line on 127.0.0.1 with a 256-bit token', () => {
-  assert.match(app.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/);
+const creds = (token: string) => ['gds.v1', `gds.token.${token}`];
+
+test('prints one URL line on 127.0.0.1 with a 256-bit token in the fragment (never sent to a server)', () => {
+  assert.match(app.url, /^http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64}$/);
 });
 
-test('the right token gets the app with a strict CSP and an HttpOnly session cookie', async () => {
-  const res = await get(`/?token=${app.token}`);
+test('the page is served with a strict CSP and no cookie: nothing a browser would hand to another port', async () => {
+  const res = await get('/');
   assert.equal(res.status, 200);
   const csp = String(res.headers['content-security-policy']);
   assert.match(csp, /script-src 'self'(;|$)/);
   assert.doesNotMatch(csp, /unsafe-eval/);
-  assert.match(String(res.headers['set-cookie']), /HttpOnly; SameSite=Strict/);
+  assert.equal(res.headers['set-cookie'], undefined);
+  assert.equal(res.headers['referrer-policy'], 'no-referrer');
 });
 
-test('no token or a wrong token gets 403', async () => {
-  assert.equal((await get('/')).status, 403);
-  assert.equal((await get(`/?token=${'0'.repeat(64)}`)).status, 403);
-  assert.equal((await get(`/?token=${app.token.slice(0, 63)}`)).status, 403);
-  assert.equal((await get('/assets/')).status, 403);
-});
-
-test('a foreign Origin gets 403 even with the token', async () => {
-  assert.equal((await get(`/?token=${app.token}`, { Origin: 'http://evil.example' })).status, 403);
-  assert.equal((await get(`/?token=${app.token}`, { Origin: `http://127.0.0.1:${app.port + 1}` })).status, 403);
+test('a foreign Origin gets 403', async () => {
+  assert.equal((await get('/', { Origin: 'http://evil.example' })).status, 403);
+  assert.equal((await get('/', { Origin: `http://127.0.0.1:${app.port + 1}` })).status, 403);
 });
 
 test('a non-loopback Host header gets 403 (DNS rebinding)', async () => {
-  assert.equal((await get(`/?token=${app.token}`, { Host: `evil.example:${app.port}` })).status, 403);
-  assert.equal((await get(`/?token=${app.token}`, { Host: `192.168.1.5:${app.port}` })).status, 403);
+  assert.equal((await get('/', { Host: `evil.example:${app.port}` })).status, 403);
+  assert.equal((await get('/', { Host: `192.168.1.5:${app.port}` })).status, 403);
 });
 
-test('WebSocket: token and own Origin open; wrong token, foreign or missing Origin, bad Host get 403', async () => {
+test('WebSocket: the token in the handshake opens; a stolen cookie, a query token, foreign or missing Origin, bad Host get 403', async () => {
   const own = `http://127.0.0.1:${app.port}`;
-  assert.equal(await wsStatus({ Origin: own, Cookie: `gds_token=${app.token}` }), 'open');
-  assert.equal(await wsStatus({ Origin: own }, `?token=${app.token}`), 'open');
-  assert.equal(await wsStatus({ Origin: own, Cookie: 'gds_token=nope' }), 403);
-  assert.equal(await wsStatus({ Origin: 'http://evil.example', Cookie: `gds_token=${app.token}` }), 403);
-  assert.equal(await wsStatus({ Cookie: `gds_token=${app.token}` }), 403);
-  assert.equal(await wsStatus({ Origin: own, Cookie: `gds_token=${app.token}`, Host: `evil.example:${app.port}` }), 403);
+  assert.equal(await wsStatus({ Origin: own }, creds(app.token)), 'open');
+  // What a page on another local port could get hold of: a cookie for 127.0.0.1, a token in a URL.
+  assert.equal(await wsStatus({ Origin: own, Cookie: `gds_token=${app.token}` }), 403);
+  assert.equal(await wsStatus({ Origin: own }, ['gds.v1'], `?token=${app.token}`), 403);
+  assert.equal(await wsStatus({ Origin: own }, creds('0'.repeat(64))), 403);
+  assert.equal(await wsStatus({ Origin: own }, creds(app.token.slice(0, 63))), 403);
+  assert.equal(await wsStatus({ Origin: 'http://evil.example' }, creds(app.token)), 403);
+  assert.equal(await wsStatus({ Origin: `http://127.0.0.1:${app.port + 1}` }, creds(app.token)), 403);
+  assert.equal(await wsStatus({}, creds(app.token)), 403);
+  assert.equal(await wsStatus({ Origin: own, Host: `evil.example:${app.port}` }, creds(app.token)), 403);
 });
 
 test('malformed frames and unknown methods are refused, invalid params named', async () => {
-  const ws = new WebSocket(`ws://127.0.0.1:${app.port}/ws`, { headers: { Origin: app.origin, Cookie: `gds_token=${app.token}` } });
+  const ws = new WebSocket(`ws://127.0.0.1:${app.port}/ws`, creds(app.token), { headers: { Origin: app.origin } });
   const frames: unknown[] = [];
   ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
   await new Promise((r) => ws.once('open', r));

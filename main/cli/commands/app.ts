@@ -1,6 +1,6 @@
 // `gds serve` (web mode) and `gds doctor` (environment checks), registered by main/cli/program.ts.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { userDataDir } from '../../../pipeline/app-paths.ts';
 import { runDoctor } from '../../services/doctor.ts';
@@ -12,17 +12,21 @@ export function registerAppCommands(program: Command): void {
     .command('serve')
     .description('run GDS as a local web app on 127.0.0.1 (token-protected); prints the URL to open')
     .argument('[file]', 'notebook to open')
-    .option('--port <n>', 'port (default: a free one)', (v) => Number.parseInt(v, 10))
+    .option('--port <n>', 'port (default: the last run\'s if free, else a free one)', (v) => Number.parseInt(v, 10))
+    .option('--workspace <dir...>', 'folders the app may open and save notebooks in (default: the file\'s folder, else the current one)')
     .option('--jupyter-url <url>', 'attach to a running Jupyter server (http://host:port/?token=...) instead of starting one')
     .option('--python <path>', 'Python interpreter with jupyter_server and ipykernel')
     .option('--verbose', 'log requests and the Jupyter server output')
-    .action(async (file: string | undefined, o: { port?: number; jupyterUrl?: string; python?: string; verbose?: boolean }) => {
+    .action(async (file: string | undefined, o: { port?: number; workspace?: string[]; jupyterUrl?: string; python?: string; verbose?: boolean }) => {
       if (o.port !== undefined && !(o.port >= 0 && o.port < 65536)) throw new Error(`invalid --port ${String(o.port)}`);
       installProcessGuards((l) => process.stderr.write(`${l}\n`));
       const openPath = file ? resolve(file) : null;
       if (openPath && !existsSync(openPath)) throw new Error(`${openPath} does not exist`);
+      const folders = (o.workspace ?? []).map((d) => resolve(d));
+      for (const d of folders) if (!existsSync(d)) throw new Error(`--workspace ${d} does not exist`);
+      const workspace = folders.length ? [...folders, ...(openPath ? [dirname(openPath)] : [])] : undefined;
       const host = await startWebHost({
-        port: o.port, openPath, dataDir: userDataDir(), version: process.env.npm_package_version ?? '0.1.0',
+        port: o.port, openPath, workspace, dataDir: userDataDir(), version: process.env.npm_package_version ?? '0.1.0',
         attachUrl: o.jupyterUrl, python: o.python,
         log: o.verbose ? (l) => process.stderr.write(`${l}\n`) : undefined,
       });

@@ -7,7 +7,8 @@ import { bundledModelsDir, installedModelsDir, labelSets, pythonScriptsDir } fro
 import { ensureKaggleCorpus, goldPath } from '../../../pipeline/corpus-cache.ts';
 import { readNotebookFile } from '../../../pipeline/notebook/read-notebook-file.ts';
 import type { NotebookFiles } from '../../../ml/classifier/labelled-notebooks.ts';
-import { classifyByNotebook, loadClassifier, resolveModelDir, type NotebookStream, type StageClassifier } from '../../../ml/classifier/classifier.ts';
+import { classifyByNotebook, loadClassifier, resolveModelDir, type CellSignals, type NotebookStream, type StageClassifier } from '../../../ml/classifier/classifier.ts';
+import { cellLimitError } from '../../../ml/cell-limits.ts';
 import { cellsFromNotebooks, readCorpusCells, type CorpusCodeCell } from '../../../ml/classifier/corpus-cells.ts';
 import { readSelectedCorpus, type CorpusChoice } from './recommender.ts';
 import { excludeGold, unitHash } from '../../../ml/classifier/dataset.ts';
@@ -77,11 +78,14 @@ async function classifyJsonl(clf: StageClassifier): Promise<void> {
     if (batch.length === 0) return;
     chain = chain.then(async () => {
       const ok = batch.filter((p) => p.source !== undefined);
-      const signals = await clf.signals(ok.map((p) => p.source!));
+      // One cell that fails does not take its batch down: the batch is retried cell by cell, and that cell gets an error line.
+      const signals: Array<CellSignals | Error> = await clf.signals(ok.map((p) => p.source!)).catch(() =>
+        Promise.all(ok.map((p) => clf.signals([p.source!]).then((r) => r[0]!, (e: unknown) => (e instanceof Error ? e : new Error(String(e)))))));
       let k = 0;
       const out = batch.map((p) => {
         if (p.source === undefined) return JSON.stringify({ id: p.id, error: p.error });
         const sig = signals[k++]!;
+        if (sig instanceof Error) return JSON.stringify({ id: p.id, error: sig.message });
         if (p.notebook === undefined) {
           const r = clf.alone(sig);
           return JSON.stringify({ id: p.id, stage: r.stage, probs: r.probs });
@@ -99,7 +103,10 @@ async function classifyJsonl(clf: StageClassifier): Promise<void> {
     if (!line.trim()) continue;
     try {
       const row = JSON.parse(line) as { id?: unknown; source?: unknown; notebook?: unknown };
+      const tooBig = typeof row.source === 'string' ? cellLimitError(row.source) : null;
       if (typeof row.source !== 'string') pending.push({ id: row.id ?? null, error: 'missing "source" string' });
+      // A cell too big or nested too deep for the models gets an error line (and is left out of its notebook's context).
+      else if (tooBig) pending.push({ id: row.id ?? null, error: `cell ${tooBig}` });
       else if (row.notebook !== undefined && typeof row.notebook !== 'string') pending.push({ id: row.id ?? null, error: '"notebook" must be a string' });
       else pending.push({ id: row.id ?? null, source: row.source, ...(typeof row.notebook === 'string' ? { notebook: row.notebook } : {}) });
     } catch {

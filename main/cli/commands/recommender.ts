@@ -2,7 +2,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import yauzl from 'yauzl';
 import { gunzipSync } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
@@ -10,12 +9,14 @@ import { installedModelsDir, bundledModelsDir, pythonScriptsDir } from '../../..
 import { ensureKaggleCorpus } from '../../../pipeline/corpus-cache.ts';
 import { parseNotebookBytes, readNotebookFile } from '../../../pipeline/notebook/read-notebook-file.ts';
 import { CorpusStore } from '../../../pipeline/corpus/store.ts';
+import { readZipNotebooks } from '../../../pipeline/corpus/importers/ipynb-files.ts';
 import { isHeldOut, type CorpusNotebook } from '../../../ml/recommender/dataset.ts';
 import { loadRecommender, type RecommenderKind } from '../../../ml/recommender/recommender.ts';
 import { resolveLabeler } from '../../../ml/recommender/stage-source.ts';
 import { trainRecommender } from '../../../ml/recommender/train.ts';
 import { loadClassifier, resolveModelDir, type StageClassifier } from '../../../ml/classifier/classifier.ts';
 import type { Stage } from '../../../ml/classifier/stages.ts';
+import { checkCells } from '../../../ml/cell-limits.ts';
 import { findNotebooks, markParses, recommenderCorpus, type RecNotebook } from '../../../pipeline/recommender/corpus.ts';
 import { trainKeyRecommender } from '../../../pipeline/recommender/train-keys.ts';
 import { evaluateSet, resultTable, type EvalMethod } from '../../../pipeline/recommender/evaluate-keys.ts';
@@ -86,27 +87,17 @@ function codeOf(bytes: Buffer, path: string): SelectedNotebook | null {
   }
 }
 
-async function readZipNotebooks(path: string): Promise<SelectedNotebook[]> {
-  const zip = await new Promise<yauzl.ZipFile>((res, rej) => yauzl.open(path, { lazyEntries: true, autoClose: true }, (err, z) => (err ? rej(err) : res(z))));
+/** The notebooks of a zip, read within the importer's limits; an entry over one is named on stderr and skipped. */
+async function readZipCorpus(path: string): Promise<SelectedNotebook[]> {
   const out: SelectedNotebook[] = [];
-  await new Promise<void>((res, rej) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      if (!entry.fileName.toLowerCase().endsWith('.ipynb')) return zip.readEntry();
-      zip.openReadStream(entry, (err, stream) => {
-        if (err) return rej(err);
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('error', rej);
-        stream.on('end', () => {
-          const nb = codeOf(Buffer.concat(chunks), `${basename(path).replace(/\.zip$/i, '')}/${entry.fileName}`);
-          if (nb) out.push(nb);
-          zip.readEntry();
-        });
-      });
-    });
-    zip.on('end', () => res());
-    zip.on('error', rej);
-    zip.readEntry();
+  const zipName = basename(path).replace(/\.zip$/i, '');
+  await readZipNotebooks(path, (nb) => {
+    if ('error' in nb) {
+      if (nb.refused) process.stderr.write(`${nb.error}\n`);
+      return;
+    }
+    const code = codeOf(nb.bytes, `${zipName}/${nb.name}`);
+    if (code) out.push(code);
   });
   return out;
 }
@@ -149,7 +140,7 @@ export async function readSelectedCorpus(o: CorpusChoice): Promise<SelectedNoteb
   const path = resolve(o.corpus);
   if (!existsSync(path)) throw new Error(`no corpus at ${path}`);
   if (statSync(path).isFile()) {
-    if (path.toLowerCase().endsWith('.zip')) return readZipNotebooks(path);
+    if (path.toLowerCase().endsWith('.zip')) return readZipCorpus(path);
     const nb = codeOf(readFileSync(path), path);
     return nb ? [nb] : [];
   }
@@ -295,10 +286,12 @@ export function registerRecommenderCommands(program: Command): void {
           const cells = Array.isArray(req.cells) ? req.cells.map((c) => (typeof c === 'string' ? c : '')) : [];
           const size = cells.reduce((a, c) => a + c.length, 0);
           if (size > MAX_REQUEST_CHARS) throw new Error(`request too large: ${size} characters of cells (limit ${MAX_REQUEST_CHARS})`);
+          // A cell too big or nested too deep for the models is answered with an error line, like any bad request.
+          checkCells(cells);
           const r = await rec.suggest(cells, { top, stage: await stageOf(cells) });
           process.stdout.write(`${JSON.stringify({ id, stage: r.stage, suggestions: r.suggestions })}\n`);
         } catch (e) {
-          process.stdout.write(`${JSON.stringify({ id, stage: 'explore', suggestions: [], error: (e as Error).message })}\n`);
+          process.stdout.write(`${JSON.stringify({ id, error: (e as Error).message })}\n`);
         }
       }
     });

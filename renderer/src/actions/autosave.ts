@@ -1,36 +1,111 @@
-// Autosave and the crash journal, which follow the document version.
-import { host } from '../host.ts';
-import { useNotebook } from '../stores/notebook.ts';
+// Autosave and the crash journal. Edits and outputs have separate clocks: a pause in typing journals the cells
+// (without outputs, so it is small) within 0.3 s and saves within 1.5 s, and nothing a running cell prints can
+// postpone either; outputs are journaled and saved on a slower cadence of their own.
+import type { Cell, NotebookDoc } from '../../../preload/contract.ts';
+import { host, onConnectionChange } from '../host.ts';
+import { useConnection } from '../stores/connection.ts';
+import { useNotebook, type NotebookStore } from '../stores/notebook.ts';
 import { useUi } from '../stores/ui.ts';
 import { save } from './files.ts';
+import { forgetInTab, keepInTab, readFromTab } from './tab-journal.ts';
 
+const JOURNAL_MS = 300;
 const AUTOSAVE_MS = 1500;
-const JOURNAL_MS = 400;
+const OUTPUTS_EVERY_MS = 2000;
 
-/** Follows the document version: journal after a short pause (bounded loss on a crash), autosave after a longer one. */
+/** True when the user changed the document (cells, their order, text, type or metadata), not only its outputs. */
+export function isEdit(prev: NotebookDoc | null, doc: NotebookDoc | null): boolean {
+  if (!prev || !doc) return prev !== doc;
+  if (prev.metadata !== doc.metadata || prev.cells.length !== doc.cells.length) return true;
+  return doc.cells.some((c, i) => {
+    const p = prev.cells[i];
+    return p !== c && (!p || p.id !== c.id || p.source !== c.source || p.cell_type !== c.cell_type || p.metadata !== c.metadata);
+  });
+}
+
+function withoutOutputs(doc: NotebookDoc): NotebookDoc {
+  return { ...doc, cells: doc.cells.map((c): Cell => (c.cell_type === 'code' ? { ...c, outputs: [] } : c)) };
+}
+
+const keyOf = (s: NotebookStore) => s.path ?? s.untitledKey;
+
+function journalEdits(): void {
+  const cur = useNotebook.getState();
+  if (!cur.doc || !cur.dirty) return;
+  const doc = withoutOutputs(cur.doc);
+  void keepInTab({ key: keyOf(cur), savedAtMs: Date.now(), doc });
+  void host().notebook.journal({ key: keyOf(cur), doc, part: 'edits' }).catch(() => undefined);
+}
+
+function journalAll(): void {
+  const cur = useNotebook.getState();
+  if (cur.doc && cur.dirty) void host().notebook.journal({ key: keyOf(cur), doc: cur.doc, part: 'full' }).catch(() => undefined);
+}
+
+function autosave(): void {
+  const cur = useNotebook.getState();
+  if (cur.dirty && cur.path && useUi.getState().dialog?.kind !== 'changedOnDisk') void save();
+}
+
+/** Offers this tab's own newer copy of a notebook that just opened (the service died before it got the edits). */
+async function offerTabCopy(key: string, mtimeMs: number | null): Promise<void> {
+  const kept = await readFromTab(key);
+  const cur = useNotebook.getState();
+  if (!kept || !cur.doc || keyOf(cur) !== key || (mtimeMs !== null && kept.savedAtMs <= mtimeMs)) return;
+  const same = kept.doc.cells.length === cur.doc.cells.length && kept.doc.cells.every((c, i) => c.source === cur.doc?.cells[i]?.source);
+  if (same) return void forgetInTab(key);
+  if (useUi.getState().dialog) return; // the service's own journal is being offered already
+  const outputs = new Map(cur.doc.cells.map((c) => [c.id, c] as const));
+  const doc = { ...kept.doc, cells: kept.doc.cells.map((c) => (c.cell_type === 'code' ? { ...c, outputs: outputs.get(c.id)?.outputs ?? [] } : c)) };
+  useUi.getState().setDialog({ kind: 'recovered', doc, savedAt: new Date(kept.savedAtMs).toISOString() });
+}
+
 export function startAutosave(): () => void {
   let journalTimer: ReturnType<typeof setTimeout> | undefined;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  let outputsTimer: ReturnType<typeof setTimeout> | undefined;
   const unsub = useNotebook.subscribe((s, prev) => {
+    if (s.path !== prev.path || (s.doc && !prev.doc)) {
+      if (!s.dirty) void offerTabCopy(keyOf(s), s.mtimeMs);
+    }
+    if (prev.dirty && !s.dirty) void forgetInTab(keyOf(s));
     if (s.version === prev.version || !s.dirty || !s.doc) return;
-    clearTimeout(journalTimer);
-    clearTimeout(saveTimer);
-    journalTimer = setTimeout(() => {
-      const cur = useNotebook.getState();
-      if (cur.doc && cur.dirty) void host().notebook.journal({ key: cur.path ?? cur.untitledKey, doc: cur.doc }).catch(() => undefined);
-    }, JOURNAL_MS);
-    saveTimer = setTimeout(() => {
-      const cur = useNotebook.getState();
-      if (cur.dirty && cur.path && useUi.getState().dialog?.kind !== 'changedOnDisk') void save();
-    }, AUTOSAVE_MS);
+    if (isEdit(prev.doc, s.doc)) {
+      clearTimeout(journalTimer);
+      clearTimeout(saveTimer);
+      journalTimer = setTimeout(journalEdits, JOURNAL_MS);
+      saveTimer = setTimeout(autosave, AUTOSAVE_MS);
+    } else {
+      // Outputs: at most one full journal and one save per interval, however fast a cell prints.
+      outputsTimer ??= setTimeout(() => {
+        outputsTimer = undefined;
+        journalAll();
+        autosave();
+      }, OUTPUTS_EVERY_MS);
+    }
+  });
+  // Back online (a blip, or a restarted service on the same port): send what this tab kept meanwhile.
+  const offConnection = onConnectionChange((online) => {
+    const was = useConnection.getState();
+    if (!online) return void (was.online && was.set({ online: false, offlineSince: Date.now() }));
+    was.set({ online: true, offlineSince: null });
+    if (was.online || !useNotebook.getState().dirty) return;
+    journalEdits();
+    journalAll();
+    autosave();
+    was.set({ replayedAt: Date.now() });
   });
   const beforeUnload = () => {
     const cur = useNotebook.getState();
-    if (cur.dirty && cur.doc) void host().notebook.journal({ key: cur.path ?? cur.untitledKey, doc: cur.doc });
+    if (cur.dirty && cur.doc) journalEdits();
   };
   window.addEventListener('beforeunload', beforeUnload);
   return () => {
     unsub();
+    offConnection();
+    clearTimeout(journalTimer);
+    clearTimeout(saveTimer);
+    clearTimeout(outputsTimer);
     window.removeEventListener('beforeunload', beforeUnload);
   };
 }

@@ -18,7 +18,11 @@ export function wireEvents(): () => void {
       if (!mine(kernelId)) return;
       const prev = useKernel.getState().status;
       useKernel.getState().set({ status, ...(status === 'dead' ? { input: null } : {}) });
-      if (status === 'dead' && prev !== 'dead') useUi.getState().setDialog({ kind: 'kernelDied' });
+      // A death already told by the banner (kernel.died) needs no dialog on top.
+      if (status === 'dead' && prev !== 'dead' && !useKernel.getState().death) useUi.getState().setDialog({ kind: 'kernelDied' });
+    }),
+    api.on('kernel.died', ({ kernelId, cellId, reason, restarted, message }) => {
+      if (mine(kernelId)) useKernel.getState().noteDeath({ cellId, reason, restarted, ...(cellId ? { message } : {}) });
     }),
     api.on('notebook.changedOnDisk', ({ path, mtimeMs }) => {
       const nb = useNotebook.getState();

@@ -1,4 +1,5 @@
 // Runs cells one after another on the notebook's kernel, like Jupyter: queued → running → done, stop on error.
+import type { ExecuteResult } from '../../../preload/contract.ts';
 import { refreshKernelColumns } from './ml.ts';
 import { host } from '../host.ts';
 import { useKernel } from '../stores/kernel.ts';
@@ -17,7 +18,8 @@ async function ensureKernel(): Promise<string> {
   const cwd = nb.path ? nb.path.replace(/[\\/][^\\/]*$/, '') : undefined;
   try {
     const { kernelId } = await host().kernel.start({ name: spec, cwd });
-    useKernel.getState().set({ kernelId, status: 'idle', kernelName: spec });
+    // A new kernel: the banner about the one that died has done its work.
+    useKernel.getState().set({ kernelId, status: 'idle', kernelName: spec, death: null });
     return kernelId;
   } catch (e) {
     useKernel.getState().set({ status: 'dead' });
@@ -58,11 +60,15 @@ async function drain(): Promise<void> {
       const nb = useNotebook.getState();
       nb.clearOutputs(id);
       nb.setRuntime(id, { state: 'running' });
-      const res = await host().kernel.execute({ kernelId, cellId: id, code: cell.source }).catch((e: Error) => {
+      const res = await host().kernel.execute({ kernelId, cellId: id, code: cell.source }).catch((e: Error): ExecuteResult => {
         useUi.getState().toast('error', e.message);
-        return { status: 'aborted' as const, executionCount: null, durationMs: 0 };
+        return { status: 'aborted', executionCount: null, durationMs: 0 };
       });
       queue.shift();
+      if (res.kernelDied) {
+        kernelDied(id, res);
+        continue;
+      }
       useNotebook.getState().setRuntime(id, { state: 'idle', durationMs: res.durationMs, lastStatus: res.status }, res.executionCount ?? null);
       if (res.status !== 'ok') cancelQueue();
       if (!queue.length) void refreshKernelColumns(kernelId);
@@ -76,6 +82,23 @@ export function cancelQueue(): void {
   for (const id of queue.splice(0)) useNotebook.getState().setRuntime(id, { state: 'idle' });
 }
 
+/**
+ * The kernel died while this cell ran: the cell is marked failed with the reason (as an error output, so it stays with
+ * the notebook), the cells queued behind it are marked not run, and the banner counts them.
+ */
+function kernelDied(id: string, res: ExecuteResult): void {
+  const nb = useNotebook.getState();
+  const message = res.error ?? 'the kernel died while running this cell';
+  const ran = res.status === 'error';
+  if (ran) {
+    nb.appendOutput(id, { output_type: 'error', ename: 'KernelDied', evalue: message, traceback: [`\u001b[0;31mKernelDied\u001b[0m: ${message}`] });
+    nb.setRuntime(id, { state: 'died', durationMs: res.durationMs, lastStatus: 'error' }, null);
+  } else nb.setRuntime(id, { state: 'not-run', lastStatus: 'aborted' });
+  const notRun = queue.splice(0);
+  for (const q of notRun) nb.setRuntime(q, { state: 'not-run', lastStatus: 'aborted' });
+  useKernel.getState().noteDeath({ ...(ran ? { cellId: id, message } : {}), notRun: notRun.length + (ran ? 0 : 1) });
+}
+
 export async function interruptKernel(): Promise<void> {
   const { kernelId } = useKernel.getState();
   cancelQueue();
@@ -86,6 +109,7 @@ export async function restartKernel(runAll = false): Promise<void> {
   const { kernelId } = useKernel.getState();
   cancelQueue();
   try {
+    useKernel.getState().set({ death: null });
     if (kernelId && useKernel.getState().status !== 'dead') await host().kernel.restart({ kernelId });
     else {
       useKernel.getState().set({ kernelId: null });

@@ -1,7 +1,9 @@
 // The app frame: toolbar, sidebar panels, the notebook, dialogs and messages.
 import { useUi } from '../stores/ui.ts';
+import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { CorpusPanel, CorpusViewer } from './CorpusPanel.tsx';
 import { Dialogs } from './Dialogs.tsx';
+import { KernelBanner } from './KernelBanner.tsx';
 import { Notebook } from './Notebook.tsx';
 import { StageTimeline } from './StageTimeline.tsx';
 import { Toasts } from './Toasts.tsx';
@@ -14,6 +16,8 @@ export function App() {
   return (
     <div className="app">
       <Toolbar />
+      <KernelBanner />
+      <ConnectionBanner />
       <div className="main">
         <aside className="sidebar">
           <nav className="tabs">

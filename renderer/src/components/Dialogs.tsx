@@ -21,8 +21,15 @@ function Modal({ title, children, testid }: { title: string; children: React.Rea
   );
 }
 
+/** Save as starts from the open file's path; for a file that must not be written over, from a copy's name beside it. */
+function saveAsStart(): string {
+  const { path, readOnly, conversion } = useNotebook.getState();
+  if (!path) return '';
+  return readOnly || conversion ? path.replace(/(\.ipynb)?$/i, '-copy.ipynb') : path;
+}
+
 function PathDialog({ mode }: { mode: 'open' | 'saveAs' }) {
-  const [path, setPath] = useState(mode === 'saveAs' ? useNotebook.getState().path ?? '' : '');
+  const [path, setPath] = useState(mode === 'saveAs' ? saveAsStart() : '');
   const [recent, setRecent] = useState<string[]>([]);
   useEffect(() => {
     if (mode === 'open') void host().notebook.recent({}).then(setRecent).catch(() => undefined);
@@ -117,6 +124,37 @@ function Body({ dialog }: { dialog: NonNullable<Dialog> }) {
       );
     case 'attach':
       return <AttachDialog />;
+    case 'readOnly':
+      return (
+        <Modal title="Opened read-only" testid="dialog-read-only">
+          <p data-testid="read-only-reason">{dialog.reason}</p>
+          <div className="actions">
+            <button onClick={close}>Keep reading</button>
+            <button className="primary" data-testid="read-only-save-as" onClick={() => useUi.getState().setDialog({ kind: 'saveAs' })}>Save a copy as…</button>
+          </div>
+        </Modal>
+      );
+    case 'convert': {
+      const name = nb.path?.split(/[\\/]/).pop() ?? 'This notebook';
+      const decline = () => {
+        useNotebook.getState().setFileState({
+          readOnly: `${name} stays in notebook format ${dialog.from}: you chose not to convert it, so nothing will be written to it. Use Save as… to keep your edits in a new file.`,
+        });
+        close();
+      };
+      return (
+        <Modal title="Convert this notebook to format 4?" testid="dialog-convert">
+          <p>{name} is in the old notebook format {dialog.from}. Saving converts it to format 4 the way Jupyter does: heading cells become
+            markdown, worksheets become one list of cells (worksheet metadata is dropped), and very old tools may no longer open it.</p>
+          <p>Before it is converted, the original file is copied to <code data-testid="convert-backup">{dialog.backupPath}</code>.</p>
+          <div className="actions">
+            <button data-testid="convert-decline" onClick={decline}>Keep it read-only</button>
+            <button onClick={() => useUi.getState().setDialog({ kind: 'saveAs' })}>Save as a new file…</button>
+            <button className="primary" data-testid="convert-ok" onClick={() => { close(); void save({ convert: true }); }}>Convert and save</button>
+          </div>
+        </Modal>
+      );
+    }
     case 'shortcuts':
       return (
         <Modal title="Keyboard shortcuts" testid="dialog-shortcuts">

@@ -1,6 +1,18 @@
-// The kernel the notebook runs on: its id, status, available kernelspecs and the pending input() prompt.
+// The kernel the notebook runs on: its id, status, available kernelspecs, the pending input() prompt and its last death.
 import { create } from 'zustand';
 import type { KernelSpecInfo, KernelStatus } from '../../../preload/contract.ts';
+
+/** A kernel death as the banner tells it; the event (`kernel.died`) and the failed run each fill in what they know. */
+export interface KernelDeathView {
+  at: number;
+  cellId: string | null;
+  reason: string | null;
+  /** The server brought up a fresh kernel in its place (variables gone, execution counts from 1). */
+  restarted: boolean;
+  message: string;
+  /** Cells that were queued behind the one that died and were not run. */
+  notRun: number;
+}
 
 interface KernelState {
   kernelId: string | null;
@@ -11,10 +23,34 @@ interface KernelState {
   input: { cellId: string; prompt: string; password: boolean } | null;
   /** Base URL of an attached server; null while the app runs its own. */
   server: string | null;
-  set(p: Partial<Omit<KernelState, 'set'>>): void;
+  /** The last kernel death, shown in the banner until dismissed or the kernel is restarted. */
+  death: KernelDeathView | null;
+  set(p: Partial<Omit<KernelState, 'set' | 'noteDeath'>>): void;
+  /** Merges what is known about a death into the one being shown (within a few seconds), else starts a new one. */
+  noteDeath(p: Partial<Omit<KernelDeathView, 'at' | 'notRun'>> & { notRun?: number }): void;
 }
 
-export const useKernel = create<KernelState>((set) => ({
-  kernelId: null, status: 'none', specs: [], kernelName: 'python3', connected: true, input: null, server: null,
+const SAME_DEATH_MS = 5000;
+
+export const useKernel = create<KernelState>((set, get) => ({
+  kernelId: null, status: 'none', specs: [], kernelName: 'python3', connected: true, input: null, server: null, death: null,
   set: (p) => set(p),
+  noteDeath(p) {
+    const prev = get().death;
+    const now = Date.now();
+    const base: KernelDeathView = prev && now - prev.at < SAME_DEATH_MS
+      ? prev
+      : { at: now, cellId: null, reason: null, restarted: false, message: 'the kernel died; variables were lost', notRun: 0 };
+    set({
+      input: null,
+      death: {
+        ...base,
+        cellId: p.cellId ?? base.cellId,
+        reason: p.reason ?? base.reason,
+        restarted: p.restarted ?? base.restarted,
+        message: p.message ?? base.message,
+        notRun: base.notRun + (p.notRun ?? 0),
+      },
+    });
+  },
 }));

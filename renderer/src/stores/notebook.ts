@@ -2,7 +2,8 @@
 import { create } from 'zustand';
 import type { Cell, NotebookDoc, Output } from '../../../preload/contract.ts';
 
-export interface CellRuntime { state: 'idle' | 'queued' | 'running'; durationMs?: number; lastStatus?: 'ok' | 'error' | 'aborted' }
+/** `died`: the kernel died while running the cell; `not-run`: it was queued behind a cell that failed that way. */
+export interface CellRuntime { state: 'idle' | 'queued' | 'running' | 'died' | 'not-run'; durationMs?: number; lastStatus?: 'ok' | 'error' | 'aborted' }
 export type CellType = Cell['cell_type'];
 
 export function newCellId(): string {
@@ -30,11 +31,16 @@ interface State {
   undoStack: Cell[][];
   runtime: Record<string, CellRuntime>;
   pendingClear: Record<string, boolean>;
+  /** Why the open file must not be written over (an invalid notebook, not UTF-8, a declined conversion); null: writable. */
+  readOnly: string | null;
+  /** The open file is in nbformat 2/3: saving converts it to format 4 once the user agrees; the original is kept at backupPath. */
+  conversion: { from: string; backupPath: string } | null;
 }
 
 interface Actions {
   load(doc: NotebookDoc, path: string | null, mtimeMs: number | null, dirty?: boolean): void;
   markSaved(path: string, mtimeMs: number, savedVersion: number): void;
+  setFileState(state: { readOnly?: string | null; conversion?: { from: string; backupPath: string } | null }): void;
   setSource(id: string, source: string): void;
   insert(at: number, type?: CellType, source?: string): string;
   deleteSelected(): void;
@@ -77,13 +83,18 @@ export const useNotebook = create<NotebookStore>((set, get) => {
 
   return {
     doc: null, path: null, mtimeMs: null, untitledKey: `untitled:${newCellId()}`, dirty: false, version: 0,
-    active: 0, selected: [], mode: 'command', undoStack: [], runtime: {}, pendingClear: {},
+    active: 0, selected: [], mode: 'command', undoStack: [], runtime: {}, pendingClear: {}, readOnly: null, conversion: null,
 
     load(doc, path, mtimeMs, dirty = false) {
-      set({ doc, path, mtimeMs, dirty, version: get().version + 1, active: 0, selected: doc.cells[0] ? [doc.cells[0].id] : [], undoStack: [], runtime: {}, mode: 'command' });
+      // Another file (or none) starts writable; the same file keeps its state (a restored crash journal, say).
+      const file = path !== get().path || path === null ? { readOnly: null, conversion: null } : {};
+      set({ doc, path, mtimeMs, dirty, version: get().version + 1, active: 0, selected: doc.cells[0] ? [doc.cells[0].id] : [], undoStack: [], runtime: {}, mode: 'command', ...file });
     },
     markSaved(path, mtimeMs, savedVersion) {
       set({ path, mtimeMs, dirty: get().version !== savedVersion });
+    },
+    setFileState(state) {
+      set(state);
     },
     setSource(id, source) {
       edit(mapCell(id, (c) => (c.source === source ? c : { ...c, source })), false);

@@ -11,6 +11,8 @@ export type Dialog =
   | { kind: 'kernelDied' }
   | { kind: 'shortcuts' }
   | { kind: 'attach' }
+  | { kind: 'readOnly'; reason: string }
+  | { kind: 'convert'; from: string; backupPath: string }
   | null;
 
 interface UiState {
