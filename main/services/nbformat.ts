@@ -666,7 +666,7 @@ function format(value: unknown, style: Style): string {
 export type OriginalFile = string | { text: string; read: NotebookRead };
 
 /** Writes over `original` (a format 4 file): what the user did not change keeps the file's JSON, order and layout. */
-function mergeWithOriginal(doc: NotebookDoc, file: OriginalFile): string | null {
+function mergeWithOriginal(doc: NotebookDoc, file: OriginalFile): { text: string; json: Json } | null {
   const original = typeof file === 'string' ? file : file.text;
   let orig: NotebookRead;
   try {
@@ -675,7 +675,7 @@ function mergeWithOriginal(doc: NotebookDoc, file: OriginalFile): string | null 
     return null;
   }
   if (orig.convertedFrom !== null) return null;
-  const origJson = JSON.parse(original.charCodeAt(0) === 0xfeff ? original.slice(1) : original) as Json;
+  const origJson = (typeof file === 'string' ? undefined : writtenJson.get(file.read)) ?? (JSON.parse(original.charCodeAt(0) === 0xfeff ? original.slice(1) : original) as Json);
   const rawCells = origJson.cells as unknown[];
   const index = new Map(orig.doc.cells.map((c, i) => [c.id, i]));
   const ids = idsToWrite(doc);
@@ -697,7 +697,7 @@ function mergeWithOriginal(doc: NotebookDoc, file: OriginalFile): string | null 
   });
   const fresh = buildJson(doc, cells);
   const top = mergeObject(origJson, fresh, (key) => (key === 'cells' ? cells : docsEqual(doc[key], orig.doc[key]) ? origJson[key] : fresh[key]));
-  return format(top, detectStyle(original));
+  return { text: format(top, detectStyle(original)), json: top };
 }
 
 /**
@@ -707,7 +707,23 @@ function mergeWithOriginal(doc: NotebookDoc, file: OriginalFile): string | null 
  * are always written back verbatim. Format 4.0–4.4 stays 4.0–4.4 (no cell ids); 4.5 and later get unique ids.
  */
 export function serializeNotebook(doc: NotebookDoc, original?: OriginalFile): string {
-  return (original !== undefined ? mergeWithOriginal(doc, original) : null) ?? format(sortKeys(buildJson(doc)), NBFORMAT_STYLE);
+  return serializeForSave(doc, original).text;
+}
+
+/** The JSON object behind a file this app wrote, keyed by the read that stands for that file (never mutated). */
+const writtenJson = new WeakMap<NotebookRead, Json>();
+
+/** serializeNotebook, and the JSON object it wrote: the next save over that file merges with it instead of parsing 50 MB again. */
+export function serializeForSave(doc: NotebookDoc, original?: OriginalFile): { text: string; json: Json } {
+  const merged = original !== undefined ? mergeWithOriginal(doc, original) : null;
+  if (merged) return merged;
+  const json = sortKeys(buildJson(doc)) as Json;
+  return { text: format(json, NBFORMAT_STYLE), json };
+}
+
+/** `read` stands for a file whose text is the serialisation of `json` (see serializeForSave). */
+export function rememberWrittenJson(read: NotebookRead, json: Json): void {
+  writtenJson.set(read, json);
 }
 
 export function emptyNotebook(): NotebookDoc {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { NotebookDoc, OpenedNotebook } from '../../preload/contract.ts';
 import { atomicWrite } from './atomic-write.ts';
 import { CrashJournal, type JournalPart } from './crash-journal.ts';
-import { decodeNotebookBytes, docsEqual, NotebookFormatError, readNotebook, serializeNotebook, type NotebookRead } from './nbformat.ts';
+import { decodeNotebookBytes, docsEqual, NotebookFormatError, readNotebook, rememberWrittenJson, serializeForSave, serializeNotebook, type NotebookRead } from './nbformat.ts';
 
 export class NotebookFileError extends Error {
   constructor(message: string, readonly code: 'not-found' | 'not-notebook' | 'conflict' | 'io' | 'read-only' | 'needs-conversion' | 'stale-outputs') {
@@ -143,7 +143,7 @@ export class NotebookFiles {
     if (old?.read.convertedFrom && !convertNow && !force) {
       throw new NotebookFileError(`${abs} is in notebook format ${old.read.convertedFrom}; saving converts it to format 4, which needs your consent (the original is kept as a backup). It was not overwritten.`, 'needs-conversion');
     }
-    const text = serializeNotebook(doc, old && !old.read.convertedFrom ? { text: old.text, read: old.read } : undefined);
+    const { text, json } = serializeForSave(doc, old && !old.read.convertedFrom ? { text: old.text, read: old.read } : undefined);
     if (old && old.text === text) return this.unchanged(abs, old.text, current!.mtimeMs);
     let backup: string | undefined;
     if (old?.read.convertedFrom && bytes) {
@@ -167,7 +167,9 @@ export class NotebookFiles {
     // The next save compares with what was just written, which reads back as `doc` (the round trip is lossless, as
     // the tests check): no re-parse of a big file on the host's thread.
     const version = old && !old.read.convertedFrom ? old.read.version : { major: 4, minor: doc.nbformat_minor };
-    this.remember(abs, st, { text, read: { doc, version, convertedFrom: null, problems: [] }, problems: [] });
+    const read = { doc, version, convertedFrom: null, problems: [] };
+    rememberWrittenJson(read, json);
+    this.remember(abs, st, { text, read, problems: [] });
     return { path: abs, mtimeMs: st.mtimeMs, written: true, ...(backup ? { backupPath: backup } : {}) };
   }
 
