@@ -106,10 +106,12 @@ export const methods = {
   'notebook.open': { params: z.object({ path }), result: z.custom<OpenedNotebook>() },
   'notebook.save': {
     /** `convert`: the user agreed to convert a format 2/3 file to format 4 (its original is first copied to a backup). */
+    /** `saveId`: names this save; `unconfirmed`: earlier saves whose reply never came, which may have written the file. */
     /** `keepOutputs`: code cells sent without outputs because theirs are those in the file (a save then moves kilobytes, not the 50 MB of a big output). */
     params: z.object({
       path, doc: NotebookDocSchema, expectedMtimeMs: z.number().nullable(), force: z.boolean().optional(), convert: z.boolean().optional(),
       keepOutputs: z.array(z.string().max(64)).max(100_000).optional(),
+      saveId: z.string().max(64).optional(), unconfirmed: z.array(z.string().max(64)).max(16).optional(),
     }),
     result: z.custom<{ path: string; mtimeMs: number; written: boolean; backupPath?: string }>(),
   },

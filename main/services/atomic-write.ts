@@ -1,6 +1,6 @@
 // Writes files so that a crash or a full disk never leaves a half-written file in place.
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -8,7 +8,9 @@ import { basename, dirname, join } from 'node:path';
  * fsyncs: still whole-or-nothing if the app dies, but not across a power cut; for the crash journal, whose
  * fsync would otherwise wait behind the disk flushing a big autosave.
  */
-export async function atomicWrite(path: string, data: string | Buffer, opts: { durable?: boolean } = {}): Promise<void> {
+export async function atomicWrite(
+  path: string, data: string | Buffer, opts: { durable?: boolean; beforeRename?: (written: Stats) => Promise<void> } = {},
+): Promise<void> {
   const durable = opts.durable ?? true;
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'w', 0o600);
@@ -26,6 +28,8 @@ export async function atomicWrite(path: string, data: string | Buffer, opts: { d
   try {
     const st = await fs.stat(path).catch(() => null);
     if (st) await fs.chmod(tmp, st.mode & 0o777);
+    // A rename keeps the mtime and size: what the hook sees is what the target will have.
+    if (opts.beforeRename) await opts.beforeRename(await fs.stat(tmp));
     await fs.rename(tmp, path);
   } catch (e) {
     await fs.rm(tmp, { force: true });

@@ -67,8 +67,8 @@ export function createContainer(opts: ContainerOptions): Container {
     'app.doctor': () => runDoctor(),
     'notebook.create': async () => emptyNotebook(),
     'notebook.open': async ({ path }) => files.open(await inside(path)),
-    'notebook.save': async ({ path, doc, expectedMtimeMs, force, convert, keepOutputs }) =>
-      files.save(await inside(path), doc, expectedMtimeMs, force, { convert, keepOutputs }),
+    'notebook.save': async ({ path, doc, expectedMtimeMs, force, ...opts }) =>
+      files.save(await inside(path), doc, expectedMtimeMs, force, opts),
     'notebook.journal': async ({ key: k, doc, part }) => (await files.journalWrite(await key(k), doc, part), ok),
     'notebook.discardRecovery': async ({ key: k }) => (await files.discardRecovery(await key(k)), ok),
     'notebook.recent': async () => (await Promise.all((await files.recent()).map(async (p) => ((await workspace.contains(p)) ? [p] : [])))).flat(),

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { NotebookDoc, OpenedNotebook } from '../../preload/contract.ts';
 import { atomicWrite } from './atomic-write.ts';
 import { CrashJournal, type JournalPart } from './crash-journal.ts';
+import { SaveReceipts } from './save-receipts.ts';
 import { decodeNotebookBytes, docsEqual, NotebookFormatError, readNotebook, rememberWrittenJson, serializeForSave, serializeNotebook, type NotebookRead } from './nbformat.ts';
 
 export class NotebookFileError extends Error {
@@ -63,6 +64,7 @@ export class NotebookFiles {
   /** The last read of each open file, keyed by path, valid while its mtime and size are unchanged. */
   private readonly known = new Map<string, { mtimeMs: number; size: number; file: FileRead }>();
   private readonly journal: CrashJournal;
+  private readonly receipts: SaveReceipts;
   private readonly recentFile: string;
   private watched: string | null = null;
   /** What this app last wrote to each file: a change on disk with exactly these bytes is our own save, not another program's. */
@@ -70,6 +72,7 @@ export class NotebookFiles {
 
   constructor(private readonly dataDir: string, private readonly onChangedOnDisk: (path: string, mtimeMs: number) => void) {
     this.journal = new CrashJournal(join(dataDir, 'journal'));
+    this.receipts = new SaveReceipts(join(dataDir, 'save-receipts'));
     this.recentFile = join(dataDir, 'recent.json');
   }
 
@@ -111,11 +114,13 @@ export class NotebookFiles {
    * A format 2/3 file is converted only with `convert` (the user's consent), after its bytes are copied to a backup.
    */
   async save(
-    path: string, sent: NotebookDoc, expectedMtimeMs: number | null, force = false, opts: { convert?: boolean; keepOutputs?: string[] } = {},
+    path: string, sent: NotebookDoc, expectedMtimeMs: number | null, force = false,
+    opts: { convert?: boolean; keepOutputs?: string[]; saveId?: string; unconfirmed?: string[] } = {},
   ): Promise<{ path: string; mtimeMs: number; written: boolean; backupPath?: string }> {
     const abs = resolve(path);
     const current = await fs.stat(abs).catch(() => null);
-    if (current && !force && expectedMtimeMs !== null && Math.abs(current.mtimeMs - expectedMtimeMs) > 1) {
+    const moved = current && expectedMtimeMs !== null && Math.abs(current.mtimeMs - expectedMtimeMs) > 1;
+    if (moved && !force && !(await this.receipts.wroteIt(abs, current, opts.unconfirmed ?? []))) {
       throw new NotebookFileError(`${abs} was changed by another program since it was opened`, 'conflict');
     }
     // The file as this app last read or wrote it, when it is still exactly that file: no second read of 50 MB.
@@ -157,7 +162,8 @@ export class NotebookFiles {
     }
     try {
       this.lastWritten.set(abs, text);
-      await atomicWrite(abs, text);
+      const { saveId } = opts;
+      await atomicWrite(abs, text, saveId ? { beforeRename: (written) => this.receipts.write(abs, saveId, written) } : {});
     } catch (e) {
       throw new NotebookFileError(`could not save ${abs}: ${(e as Error).message}. Your edits are kept in the app and its crash journal.`, 'io');
     }

@@ -66,6 +66,34 @@ test('save is atomic, unchanged notebook not rewritten, conflict and force', asy
   files.dispose();
 });
 
+test('a save whose reply was lost (service killed after the rename) is not taken for another program\'s change', async () => {
+  const { d, work } = setup();
+  const p = join(work, 'a.ipynb');
+  let files = new NotebookFiles(join(d, 'data'), () => undefined);
+  const first = await files.save(p, emptyNotebook(), null);
+  const doc = emptyNotebook();
+  doc.cells[0]!.source = 'lost_reply = 1';
+  await files.save(p, doc, first.mtimeMs, false, { saveId: 'lost' }); // its answer never reached the editor
+  files.dispose();
+  files = new NotebookFiles(join(d, 'data'), () => undefined); // the restarted service
+  doc.cells[0]!.source = 'lost_reply = 1\nnext = 2';
+  // Without naming the lost save the editor's stale mtime is a conflict; naming it, the save goes through.
+  await assert.rejects(files.save(p, doc, first.mtimeMs, false, { saveId: 'a' }), isErr('conflict'));
+  const ok = await files.save(p, doc, first.mtimeMs, false, { saveId: 'b', unconfirmed: ['a', 'lost'] });
+  assert.equal(ok.written, true);
+  assert.match(readFileSync(p, 'utf8'), /next = 2/);
+  // Once another program writes the file, naming an old save proves nothing.
+  writeFileSync(p, readFileSync(p, 'utf8').replace('next = 2', 'other = 3'));
+  utimesSync(p, new Date(1_650_000_000_000), new Date(1_650_000_000_000));
+  doc.cells[0]!.source = 'mine = 4';
+  await assert.rejects(files.save(p, doc, ok.mtimeMs, false, { saveId: 'c', unconfirmed: ['b'] }), isErr('conflict'));
+  assert.match(readFileSync(p, 'utf8'), /other = 3/);
+  // A torn receipt is no proof either.
+  for (const f of readdirSync(join(d, 'data', 'save-receipts'))) writeFileSync(join(d, 'data', 'save-receipts', f), '{"path": ');
+  await assert.rejects(files.save(p, doc, ok.mtimeMs, false, { unconfirmed: ['b'] }), isErr('conflict'));
+  files.dispose();
+});
+
 test('existing non-notebook file is never overwritten', async () => {
   const { work, files } = setup();
   const p = join(work, 'data.ipynb');

@@ -89,7 +89,11 @@ export function startAutosave(): () => void {
     const was = useConnection.getState();
     if (!online) return void (was.online && was.set({ online: false, offlineSince: Date.now() }));
     was.set({ online: true, offlineSince: null });
-    if (was.online || !useNotebook.getState().dirty) return;
+    if (was.online) return;
+    // A restarted service watches nothing yet: changes by other programs must still be noticed.
+    const { path } = useNotebook.getState();
+    if (path) void host().notebook.watch({ path }).catch(() => undefined);
+    if (!useNotebook.getState().dirty) return;
     journalEdits();
     journalAll();
     autosave();

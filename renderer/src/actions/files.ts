@@ -68,6 +68,9 @@ function withoutFileOutputs(doc: NotebookDoc): { doc: NotebookDoc; keepOutputs: 
   return { doc: { ...doc, cells: doc.cells.map((c) => (keep.has(c.id) ? { ...c, outputs: [] } : c)) }, keepOutputs };
 }
 
+/** Saves of the open file sent without a reply yet (answered saves clear it; see `save-receipts.ts` on the host). */
+let unconfirmed: string[] = [];
+
 export async function save(opts: { path?: string; force?: boolean; convert?: boolean } = {}): Promise<void> {
   while (saving) await saving;
   const st = useNotebook.getState();
@@ -84,7 +87,13 @@ export async function save(opts: { path?: string; force?: boolean; convert?: boo
   saving = (async () => {
     try {
       const convert = sameFile && !!opts.convert && !!st.conversion;
-      const base = { path, expectedMtimeMs: sameFile ? st.mtimeMs : null, force: opts.force, ...(convert ? { convert: true } : {}) };
+      const saveId = crypto.randomUUID();
+      const base = {
+        path, expectedMtimeMs: sameFile ? st.mtimeMs : null, force: opts.force, ...(convert ? { convert: true } : {}),
+        saveId, ...(sameFile && unconfirmed.length ? { unconfirmed: [...unconfirmed] } : {}),
+      };
+      // Until a reply comes, this save may have written the file (the service can die after the rename).
+      unconfirmed = [...unconfirmed, saveId].slice(-8);
       const lean = sameFile && !convert ? withoutFileOutputs(st.doc!) : null;
       const res = lean
         ? await host().notebook.save({ ...base, ...lean }).catch((e: unknown) => {
@@ -92,6 +101,7 @@ export async function save(opts: { path?: string; force?: boolean; convert?: boo
           return host().notebook.save({ ...base, doc: st.doc! });
         })
         : await host().notebook.save({ ...base, doc: st.doc! });
+      unconfirmed = [];
       rememberFileOutputs(st.doc!);
       useNotebook.getState().markSaved(res.path, res.mtimeMs, version);
       // Another file now holds the document: it is writable, and in format 4.
