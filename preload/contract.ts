@@ -48,6 +48,29 @@ export interface OpenedNotebook {
   conversion?: { from: string; backupPath: string } | null;
 }
 export interface KernelSpecInfo { name: string; displayName: string; language: string }
+
+/** Completion items from the kernel (`complete_request`), with the span of the code they replace. */
+export interface KernelCompletion {
+  matches: { text: string; type: string | null; signature: string | null }[];
+  cursorStart: number;
+  cursorEnd: number;
+}
+/** Help for the name at the cursor (`inspect_request`), as plain text (ANSI colours removed). */
+export interface KernelInspection { found: boolean; text: string }
+/** A comm message between the kernel and the UI (ipywidgets). Buffers travel base64-encoded. */
+export interface CommMessage {
+  kernelId: string;
+  kind: 'open' | 'msg' | 'close';
+  commId: string;
+  targetName: string | null;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  buffers: string[];
+}
+/** A notebook's session on the Jupyter server: the notebook path keys its kernel, as in JupyterLab. */
+export interface NotebookSession { path: string; kernelId: string; kernelName: string; status: KernelStatus; executionCount: number | null }
+/** One entry of the workspace file browser. */
+export interface FileEntry { name: string; path: string; kind: 'dir' | 'notebook' | 'file'; size: number; mtimeMs: number }
 export type KernelStatus = 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'disconnected' | 'unknown';
 /** `error`: why the run failed without a traceback (the kernel died: `kernelDied`); an aborted cell was never run. */
 export interface ExecuteResult { status: 'ok' | 'error' | 'aborted'; executionCount: number | null; durationMs: number; error?: string; kernelDied?: boolean }
@@ -136,6 +159,45 @@ export const methods = {
   /** DataFrames in scope (name, columns, dtypes) by a silent request: no execution count, no `_`/`Out` entries. */
   'kernel.frames': { params: z.object({ kernelId: id }), result: z.custom<DataFrameInfo[]>() },
   'kernel.inputReply': { params: z.object({ kernelId: id, value: z.string().max(1_000_000) }), result: z.custom<{ ok: true }>() },
+  /** Code help, silent (no execution count); `cursor` counts UTF-16 code units from the start of `code`. */
+  'kernel.complete': {
+    params: z.object({ kernelId: id, code: z.string().max(1_000_000), cursor: z.number().int().min(0) }),
+    result: z.custom<KernelCompletion>(),
+  },
+  'kernel.inspect': {
+    params: z.object({ kernelId: id, code: z.string().max(1_000_000), cursor: z.number().int().min(0), detail: z.union([z.literal(0), z.literal(1)]).optional() }),
+    result: z.custom<KernelInspection>(),
+  },
+  /** A message from a widget to its model in the kernel. */
+  'kernel.commSend': {
+    params: z.object({
+      kernelId: id, commId: z.string().max(200), data: z.record(z.string(), z.unknown()),
+      buffers: z.array(z.string().max(10_000_000)).max(64).optional(),
+    }),
+    result: z.custom<{ ok: true }>(),
+  },
+  /** The kernel of the notebook at `path`: its running session's, or a new session's (`name` picks the kernelspec). */
+  'kernel.session': {
+    params: z.object({ path, name: z.string().max(200).optional() }),
+    result: z.custom<{ kernelId: string; kernelName: string; reused: boolean }>(),
+  },
+  /** Running notebook sessions on the server. */
+  'kernel.sessions': { params: z.object({}), result: z.custom<NotebookSession[]>() },
+  /** Another kernelspec for the notebook at `path` (its session's old kernel is shut down). */
+  'kernel.changeKernel': { params: z.object({ path, name: z.string().max(200) }), result: z.custom<{ kernelId: string; kernelName: string }>() },
+  'files.roots': { params: z.object({}), result: z.custom<string[]>() },
+  'files.list': { params: z.object({ dir: path }), result: z.custom<FileEntry[]>() },
+  'files.newNotebook': { params: z.object({ dir: path }), result: z.custom<{ path: string }>() },
+  'files.rename': { params: z.object({ from: path, to: path }), result: z.custom<{ path: string }>() },
+  'files.duplicate': { params: z.object({ path }), result: z.custom<{ path: string }>() },
+  /** Moves to the app's trash (kept until restored or the trash is emptied); `trashId` undoes it. */
+  'files.trash': { params: z.object({ path }), result: z.custom<{ trashId: string }>() },
+  'files.restore': { params: z.object({ trashId: id }), result: z.custom<{ path: string }>() },
+  /** A file dropped on the browser, base64, at most 50 MB. */
+  'files.upload': {
+    params: z.object({ dir: path, name: z.string().min(1).max(255), base64: z.string().max(70_000_000) }),
+    result: z.custom<{ path: string }>(),
+  },
   'ml.classify': {
     // notebook: true when `sources` are all code cells of one notebook in order, so data flow between cells counts.
     params: z.object({ sources: z.array(z.string().max(200_000, CELL_TOO_BIG)).max(5000), notebook: z.boolean().optional() }),
@@ -198,6 +260,7 @@ export interface Events {
   'kernel.updateDisplay': { kernelId: string; displayId: string; output: Output };
   'kernel.input': { kernelId: string; cellId: string; prompt: string; password: boolean };
   'kernel.died': KernelDeath;
+  'kernel.comm': CommMessage;
   'notebook.changedOnDisk': { path: string; mtimeMs: number };
   'app.openFile': { path: string };
   'app.command': { command: string };
@@ -206,7 +269,7 @@ export interface Events {
   'models.changed': { kind: ModelKind };
 }
 export const EVENT_NAMES = [
-  'kernel.status', 'kernel.output', 'kernel.clearOutput', 'kernel.updateDisplay', 'kernel.input', 'kernel.died',
+  'kernel.status', 'kernel.output', 'kernel.clearOutput', 'kernel.updateDisplay', 'kernel.input', 'kernel.died', 'kernel.comm',
   'notebook.changedOnDisk', 'app.openFile', 'app.command', 'pipeline.progress', 'pipeline.changed', 'models.changed',
 ] as const satisfies ReadonlyArray<keyof Events>;
 

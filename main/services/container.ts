@@ -4,7 +4,10 @@ import { dirname, join } from 'node:path';
 import { PROTOCOL_VERSION, type Events } from '../../preload/contract.ts';
 import type { Handlers } from '../host/router.ts';
 import { runDoctor } from './doctor.ts';
+import { KernelComms } from './kernel-comms.ts';
+import { complete, inspect } from './kernel-help.ts';
 import { KernelService } from './kernel-service.ts';
+import { WorkspaceFiles } from './workspace-files.ts';
 import { emptyNotebook } from './nbformat.ts';
 import { NotebookFiles } from './notebook-files.ts';
 import { SuggestionFeedback } from './suggestion-feedback.ts';
@@ -53,6 +56,9 @@ export function createContainer(opts: ContainerOptions): Container {
     rootDir: opts.openPath ? dirname(opts.openPath) : process.cwd(),
     log: (l) => opts.log(`[jupyter] ${l}`),
   });
+  const comms = new KernelComms(opts.emit);
+  kernels.onConnection((kernelId, conn) => comms.attach(kernelId, conn));
+  const workspaceFiles = new WorkspaceFiles(workspace, opts.dataDir);
   const ml = new MlService(opts.log);
   const feedback = new SuggestionFeedback(opts.dataDir, opts.log);
   const corpus = new CorpusService(corpusCopies);
@@ -82,6 +88,20 @@ export function createContainer(opts: ContainerOptions): Container {
     'kernel.shutdown': async ({ kernelId }) => (await kernels.shutdown(kernelId), ok),
     'kernel.frames': ({ kernelId }) => kernels.frames(kernelId),
     'kernel.inputReply': async ({ kernelId, value }) => (kernels.inputReply(kernelId, value), ok),
+    'kernel.complete': ({ kernelId, code, cursor }) => complete(kernels.connection(kernelId), code, cursor),
+    'kernel.inspect': ({ kernelId, code, cursor, detail }) => inspect(kernels.connection(kernelId), code, cursor, detail ?? 0),
+    'kernel.commSend': async ({ kernelId, commId, data, buffers }) => (comms.send(kernels.connection(kernelId), commId, data, buffers ?? []), ok),
+    'kernel.session': async ({ path, name }) => kernels.session(await key(path), name),
+    'kernel.sessions': () => kernels.sessions(),
+    'kernel.changeKernel': async ({ path, name }) => kernels.changeKernel(await key(path), name),
+    'files.roots': () => workspaceFiles.roots(),
+    'files.list': ({ dir }) => workspaceFiles.list(dir),
+    'files.newNotebook': ({ dir }) => workspaceFiles.newNotebook(dir),
+    'files.rename': ({ from, to }) => workspaceFiles.rename(from, to),
+    'files.duplicate': ({ path }) => workspaceFiles.duplicate(path),
+    'files.trash': ({ path }) => workspaceFiles.trash(path),
+    'files.restore': ({ trashId }) => workspaceFiles.restore(trashId),
+    'files.upload': ({ dir, name, base64 }) => workspaceFiles.upload(dir, name, base64),
     'ml.classify': ({ sources, notebook }) => ml.classify(sources, notebook ?? false),
     'ml.suggest': async ({ cells, top, columns, notebookPath }) =>
       ml.suggest(cells, top ?? 5, { columns, bias: [...feedback.bias()], files: notebookPath && (await workspace.contains(notebookPath)) ? await readableFiles(notebookPath) : undefined }),

@@ -1,8 +1,9 @@
 // Runs code on Jupyter kernels through @jupyterlab/services and streams outputs to the UI as contract events.
 import { constants as osConstants } from 'node:os';
 import { z } from 'zod';
-import { KernelManager, KernelSpecAPI, type Kernel, type KernelMessage } from '@jupyterlab/services';
-import type { DataFrameInfo, Events, ExecuteResult, KernelDeath, KernelSpecInfo, KernelStatus, Output } from '../../preload/contract.ts';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { KernelManager, KernelSpecAPI, SessionAPI, type Kernel, type KernelMessage, type Session } from '@jupyterlab/services';
+import type { DataFrameInfo, Events, ExecuteResult, KernelDeath, KernelSpecInfo, KernelStatus, NotebookSession, Output } from '../../preload/contract.ts';
 import { connectionSettings, startJupyterServer, type JupyterServerHandle } from '../../pipeline/jupyter/server-process.ts';
 import type { ServerConnection } from '@jupyterlab/services';
 
@@ -205,7 +206,77 @@ export class KernelService {
     await this.serverSettings();
     const manager = this.manager;
     if (!manager) throw new Error('the Jupyter server is not running');
-    const conn = await manager.startNew({ name: name ?? 'python3', ...(cwd ? { path: cwd } : {}) } as Kernel.IKernelOptions);
+    return this.adopt(await manager.startNew({ name: name ?? 'python3', ...(cwd ? { path: cwd } : {}) } as Kernel.IKernelOptions));
+  }
+
+  /** The session key of a notebook: its path under the server's root (so the kernel starts in its folder), else as is. */
+  private sessionPath(path: string): string {
+    const root = this.opts.rootDir;
+    if (!root || path.startsWith('untitled:') || !isAbsolute(path)) return path;
+    const rel = relative(root, path);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
+  }
+
+  private pathOfSession(key: string): string {
+    const root = this.opts.rootDir;
+    return root && !key.startsWith('untitled:') && !isAbsolute(key) ? join(root, ...key.split('/')) : key;
+  }
+
+  /**
+   * The kernel of the notebook at `path`, through the Jupyter sessions API as JupyterLab does: the running session's
+   * kernel when there is one (a reloaded tab gets its variables back), else a new session with kernelspec `name`.
+   */
+  async session(path: string, name?: string): Promise<{ kernelId: string; kernelName: string; reused: boolean }> {
+    const settings = await this.serverSettings();
+    const key = this.sessionPath(path);
+    const running = (await SessionAPI.listRunning(settings)).find((s) => s.path === key && s.kernel);
+    if (running?.kernel) {
+      const kernelId = this.kernels.has(running.kernel.id) ? running.kernel.id : await this.connectTo(running.kernel);
+      return { kernelId, kernelName: running.kernel.name, reused: true };
+    }
+    const model = await SessionAPI.startSession({ path: key, type: 'notebook', name: basename(key), kernel: { name: name ?? 'python3' } } as Session.ISessionOptions, settings);
+    if (!model.kernel) throw new Error(`the Jupyter server started no kernel for ${path}`);
+    return { kernelId: await this.connectTo(model.kernel), kernelName: model.kernel.name, reused: false };
+  }
+
+  async sessions(): Promise<NotebookSession[]> {
+    const settings = await this.serverSettings();
+    return (await SessionAPI.listRunning(settings)).flatMap((s) => (s.kernel ? [{
+      path: this.pathOfSession(s.path), kernelId: s.kernel.id, kernelName: s.kernel.name,
+      status: mapStatus((s.kernel.execution_state ?? 'unknown') as Kernel.Status), executionCount: null,
+    }] : []));
+  }
+
+  /** Another kernelspec for a notebook's session: the server starts the new kernel and ends the old one. */
+  async changeKernel(path: string, name: string): Promise<{ kernelId: string; kernelName: string }> {
+    const settings = await this.serverSettings();
+    const key = this.sessionPath(path);
+    const running = (await SessionAPI.listRunning(settings)).find((s) => s.path === key);
+    if (!running) {
+      const started = await this.session(path, name);
+      return { kernelId: started.kernelId, kernelName: started.kernelName };
+    }
+    const old = running.kernel?.id;
+    const model = await SessionAPI.updateSession({ id: running.id, kernel: { name } }, settings);
+    if (!model.kernel) throw new Error(`the Jupyter server started no ${name} kernel for ${path}`);
+    if (old && old !== model.kernel.id) this.forget(old);
+    return { kernelId: await this.connectTo(model.kernel), kernelName: model.kernel.name };
+  }
+
+  private async connectTo(model: Kernel.IModel): Promise<string> {
+    if (!this.manager) throw new Error('the Jupyter server is not running');
+    return this.adopt(this.manager.connectTo({ model }));
+  }
+
+  private forget(kernelId: string): void {
+    const k = this.kernels.get(kernelId);
+    this.kernels.delete(kernelId);
+    if (k) this.stopRecovery(k);
+    k?.conn.dispose();
+  }
+
+  /** Starts following a kernel connection: status, deaths, recovery after restarts. */
+  private async adopt(conn: Kernel.IKernelConnection): Promise<string> {
     // kernel_info_reply means the channels are up; requests sent earlier can lose their iopub messages.
     let infoTimer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([conn.info, new Promise((r) => (infoTimer = setTimeout(r, 30_000)))]).finally(() => clearTimeout(infoTimer));
@@ -225,6 +296,7 @@ export class KernelService {
       if (cs === 'connecting') this.watchRecovery(live);
       else if (cs === 'disconnected') this.stopRecovery(live);
     });
+    for (const listener of this.connectionListeners) listener(conn.id, conn);
     this.opts.emit('kernel.status', { kernelId: conn.id, status: 'idle' });
     return conn.id;
   }
@@ -248,6 +320,19 @@ export class KernelService {
   private stopRecovery(live: LiveKernel): void {
     if (live.recoveryTimer) clearInterval(live.recoveryTimer);
     live.recoveryTimer = null;
+  }
+
+  /** Told of every kernel connection this service opens (comms hook in here). */
+  private readonly connectionListeners = new Set<(kernelId: string, conn: Kernel.IKernelConnection) => void>();
+
+  onConnection(listener: (kernelId: string, conn: Kernel.IKernelConnection) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
+  }
+
+  /** The live connection to a kernel, for silent requests (completion, inspection, comms). */
+  connection(kernelId: string): Kernel.IKernelConnection {
+    return this.get(kernelId).conn;
   }
 
   private get(kernelId: string): LiveKernel {
@@ -360,11 +445,15 @@ export class KernelService {
     }
   }
 
+  /** Shuts a kernel down, with the notebook session that holds it (a session without its kernel is of no use). */
   async shutdown(kernelId: string): Promise<void> {
     const k = this.kernels.get(kernelId);
     if (!k) return;
     this.kernels.delete(kernelId);
-    await k.conn.shutdown().catch(() => undefined);
+    const settings = this.settings;
+    const session = settings ? (await SessionAPI.listRunning(settings).catch(() => [])).find((s) => s.kernel?.id === kernelId) : undefined;
+    if (session && settings) await SessionAPI.shutdownSession(session.id, settings).catch(() => undefined);
+    else await k.conn.shutdown().catch(() => undefined);
     k.conn.dispose();
   }
 

@@ -59,7 +59,7 @@ async function drain(): Promise<void> {
       }
       const nb = useNotebook.getState();
       nb.clearOutputs(id);
-      nb.setRuntime(id, { state: 'running' });
+      nb.setRuntime(id, { state: 'running', startedAt: Date.now() });
       const res = await host().kernel.execute({ kernelId, cellId: id, code: cell.source }).catch((e: Error): ExecuteResult => {
         useUi.getState().toast('error', e.message);
         return { status: 'aborted', executionCount: null, durationMs: 0 };

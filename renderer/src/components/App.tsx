@@ -3,12 +3,15 @@ import { useUi } from '../stores/ui.ts';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { CorpusPanel, CorpusViewer } from './CorpusPanel.tsx';
 import { Dialogs } from './Dialogs.tsx';
+import { FileBrowser } from './FileBrowser.tsx';
 import { KernelBanner } from './KernelBanner.tsx';
 import { Notebook } from './Notebook.tsx';
 import { StageTimeline } from './StageTimeline.tsx';
 import { Toasts } from './Toasts.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { TrainingWizard } from './TrainingWizard.tsx';
+
+const PANEL_NAMES = { files: 'Files', outline: 'Workflow', corpus: 'Corpus', training: 'Training' } as const;
 
 export function App() {
   const panel = useUi((s) => s.panel);
@@ -21,10 +24,11 @@ export function App() {
       <div className="main">
         <aside className="sidebar">
           <nav className="tabs">
-            {(['outline', 'corpus', 'training'] as const).map((p) => (
-              <button key={p} className={panel === p ? 'on' : ''} data-testid={`panel-${p}`} onClick={() => useUi.getState().setPanel(p)}>{p === 'outline' ? 'Workflow' : p === 'corpus' ? 'Corpus' : 'Training'}</button>
+            {(['files', 'outline', 'corpus', 'training'] as const).map((p) => (
+              <button key={p} className={panel === p ? 'on' : ''} data-testid={`panel-${p}`} onClick={() => useUi.getState().setPanel(p)}>{PANEL_NAMES[p]}</button>
             ))}
           </nav>
+          {panel === 'files' && <FileBrowser />}
           {panel === 'outline' && <StageTimeline />}
           {panel === 'corpus' && <CorpusPanel />}
           {panel === 'training' && <p className="muted">The training wizard is open on the right; pick Workflow to return to the notebook.</p>}

@@ -4,6 +4,7 @@ import type { Output } from '../../../preload/contract.ts';
 import { ansiToHtml } from '../outputs/stream-text.ts';
 import { latexToHtml, markdownToSafeHtml } from '../outputs/markdown.ts';
 import { SandboxedFrame } from './SandboxedFrame.tsx';
+import { isWidgetOutput, WidgetOutput } from '../widgets/WidgetOutput.tsx';
 
 const STREAM_LIMIT = 20_000;
 const text = (v: unknown) => (Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : '');
@@ -27,6 +28,7 @@ export function OutputView({ output }: { output: Output }) {
     const tb = Array.isArray(output.traceback) ? output.traceback.join('\n') : `${String(output.ename)}: ${String(output.evalue)}`;
     return <pre className="stream error-output" data-testid="error-output" dangerouslySetInnerHTML={{ __html: ansiToHtml(tb) }} />;
   }
+  if (isWidgetOutput(output)) return <WidgetOutput output={output} />;
   const data = (output.data ?? {}) as Record<string, unknown>;
   if (data['text/html'] !== undefined) return <SandboxedFrame html={text(data['text/html'])} title="HTML output" />;
   if (data['image/svg+xml'] !== undefined) return <SandboxedFrame html={text(data['image/svg+xml'])} title="SVG output" />;

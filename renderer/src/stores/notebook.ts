@@ -3,7 +3,13 @@ import { create } from 'zustand';
 import type { Cell, NotebookDoc, Output } from '../../../preload/contract.ts';
 
 /** `died`: the kernel died while running the cell; `not-run`: it was queued behind a cell that failed that way. */
-export interface CellRuntime { state: 'idle' | 'queued' | 'running' | 'died' | 'not-run'; durationMs?: number; lastStatus?: 'ok' | 'error' | 'aborted' }
+export interface CellRuntime {
+  state: 'idle' | 'queued' | 'running' | 'died' | 'not-run';
+  /** When the cell started running (ms since the epoch), for the live elapsed-time counter. */
+  startedAt?: number;
+  durationMs?: number;
+  lastStatus?: 'ok' | 'error' | 'aborted';
+}
 export type CellType = Cell['cell_type'];
 
 export function newCellId(): string {
