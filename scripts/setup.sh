@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PKGS="chromium xvfb jupyter-server python3-ipykernel python3-nbformat python3-torch python3-onnx python3-pandas python3-sklearn python3-matplotlib"
+PKGS="chromium xvfb jupyter-server python3-ipykernel python3-nbformat python3-torch python3-onnx python3-pandas python3-sklearn python3-matplotlib python3-ipywidgets python3-tqdm"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -6,6 +6,8 @@ import { startAutosave } from './actions/autosave.ts';
 import { newNotebook, openNotebook } from './actions/files.ts';
 import { startStageClassifier } from './actions/ml.ts';
 import { followServiceRestarts } from './actions/service-restart.ts';
+import { followFileChanges } from './actions/follow-file-changes.ts';
+import { rememberOpenNotebooks, restoreOpenNotebooks } from './actions/restore-tabs.ts';
 import { followPipeline } from './actions/pipeline.ts';
 import { App } from './components/App.tsx';
 import { host } from './host.ts';
@@ -17,13 +19,19 @@ async function boot() {
   installCommandModeKeys();
   startAutosave();
   followServiceRestarts();
+  followFileChanges();
   startStageClassifier();
   followPipeline();
+  void import('./widgets/manager.ts').then((m) => m.startWidgets());
   void import('./components/ghost-text.ts').then((m) => m.installGhostText());
   createRoot(document.getElementById('root')!).render(<App />);
   try {
     const info = await host().app.info({});
-    if (!info.openPath || !(await openNotebook(info.openPath))) await newNotebook();
+    // The notebooks open before a reload or restart come back first; the file the app was started on comes to front.
+    const restored = await restoreOpenNotebooks(info.mode);
+    rememberOpenNotebooks(info.mode);
+    const opened = info.openPath ? await openNotebook(info.openPath) : false;
+    if (!restored && !opened) await newNotebook();
   } catch (e) {
     useUi.getState().toast('error', `Cannot reach the GDS service: ${(e as Error).message}`);
   }

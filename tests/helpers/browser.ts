@@ -26,5 +26,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  if (process.env.GDS_DEBUG_ERRORS) page.on('pageerror', (e) => console.log('PAGEERROR', e.stack));
   return errors;
 }

@@ -4,7 +4,8 @@
 import type { Cell, NotebookDoc } from '../../../preload/contract.ts';
 import { host, onConnectionChange } from '../host.ts';
 import { useConnection } from '../stores/connection.ts';
-import { useNotebook, type NotebookStore } from '../stores/notebook.ts';
+import type { NotebookStore } from '../stores/notebook.ts';
+import { activeTab, allTabs, useTabs, type Tab } from '../stores/tabs.ts';
 import { useUi } from '../stores/ui.ts';
 import { save } from './files.ts';
 import { forgetInTab, keepInTab, readFromTab } from './tab-journal.ts';
@@ -29,87 +30,121 @@ function withoutOutputs(doc: NotebookDoc): NotebookDoc {
 
 const keyOf = (s: NotebookStore) => s.path ?? s.untitledKey;
 
-function journalEdits(): void {
-  const cur = useNotebook.getState();
+function journalEdits(tab: Tab): void {
+  const cur = tab.notebook.getState();
   if (!cur.doc || !cur.dirty) return;
   const doc = withoutOutputs(cur.doc);
   void keepInTab({ key: keyOf(cur), savedAtMs: Date.now(), doc });
   void host().notebook.journal({ key: keyOf(cur), doc, part: 'edits' }).catch(() => undefined);
 }
 
-function journalAll(): void {
-  const cur = useNotebook.getState();
+function journalAll(tab: Tab): void {
+  const cur = tab.notebook.getState();
   if (cur.doc && cur.dirty) void host().notebook.journal({ key: keyOf(cur), doc: cur.doc, part: 'full' }).catch(() => undefined);
 }
 
-function autosave(): void {
-  const cur = useNotebook.getState();
-  if (cur.dirty && cur.path && useUi.getState().dialog?.kind !== 'changedOnDisk') void save();
+function autosave(tab: Tab): void {
+  const cur = tab.notebook.getState();
+  const conflict = tab === activeTab() && useUi.getState().dialog?.kind === 'changedOnDisk';
+  if (cur.dirty && cur.path && !conflict) void save({}, tab);
 }
 
 /** Offers this tab's own newer copy of a notebook that just opened (the service died before it got the edits). */
-async function offerTabCopy(key: string, mtimeMs: number | null): Promise<void> {
+async function offerTabCopy(tab: Tab, key: string, mtimeMs: number | null): Promise<void> {
   const kept = await readFromTab(key);
-  const cur = useNotebook.getState();
+  const cur = tab.notebook.getState();
   if (!kept || !cur.doc || keyOf(cur) !== key || (mtimeMs !== null && kept.savedAtMs <= mtimeMs)) return;
   const same = kept.doc.cells.length === cur.doc.cells.length && kept.doc.cells.every((c, i) => c.source === cur.doc?.cells[i]?.source);
   if (same) return void forgetInTab(key);
-  if (useUi.getState().dialog) return; // the service's own journal is being offered already
+  if (useUi.getState().dialog || tab !== activeTab()) return; // the service's own journal is being offered already
   const outputs = new Map(cur.doc.cells.map((c) => [c.id, c] as const));
   const doc = { ...kept.doc, cells: kept.doc.cells.map((c) => (c.cell_type === 'code' ? { ...c, outputs: outputs.get(c.id)?.outputs ?? [] } : c)) };
   useUi.getState().setDialog({ kind: 'recovered', doc, savedAt: new Date(kept.savedAtMs).toISOString() });
 }
 
-export function startAutosave(): () => void {
+/** Journals and saves one tab's notebook on its own clocks, whether the tab is in front or not. */
+function watchTab(tab: Tab): () => void {
   let journalTimer: ReturnType<typeof setTimeout> | undefined;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   let outputsTimer: ReturnType<typeof setTimeout> | undefined;
-  const unsub = useNotebook.subscribe((s, prev) => {
+  const unsub = tab.notebook.subscribe((s, prev) => {
     if (s.path !== prev.path || (s.doc && !prev.doc)) {
-      if (!s.dirty) void offerTabCopy(keyOf(s), s.mtimeMs);
+      if (!s.dirty) void offerTabCopy(tab, keyOf(s), s.mtimeMs);
     }
     if (prev.dirty && !s.dirty) void forgetInTab(keyOf(s));
     if (s.version === prev.version || !s.dirty || !s.doc) return;
     if (isEdit(prev.doc, s.doc)) {
       clearTimeout(journalTimer);
       clearTimeout(saveTimer);
-      journalTimer = setTimeout(journalEdits, JOURNAL_MS);
-      saveTimer = setTimeout(autosave, AUTOSAVE_MS);
+      journalTimer = setTimeout(() => journalEdits(tab), JOURNAL_MS);
+      saveTimer = setTimeout(() => autosave(tab), AUTOSAVE_MS);
     } else {
       // Outputs: at most one full journal and one save per interval, however fast a cell prints.
       outputsTimer ??= setTimeout(() => {
         outputsTimer = undefined;
-        journalAll();
-        autosave();
+        journalAll(tab);
+        autosave(tab);
       }, OUTPUTS_EVERY_MS);
     }
   });
-  // Back online (a blip, or a restarted service on the same port): send what this tab kept meanwhile.
+  return () => {
+    unsub();
+    clearTimeout(journalTimer);
+    clearTimeout(saveTimer);
+    clearTimeout(outputsTimer);
+  };
+}
+
+/** Work that would be lost if the page went away now: an untitled notebook with content, or edits no save can write. */
+export function unsavedWork(): boolean {
+  return allTabs().some((t) => {
+    const nb = t.notebook.getState();
+    if (!nb.doc) return false;
+    if (!nb.path) return nb.dirty && nb.doc.cells.some((c) => c.source.trim() !== '');
+    return nb.dirty && (!!nb.readOnly || !!nb.conversion);
+  });
+}
+
+export function startAutosave(): () => void {
+  const watchers = new Map<Tab, () => void>();
+  const follow = () => {
+    const tabs = new Set(allTabs());
+    for (const [tab, stop] of watchers) if (!tabs.has(tab)) (stop(), watchers.delete(tab));
+    for (const tab of tabs) if (!watchers.has(tab)) watchers.set(tab, watchTab(tab));
+  };
+  follow();
+  const offTabs = useTabs.subscribe(follow);
+  // Back online (a blip, or a restarted service on the same port): send what the tabs kept meanwhile.
   const offConnection = onConnectionChange((online) => {
     const was = useConnection.getState();
     if (!online) return void (was.online && was.set({ online: false, offlineSince: Date.now() }));
     was.set({ online: true, offlineSince: null });
     if (was.online) return;
     // A restarted service watches nothing yet: changes by other programs must still be noticed.
-    const { path } = useNotebook.getState();
+    const { path } = activeTab().notebook.getState();
     if (path) void host().notebook.watch({ path }).catch(() => undefined);
-    if (!useNotebook.getState().dirty) return;
-    journalEdits();
-    journalAll();
-    autosave();
+    const dirty = allTabs().filter((t) => t.notebook.getState().dirty);
+    if (!dirty.length) return;
+    for (const tab of dirty) {
+      journalEdits(tab);
+      journalAll(tab);
+      autosave(tab);
+    }
     was.set({ replayedAt: Date.now() });
   });
-  const beforeUnload = () => {
-    const cur = useNotebook.getState();
-    if (cur.dirty && cur.doc) journalEdits();
+  const beforeUnload = (e: BeforeUnloadEvent) => {
+    for (const tab of allTabs()) journalEdits(tab);
+    // Edits to a file are journaled and restored after a reload; an untitled notebook or an unwritable file is not.
+    if (unsavedWork()) {
+      e.preventDefault();
+      e.returnValue = '';
+    }
   };
   window.addEventListener('beforeunload', beforeUnload);
   return () => {
-    unsub();
+    offTabs();
     offConnection();
-    clearTimeout(journalTimer);
-    clearTimeout(saveTimer);
-    clearTimeout(outputsTimer);
+    for (const stop of watchers.values()) stop();
     window.removeEventListener('beforeunload', beforeUnload);
   };
 }

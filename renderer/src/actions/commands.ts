@@ -14,7 +14,9 @@ function runActive(then: 'stay' | 'advance' | 'insert'): void {
   const ids = s.selected.length > 1 ? s.selected : [activeId()].filter((x): x is string => !!x);
   runCells(ids);
   const last = s.doc ? Math.max(...ids.map((id) => s.doc!.cells.findIndex((c) => c.id === id))) : s.active;
-  if (then === 'advance') {
+  // As in JupyterLab: running leaves edit mode (a markdown cell renders), except "run and insert", which edits the new cell.
+  if (then === 'stay') s.setMode('command');
+  else if (then === 'advance') {
     if (last + 1 >= (s.doc?.cells.length ?? 0)) s.insert(last + 1);
     else s.select(last + 1);
     s.setMode('command');
@@ -24,8 +26,12 @@ function runActive(then: 'stay' | 'advance' | 'insert'): void {
   }
 }
 
+/** The Electron app (its preload gives `window.gds`); web mode talks over a WebSocket instead. */
+const DESKTOP = typeof window !== 'undefined' && !!window.gds;
+
 export const COMMANDS: Record<string, CommandInfo> = {
-  'notebook.new': { label: 'New notebook', keys: 'Ctrl+N', run: () => void newNotebook() },
+  // A browser keeps Ctrl+N for a new window (a page cannot take it); the desktop app's menu binds it.
+  'notebook.new': { label: 'New notebook', ...(DESKTOP ? { keys: 'Ctrl+N' } : {}), run: () => void newNotebook() },
   'notebook.open': { label: 'Open…', keys: 'Ctrl+O', run: () => useUi.getState().setDialog({ kind: 'open' }) },
   'notebook.save': { label: 'Save', keys: 'Ctrl+S', run: () => void save() },
   'notebook.saveAs': { label: 'Save as…', keys: 'Ctrl+Shift+S', run: () => useUi.getState().setDialog({ kind: 'saveAs' }) },
@@ -60,19 +66,51 @@ export function runCommand(name: string): void {
   COMMANDS[name]?.run();
 }
 
-/** Command-mode keys (Jupyter's); edit-mode keys are bound inside each Monaco editor. */
+/** Keys bound inside each cell's editor (CellEditor.tsx), for the shortcuts list. */
+export const EDIT_MODE_KEYS: ReadonlyArray<{ keys: string; label: string }> = [
+  { keys: 'Esc', label: 'Command mode (dismisses suggestions first)' },
+  { keys: 'Shift+Enter', label: 'Run cell and select below' },
+  { keys: 'Ctrl+Enter', label: 'Run cell' },
+  { keys: 'Alt+Enter', label: 'Run cell and insert below' },
+  { keys: 'Ctrl+S', label: 'Save' },
+  { keys: 'Ctrl+Shift+-', label: 'Split cell at the cursor' },
+  { keys: 'Tab', label: 'On a blank line: accept the first suggestion' },
+];
+
+const isFormField = (t: HTMLElement | null) => !!t?.closest('input, textarea, select, .monaco-editor, [contenteditable="true"]');
+
+/**
+ * Command-mode keys (Jupyter's); edit-mode keys are bound inside each Monaco editor. Only one mode acts at a time:
+ * while the notebook is in edit mode no key here runs a cell command, even if the keys did not reach an editor.
+ */
 export function installCommandModeKeys(): () => void {
   let last = { key: '', at: 0 };
   const onKey = (e: KeyboardEvent) => {
+    // An editor or a dialog has handled it already (Monaco's own bindings, Esc closing a dialog).
+    if (e.defaultPrevented || useUi.getState().dialog) return;
     const t = e.target as HTMLElement | null;
-    if (t?.closest('input, textarea, select, .monaco-editor, [contenteditable="true"]')) return;
-    if (useUi.getState().dialog) return;
     const ctrl = e.ctrlKey || e.metaKey;
-    const twice = (k: string) => last.key === k && Date.now() - last.at < 600;
+    // File keys work in either mode and from any field.
     let cmd: string | null = null;
-    if (ctrl && e.key.toLowerCase() === 's') cmd = e.shiftKey ? 'notebook.saveAs' : 'notebook.save';
-    else if (ctrl && e.key.toLowerCase() === 'o') cmd = 'notebook.open';
-    else if (e.key === 'Enter') cmd = e.shiftKey ? 'cell.runAdvance' : ctrl ? 'cell.run' : e.altKey ? 'cell.runInsert' : 'cell.edit';
+    if (ctrl && !e.altKey && e.key.toLowerCase() === 's') cmd = e.shiftKey ? 'notebook.saveAs' : 'notebook.save';
+    else if (ctrl && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'o') cmd = 'notebook.open';
+    if (cmd) {
+      e.preventDefault();
+      return runCommand(cmd);
+    }
+    if (isFormField(t)) return;
+    if (nb().mode === 'edit') {
+      // Edit mode whose editor does not have the keys (it is still loading): Esc still leaves it, nothing else acts.
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        nb().setMode('command');
+      }
+      return;
+    }
+    // A focused button or link outside the cells (the sidebar, say) is pressed with Enter or Space, as anywhere.
+    if ((e.key === 'Enter' || e.key === ' ') && !ctrl && !e.shiftKey && !e.altKey && t?.closest('button, a, summary') && !t.closest('[data-testid="notebook"]')) return;
+    const twice = (k: string) => last.key === k && Date.now() - last.at < 600;
+    if (e.key === 'Enter') cmd = e.shiftKey ? 'cell.runAdvance' : ctrl ? 'cell.run' : e.altKey ? 'cell.runInsert' : 'cell.edit';
     else if (ctrl && e.shiftKey && e.key === 'ArrowUp') cmd = 'cell.moveUp';
     else if (ctrl && e.shiftKey && e.key === 'ArrowDown') cmd = 'cell.moveDown';
     else if (ctrl || e.altKey) return;

@@ -6,6 +6,8 @@ import { Dialogs } from './Dialogs.tsx';
 import { FileBrowser } from './FileBrowser.tsx';
 import { KernelBanner } from './KernelBanner.tsx';
 import { Notebook } from './Notebook.tsx';
+import { TabBar } from './TabBar.tsx';
+import { useTabs } from '../stores/tabs.ts';
 import { StageTimeline } from './StageTimeline.tsx';
 import { Toasts } from './Toasts.tsx';
 import { Toolbar } from './Toolbar.tsx';
@@ -16,6 +18,8 @@ const PANEL_NAMES = { files: 'Files', outline: 'Workflow', corpus: 'Corpus', tra
 export function App() {
   const panel = useUi((s) => s.panel);
   const corpusView = useUi((s) => s.corpusView);
+  // A tab switch mounts the other notebook's cells afresh (each tab keeps its own document, undo and kernel).
+  const activeTab = useTabs((s) => s.active);
   return (
     <div className="app">
       <Toolbar />
@@ -36,7 +40,7 @@ export function App() {
         <main className="content">
           {panel === 'training' ? <TrainingWizard />
             : panel === 'corpus' && corpusView ? <CorpusViewer nb={corpusView} onBack={() => useUi.getState().setCorpusView(null)} />
-            : <Notebook />}
+            : <><TabBar /><Notebook key={activeTab} /></>}
         </main>
       </div>
       <Dialogs />

@@ -1,11 +1,13 @@
 // One notebook cell. Only cells near the viewport get a live Monaco editor; the rest show plain text of the same size.
 import { lazy, memo, Suspense, useEffect, useMemo, useRef, useState } from 'react';
-import { useNearViewport } from './viewport.ts';
+import { revealSoon, useNearViewport } from './viewport.ts';
 import type { Cell as CellModel } from '../../../preload/contract.ts';
 import { runCells } from '../actions/execute.ts';
 import { markdownToSafeHtml } from '../outputs/markdown.ts';
 import { useNotebook } from '../stores/notebook.ts';
+import { focusNotebook } from './focus.ts';
 import { OutputArea } from './OutputArea.tsx';
+import { RunTime } from './RunTime.tsx';
 import { StageBadge } from './StageBadge.tsx';
 import { SuggestionChips } from './SuggestionChips.tsx';
 
@@ -21,11 +23,30 @@ function Prompt({ cell }: { cell: CellModel }) {
   const label = rt?.state === 'running' ? '*' : rt?.state === 'queued' ? '…' : cell.execution_count ?? ' ';
   return (
     <div className="prompt" data-state={rt?.state ?? 'idle'}>
-      <button className="run-button" data-testid="run-cell" title="Run cell (Shift+Enter)" onClick={() => runCells([cell.id])}>▶</button>
+      <button className="run-button" data-testid="run-cell" title="Run cell (Shift+Enter)" tabIndex={-1} onClick={() => runCells([cell.id])}>▶</button>
       <span className="count">[{label}]</span>
-      {rt?.durationMs !== undefined && rt.state === 'idle' && <span className="duration" data-testid="cell-duration">{(rt.durationMs / 1000).toFixed(rt.durationMs < 10_000 ? 2 : 1)}s</span>}
+      <RunTime rt={rt} />
     </div>
   );
+}
+
+/**
+ * A press anywhere in a cell selects it. In its editor it also enters edit mode (the editor's focus does that);
+ * anywhere else (prompt, gutter, outputs, rendered markdown) it is command mode, with focus on the notebook, so the
+ * next keys act on cells and are never typed into an editor.
+ */
+function pressCell(e: React.MouseEvent, index: number): void {
+  const nb = useNotebook.getState();
+  const target = e.target as HTMLElement;
+  nb.select(index, e.shiftKey);
+  // In the editor, or on a control that keeps the editor's focus on purpose (a suggestion chip): no mode change.
+  if (target.closest('.cell-editor') || e.defaultPrevented) return;
+  nb.setMode('command');
+  // A form field in an output (a widget, an input() box) takes the keys itself.
+  if (target.closest('input, textarea, select, [contenteditable="true"]')) return;
+  // Buttons and links still get their click, but not the focus: keys stay with the notebook.
+  if (target.closest('button, a')) e.preventDefault();
+  focusNotebook();
 }
 
 function CellView({ cell, index, active, selected, editMode }: { cell: CellModel; index: number; active: boolean; selected: boolean; editMode: boolean }) {
@@ -36,10 +57,10 @@ function CellView({ cell, index, active, selected, editMode }: { cell: CellModel
   const [mdSeen, setMdSeen] = useState(false);
   if (near && !mdSeen && cell.cell_type !== 'code') setMdSeen(true);
   const [editingMd, setEditingMd] = useState(false);
-  const select = (e: React.MouseEvent) => useNotebook.getState().select(index, e.shiftKey);
+  // The active cell is shown wherever it went: selected, inserted (A, B) or moved (Ctrl+Shift+Up/Down).
   useEffect(() => {
-    if (active && !editMode) ref.current?.scrollIntoView({ block: 'nearest' });
-  }, [active, editMode]);
+    if (active && ref.current) return revealSoon(ref.current);
+  }, [active, index]);
   useEffect(() => {
     if (!active || !editMode) setEditingMd(false);
     else if (cell.cell_type !== 'code') setEditingMd(true);
@@ -49,13 +70,13 @@ function CellView({ cell, index, active, selected, editMode }: { cell: CellModel
   const mdHtml = useMemo(() => (cell.cell_type === 'code' || !mdSeen ? null : cell.source.trim() ? markdownToSafeHtml(cell.source) : '<p class="muted">Double-click to edit markdown</p>'), [cell.cell_type, cell.source, mdSeen]);
   return (
     <div ref={ref} className={`cell ${active ? 'active' : ''} ${selected ? 'selected' : ''} ${active && editMode ? 'editing' : ''}`}
-      data-testid="cell" data-cell-type={cell.cell_type} data-cell-index={index} data-cell-id={cell.id} onMouseDown={select}>
+      data-testid="cell" data-cell-type={cell.cell_type} data-cell-index={index} data-cell-id={cell.id} onMouseDown={(e) => pressCell(e, index)}>
       <div className="cell-row">
         {cell.cell_type === 'code' ? <Prompt cell={cell} /> : <div className="prompt" />}
         <div className="cell-body">
           {cell.cell_type === 'code' && <div className="cell-meta"><StageBadge cellId={cell.id} /></div>}
           {showEditor ? (
-            near ? (
+            near || (active && editMode) ? (
               <Suspense fallback={<StaticCode source={cell.source} />}>
                 <CellEditor cellId={cell.id} source={cell.source} language={cell.cell_type === 'code' ? 'python' : 'markdown'} focus={active && editMode} />
               </Suspense>

@@ -6,6 +6,7 @@ import { monaco } from '../monaco/monaco.ts';
 import { currentSuggestions, useMl } from '../stores/ml.ts';
 import { useNotebook } from '../stores/notebook.ts';
 import { acceptSuggestion, registerEditor } from './editor-bridge.ts';
+import { editorHasFocus, focusNotebook } from './focus.ts';
 
 const LINE_HEIGHT = 19;
 
@@ -30,6 +31,7 @@ export function CellEditor({ cellId, source, language, focus }: { cellId: string
     };
     fit();
     const nb = () => useNotebook.getState();
+    let disposed = false;
     const suggestHere = () => {
       const model = ed.getModel();
       const pos = ed.getPosition();
@@ -47,6 +49,16 @@ export function CellEditor({ cellId, source, language, focus }: { cellId: string
         if (idx >= 0 && nb().active !== idx) nb().select(idx);
         nb().setMode('edit');
         suggestHere();
+      }),
+      // Focus that leaves for something outside the editors (a toolbar button, a dialog, the sidebar) ends edit
+      // mode, so the mode shown is the one the keys get. Checked once the focus has landed; a window that lost
+      // focus altogether (another app) keeps its mode and gets the editor back.
+      ed.onDidBlurEditorText(() => {
+        setTimeout(() => {
+          if (disposed || !document.hasFocus() || editorHasFocus() || ed.hasTextFocus()) return;
+          const s = nb();
+          if (s.mode === 'edit' && s.doc?.cells[s.active]?.id === cellId) s.setMode('command');
+        }, 0);
       }),
     ];
     const run = (name: string) => () => {
@@ -69,8 +81,7 @@ export function CellEditor({ cellId, source, language, focus }: { cellId: string
         return dismissSuggestions(true);
       }
       nb().setMode('command');
-      (document.activeElement as HTMLElement | null)?.blur();
-      document.querySelector<HTMLElement>('[data-testid="notebook"]')?.focus();
+      focusNotebook();
     }, '!suggestWidgetVisible && !findWidgetVisible');
     // Tab on a blank line takes chip 1 (the ghost text shows the same, never an older answer); elsewhere it indents.
     // It also wins over Monaco's own inline-suggestion commit, which could hold an older item.
@@ -83,10 +94,13 @@ export function CellEditor({ cellId, source, language, focus }: { cellId: string
       else ed.trigger('keyboard', 'tab', null);
     }, '!suggestWidgetVisible');
     return () => {
+      disposed = true;
       subs.forEach((s) => s.dispose());
       unregister();
-      ed.getModel()?.dispose();
+      // The editor first: disposing the model under a live editor makes its inline-completion observers throw.
+      const model = ed.getModel();
       ed.dispose();
+      model?.dispose();
       editorRef.current = null;
     };
     // The editor is created once per mount; later source changes are synced below.

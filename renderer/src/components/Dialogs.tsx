@@ -1,19 +1,47 @@
 // Modal choices: open/save-as paths, crash recovery, file changed on disk, kernel died, keyboard shortcuts.
-import { useEffect, useState } from 'react';
-import { COMMANDS } from '../actions/commands.ts';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { COMMANDS, EDIT_MODE_KEYS } from '../actions/commands.ts';
 import { restartKernel } from '../actions/execute.ts';
 import { openNotebook, save } from '../actions/files.ts';
 import { host } from '../host.ts';
 import { useKernel } from '../stores/kernel.ts';
 import { useNotebook } from '../stores/notebook.ts';
 import { useUi, type Dialog } from '../stores/ui.ts';
+import { focusNotebook } from './focus.ts';
 
 const close = () => useUi.getState().setDialog(null);
 
+/** The element that last had focus outside any dialog: where the keys go back to when a dialog closes. */
+let focusBeforeDialog: HTMLElement | null = null;
+const noteFocus = (e: FocusEvent) => {
+  const t = e.target;
+  if (t instanceof HTMLElement && !t.closest('.modal')) focusBeforeDialog = t;
+};
+
 function Modal({ title, children, testid }: { title: string; children: React.ReactNode; testid: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  // A layout effect, so that it runs after the fields' autoFocus.
+  useLayoutEffect(() => {
+    // Keys go to the dialog, not to the cell behind it; when it closes they go back where they were.
+    const before = focusBeforeDialog;
+    if (!box.current?.contains(document.activeElement)) box.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      e.stopPropagation();
+      close();
+    };
+    // Capture: Esc closes the dialog before anything behind it (an editor, command mode) sees the key.
+    document.addEventListener('keydown', onKey, true);
+    return () => {
+      document.removeEventListener('keydown', onKey, true);
+      if (before?.isConnected && before !== document.body) before.focus({ preventScroll: true });
+      else if (useNotebook.getState().mode === 'command') focusNotebook();
+    };
+  }, []);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
-      <div className="modal" role="dialog" aria-label={title} data-testid={testid}>
+      <div className="modal" role="dialog" aria-modal="true" aria-label={title} data-testid={testid} tabIndex={-1} ref={box}>
         <h2>{title}</h2>
         {children}
       </div>
@@ -158,10 +186,15 @@ function Body({ dialog }: { dialog: NonNullable<Dialog> }) {
     case 'shortcuts':
       return (
         <Modal title="Keyboard shortcuts" testid="dialog-shortcuts">
-          <table className="shortcuts"><tbody>
+          <h3>Command mode <span className="muted">(Esc; blue bar)</span></h3>
+          <table className="shortcuts" data-testid="shortcuts-command"><tbody>
             {Object.values(COMMANDS).filter((c) => c.keys).map((c) => <tr key={c.label}><td><kbd>{c.keys}</kbd></td><td>{c.label}</td></tr>)}
           </tbody></table>
-          <p className="muted">Edit mode: Shift+Enter, Ctrl+Enter, Alt+Enter run; Esc returns to command mode; Ctrl+Shift+- splits; Tab on a blank line accepts the first suggestion.</p>
+          <h3>Edit mode <span className="muted">(Enter or click in a cell; green bar)</span></h3>
+          <table className="shortcuts" data-testid="shortcuts-edit"><tbody>
+            {EDIT_MODE_KEYS.map((k) => <tr key={k.keys}><td><kbd>{k.keys}</kbd></td><td>{k.label}</td></tr>)}
+          </tbody></table>
+          <p className="muted">Ctrl+O and Ctrl+Shift+S work in both modes. Esc closes any dialog.</p>
           <div className="actions"><button onClick={close}>Close</button></div>
         </Modal>
       );
@@ -170,5 +203,9 @@ function Body({ dialog }: { dialog: NonNullable<Dialog> }) {
 
 export function Dialogs() {
   const dialog = useUi((s) => s.dialog);
+  useEffect(() => {
+    document.addEventListener('focusin', noteFocus, true);
+    return () => document.removeEventListener('focusin', noteFocus, true);
+  }, []);
   return dialog ? <Body dialog={dialog} /> : null;
 }

@@ -2,6 +2,8 @@
 import { useEffect, useState } from 'react';
 import { useNotebook } from '../stores/notebook.ts';
 import { CellItem } from './Cell.tsx';
+import { focusIsStray, focusNotebook } from './focus.ts';
+import './workbench.css';
 
 // Rendering 2,000 cells in one go holds the main thread for seconds; the first screenful goes in at once and the
 // rest follows in slices between frames, so a big notebook is readable and scrollable right away.
@@ -33,6 +35,12 @@ export function Notebook() {
   const selected = useNotebook((s) => s.selected);
   const mode = useNotebook((s) => s.mode);
   const shown = useProgressiveCount(cells?.length ?? 0, docKey, active);
+  const loaded = !!cells;
+  // Command mode keeps the keyboard on the notebook: after Esc, Shift+Enter or a click outside the editors, and
+  // when a notebook opens. Focus that went somewhere on purpose (the sidebar, a dialog) is left alone.
+  useEffect(() => {
+    if (loaded && mode === 'command' && focusIsStray()) focusNotebook();
+  }, [mode, docKey, loaded]);
   if (!cells) return <div className="notebook empty" data-testid="notebook">Loading…</div>;
   const sel = new Set(selected);
   return (

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { Output } from '../../../preload/contract.ts';
 import { ansiToHtml } from '../outputs/stream-text.ts';
 import { latexToHtml, markdownToSafeHtml } from '../outputs/markdown.ts';
+import { ErrorOutput } from './ErrorOutput.tsx';
 import { SandboxedFrame } from './SandboxedFrame.tsx';
 import { isWidgetOutput, WidgetOutput } from '../widgets/WidgetOutput.tsx';
 
@@ -24,10 +25,7 @@ function StreamView({ value, stderr }: { value: string; stderr: boolean }) {
 
 export function OutputView({ output }: { output: Output }) {
   if (output.output_type === 'stream') return <StreamView value={text(output.text)} stderr={output.name === 'stderr'} />;
-  if (output.output_type === 'error') {
-    const tb = Array.isArray(output.traceback) ? output.traceback.join('\n') : `${String(output.ename)}: ${String(output.evalue)}`;
-    return <pre className="stream error-output" data-testid="error-output" dangerouslySetInnerHTML={{ __html: ansiToHtml(tb) }} />;
-  }
+  if (output.output_type === 'error') return <ErrorOutput ename={output.ename} evalue={output.evalue} traceback={output.traceback} />;
   if (isWidgetOutput(output)) return <WidgetOutput output={output} />;
   const data = (output.data ?? {}) as Record<string, unknown>;
   if (data['text/html'] !== undefined) return <SandboxedFrame html={text(data['text/html'])} title="HTML output" />;

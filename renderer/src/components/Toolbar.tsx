@@ -5,6 +5,7 @@ import { host } from '../host.ts';
 import { useKernel } from '../stores/kernel.ts';
 import { useNotebook } from '../stores/notebook.ts';
 import { useUi } from '../stores/ui.ts';
+import { ModeIndicator } from './ModeIndicator.tsx';
 
 function KernelStatus() {
   const status = useKernel((s) => s.status);
@@ -37,8 +38,9 @@ function ServerButton() {
   );
 }
 
+// A click does not take the focus (as in JupyterLab): an editor keeps it, or command mode keeps it on the notebook.
 const B = ({ cmd, label, title }: { cmd: string; label: string; title?: string }) => (
-  <button data-cmd={cmd} title={title ?? label} onClick={() => runCommand(cmd)}>{label}</button>
+  <button data-cmd={cmd} title={title ?? label} onMouseDown={(e) => e.preventDefault()} onClick={() => runCommand(cmd)}>{label}</button>
 );
 
 export function Toolbar() {
@@ -61,6 +63,7 @@ export function Toolbar() {
       <B cmd="help.shortcuts" label="?" title="Keyboard shortcuts (H)" />
       <span className="grow" />
       <span className="file-name" data-testid="file-name" title={path ?? ''}>{path ? path.split(/[\\/]/).pop() : 'Untitled'}{dirty ? ' •' : ''}</span>
+      <ModeIndicator />
       <KernelPicker />
       <ServerButton />
       <KernelStatus />

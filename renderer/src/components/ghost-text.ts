@@ -5,7 +5,9 @@ import { editorFor } from './editor-bridge.ts';
 
 export function installGhostText(): () => void {
   const provider = monaco.languages.registerInlineCompletionsProvider('python', {
-    provideInlineCompletions(model, position) {
+    provideInlineCompletions(model, position, context) {
+      // While the completion widget is open it owns Tab and Enter: no ghost competes with (or previews over) its item.
+      if (context.selectedSuggestionInfo) return { items: [] };
       const s = currentSuggestions(useMl.getState());
       const first = s?.items[0];
       if (!s || !first || editorFor(s.cellId)?.getModel() !== model) return { items: [] };

@@ -23,6 +23,7 @@ import 'monaco-esm/editor/contrib/wordOperations/browser/wordOperations.js';
 import 'monaco-esm/editor/common/standaloneStrings.js';
 import 'monaco-esm/languages/definitions/python/register.js';
 import EditorWorker from 'monaco-esm/editor/editor.worker.js?worker';
+import './kernel-help.ts'; // completion, hover, Shift+Tab docs and parameter hints from the kernel
 
 declare global {
   interface Window {

@@ -1,5 +1,7 @@
-// The kernel the notebook runs on: its id, status, available kernelspecs, the pending input() prompt and its last death.
-import { create } from 'zustand';
+// The kernel a tab's notebook runs on: its id, status, available kernelspecs, the pending input() prompt and its last
+// death. Each tab has its own store; `useKernel` is the active tab's.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { activeFacade } from './active-store.ts';
 import type { KernelSpecInfo, KernelStatus } from '../../../preload/contract.ts';
 
 /** A kernel death as the banner tells it; the event (`kernel.died`) and the failed run each fill in what they know. */
@@ -14,7 +16,7 @@ export interface KernelDeathView {
   notRun: number;
 }
 
-interface KernelState {
+export interface KernelState {
   kernelId: string | null;
   status: KernelStatus | 'none';
   specs: KernelSpecInfo[];
@@ -32,25 +34,36 @@ interface KernelState {
 
 const SAME_DEATH_MS = 5000;
 
-export const useKernel = create<KernelState>((set, get) => ({
-  kernelId: null, status: 'none', specs: [], kernelName: 'python3', connected: true, input: null, server: null, death: null,
-  set: (p) => set(p),
-  noteDeath(p) {
-    const prev = get().death;
-    const now = Date.now();
-    const base: KernelDeathView = prev && now - prev.at < SAME_DEATH_MS
-      ? prev
-      : { at: now, cellId: null, reason: null, restarted: false, message: 'the kernel died; variables were lost', notRun: 0 };
-    set({
-      input: null,
-      death: {
-        ...base,
-        cellId: p.cellId ?? base.cellId,
-        reason: p.reason ?? base.reason,
-        restarted: p.restarted ?? base.restarted,
-        message: p.message ?? base.message,
-        notRun: base.notRun + (p.notRun ?? 0),
-      },
-    });
-  },
-}));
+/** A new tab's kernel store: no kernel yet; what is known of the server (specs, attach URL, connection) carried over. */
+export function createKernelStore(from?: KernelState): StoreApi<KernelState> {
+  const store = createStore<KernelState>(kernelState);
+  if (from) store.setState({ specs: from.specs, server: from.server, connected: from.connected, kernelName: from.kernelName });
+  return store;
+}
+
+export const useKernel = activeFacade(createKernelStore());
+
+function kernelState(set: StoreApi<KernelState>['setState'], get: () => KernelState): KernelState {
+  return {
+    kernelId: null, status: 'none', specs: [], kernelName: 'python3', connected: true, input: null, server: null, death: null,
+    set: (p) => set(p),
+    noteDeath(p) {
+      const prev = get().death;
+      const now = Date.now();
+      const base: KernelDeathView = prev && now - prev.at < SAME_DEATH_MS
+        ? prev
+        : { at: now, cellId: null, reason: null, restarted: false, message: 'the kernel died; variables were lost', notRun: 0 };
+      set({
+        input: null,
+        death: {
+          ...base,
+          cellId: p.cellId ?? base.cellId,
+          reason: p.reason ?? base.reason,
+          restarted: p.restarted ?? base.restarted,
+          message: p.message ?? base.message,
+          notRun: base.notRun + (p.notRun ?? 0),
+        },
+      });
+    },
+  };
+}

@@ -1,5 +1,7 @@
-// The open notebook: the one copy of the document, selection and mode, cell runtime state, and undo of cell operations.
-import { create } from 'zustand';
+// A notebook in a tab: the one copy of its document, selection and mode, cell runtime state, and undo of cell
+// operations. Each tab has its own store; `useNotebook` is the active tab's (see `tabs.ts`).
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { activeFacade } from './active-store.ts';
 import type { Cell, NotebookDoc, Output } from '../../../preload/contract.ts';
 
 /** `died`: the kernel died while running the cell; `not-run`: it was queued behind a cell that failed that way. */
@@ -69,7 +71,14 @@ export type NotebookStore = State & Actions;
 
 const MAX_UNDO = 100;
 
-export const useNotebook = create<NotebookStore>((set, get) => {
+export function createNotebookStore(): StoreApi<NotebookStore> {
+  return createStore<NotebookStore>(notebookState);
+}
+
+/** The active tab's notebook: `useNotebook(selector)` in components, `useNotebook.getState()` in actions. */
+export const useNotebook = activeFacade(createNotebookStore());
+
+function notebookState(set: StoreApi<NotebookStore>['setState'], get: () => NotebookStore): NotebookStore {
   /** The single entry point for document changes: applies `fn` to the cells and bumps the version. */
   const edit = (fn: (cells: Cell[]) => Cell[], structural: boolean, extra: Partial<State> = {}) => {
     const { doc, undoStack, version } = get();
@@ -213,4 +222,4 @@ export const useNotebook = create<NotebookStore>((set, get) => {
       edit(mapCell(cellId, (c) => ({ ...c, metadata: { ...c.metadata, [key]: value } })), false);
     },
   };
-});
+}
