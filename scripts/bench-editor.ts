@@ -1,6 +1,7 @@
 // bench:editor — time to open and render a 2,000-cell notebook in Chromium (web mode), and the round trip of
 // executing `pass` through the app's kernel layer (the renderer's path: WebSocket → router → KernelService)
-// versus a raw @jupyterlab/services client on the same kind of server.
+// versus a raw @jupyterlab/services client on the same kind of server; and code help (completion of `df.gro`,
+// inspection inside `pd.read_csv(`) on a warm kernel through that same path (target: p95 under 100 ms).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,7 +82,7 @@ async function main(): Promise<void> {
     const page = await browser.newPage();
     await page.goto(app.url);
     await page.waitForSelector('[data-testid="cell"]');
-    const appTimes = (await page.evaluate(`(async (n) => {
+    const kernelRun = (await page.evaluate(`(async (n) => {
       const ws = new WebSocket('ws://' + location.host + '/ws', ['gds.v1', 'gds.token.' + sessionStorage.getItem('gds.token')]);
       let id = 0;
       const pending = new Map();
@@ -102,10 +103,31 @@ async function main(): Promise<void> {
         await call('kernel.execute', { kernelId, cellId: 'bench', code: 'pass' });
         if (i >= 10) times.push(performance.now() - t);
       }
+      // Code help on a warm kernel: complete_request for df.gro, inspect_request inside pd.read_csv( (both silent).
+      const setup = await call('kernel.execute', { kernelId, cellId: 'bench', code: "import pandas as pd\\ndf = pd.DataFrame({'a': [1, 2], 'b': [3, 4]})" });
+      const help = { complete: [], inspect: [], groupby: false, signature: false };
+      for (let i = 0; i < 5; i++) await call('kernel.complete', { kernelId, code: 'df.gro', cursor: 6 }); // jedi warms up
+      for (let i = 0; i < n + 10; i++) {
+        let t = performance.now();
+        const c = await call('kernel.complete', { kernelId, code: 'df.gro', cursor: 6 });
+        if (i >= 10) help.complete.push(performance.now() - t);
+        help.groupby = c.matches.some((m) => m.text === 'groupby');
+        t = performance.now();
+        const h = await call('kernel.inspect', { kernelId, code: 'pd.read_csv(', cursor: 12, detail: 0 });
+        if (i >= 10) help.inspect.push(performance.now() - t);
+        help.signature = h.text.includes('filepath_or_buffer');
+      }
+      const after = await call('kernel.execute', { kernelId, cellId: 'bench', code: 'pass' });
+      help.silent = after.executionCount === setup.executionCount + 1;
       await call('kernel.shutdown', { kernelId });
-      return times;
-    })(${N})`)) as number[];
+      return { times, help };
+    })(${N})`)) as { times: number[]; help: { complete: number[]; inspect: number[]; groupby: boolean; signature: boolean; silent: boolean } };
+    const appTimes = kernelRun.times;
     console.log(`execute "pass" through the app's kernel layer: ${fmt(appTimes)}`);
+    const { help } = kernelRun;
+    console.log(`completion "df.gro" on a warm kernel through the app's kernel layer: ${fmt(help.complete)}${help.groupby ? '' : ' (groupby MISSING)'}`);
+    console.log(`inspect "pd.read_csv(" on a warm kernel through the app's kernel layer: ${fmt(help.inspect)}${help.signature ? '' : ' (signature MISSING)'}`);
+    console.log(`code help left the execution count alone: ${help.silent ? 'yes' : 'NO'}`);
   } finally {
     await browser.close();
     await app.stop();

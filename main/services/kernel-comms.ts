@@ -3,13 +3,19 @@
 // spoken in the renderer (renderer/src/widgets); this side keeps only what the UI cannot do from afar:
 //  - capturing an Output widget's `with out:` outputs, which arrive as iopub messages of the request that is running
 //    (only the connection that sent it sees them; a message hook takes them before the cell's output area does);
-//  - making Debian's ipywidgets 6 usable (kernel-compat below).
+//  - making Debian's ipywidgets 6 usable (KERNEL_COMPAT below).
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { z } from 'zod';
 import type { CommMessage, Output } from '../../preload/contract.ts';
 import type { Emit } from './kernel-service.ts';
 
 export const WIDGET_TARGET = 'jupyter.widget';
+
+/** The `reason` of a close that the kernel did not send: the kernel itself went away. */
+export const KERNEL_GONE = 'kernel-gone';
+
+/** What a comm carries: JSON, which everything we send is (checked on the way in, or built here). */
+type CommData = Parameters<Kernel.IComm['send']>[0];
 
 /** Output widget captures keep the newest outputs and the end of long streams, as the cell output area would show. */
 const CAPTURE_MAX_OUTPUTS = 200;
@@ -46,6 +52,8 @@ interface KernelEntry {
   conn: Kernel.IKernelConnection;
   comms: Map<string, Kernel.IComm>;
   captures: Map<string, OutputCapture>;
+  /** Whether the kernel runs Python (known once it has answered kernel_info): only then is KERNEL_COMPAT sent. */
+  python: boolean | null;
   /** The compatibility code must run again in the fresh process a restart brings. */
   needsCompat: boolean;
 }
@@ -125,13 +133,12 @@ del _gds_widgets_compat
 `;
 
 /** Sends KERNEL_COMPAT to a Python kernel: silent, so no execution count, no history, no outputs. */
-async function prepareKernel(conn: Kernel.IKernelConnection): Promise<void> {
+function sendCompat(conn: Kernel.IKernelConnection): void {
   try {
-    const info = await conn.info;
-    if (info.language_info.name !== 'python' || conn.isDisposed) return;
-    await conn.requestExecute({ code: KERNEL_COMPAT, silent: true, store_history: false, allow_stdin: false, stop_on_error: false }).done;
+    const future = conn.requestExecute({ code: KERNEL_COMPAT, silent: true, store_history: false, allow_stdin: false, stop_on_error: false });
+    future.done.catch(() => undefined); // a restart meanwhile cancels it; it is sent again when the kernel is back
   } catch {
-    // A kernel that dies or restarts meanwhile runs it again when it is back (see attach).
+    // the connection was disposed
   }
 }
 
@@ -161,7 +168,7 @@ export class KernelComms {
   attach(kernelId: string, conn: Kernel.IKernelConnection): void {
     if (this.kernels.has(conn)) return;
     if (!conn.handleComms) return; // another connection to this kernel handles its comms
-    const entry: KernelEntry = { kernelId, conn, comms: new Map(), captures: new Map(), needsCompat: false };
+    const entry: KernelEntry = { kernelId, conn, comms: new Map(), captures: new Map(), python: null, needsCompat: false };
     this.kernels.set(conn, entry);
     conn.registerCommTarget(WIDGET_TARGET, (comm, msg) => this.onOpen(entry, comm, msg));
     // A restart gives the kernel a fresh namespace: its widgets are gone, and so are the connection's comms.
@@ -169,12 +176,18 @@ export class KernelComms {
       if (status === 'restarting' || status === 'autorestarting' || status === 'dead') {
         this.dropAll(entry);
         entry.needsCompat = true;
-      } else if (status === 'idle' && entry.needsCompat) {
-        entry.needsCompat = false;
-        void prepareKernel(conn);
       }
     });
-    void prepareKernel(conn);
+    // Sent the moment the fresh kernel is reachable, so it queues ahead of any cell run after the restart.
+    conn.connectionStatusChanged.connect((_, cs) => {
+      if (cs !== 'connected' || !entry.needsCompat || entry.python === false) return;
+      entry.needsCompat = false;
+      sendCompat(conn);
+    });
+    void conn.info.then((info) => {
+      entry.python = info.language_info.name === 'python';
+      if (entry.python && !conn.isDisposed) sendCompat(conn);
+    }, () => undefined);
     conn.disposed.connect(() => {
       this.dropAll(entry);
       this.kernels.delete(conn);
@@ -185,7 +198,7 @@ export class KernelComms {
   send(conn: Kernel.IKernelConnection, commId: string, data: Record<string, unknown>, buffers: string[]): void {
     const comm = this.kernels.get(conn)?.comms.get(commId);
     if (!comm || comm.isDisposed) throw new Error(`widget ${commId} is no longer live in this kernel; run its cell again`);
-    comm.send(data as never, undefined, buffers.map(fromBase64));
+    comm.send(data as CommData, undefined, buffers.map(fromBase64));
   }
 
   private onOpen(entry: KernelEntry, comm: Kernel.IComm, msg: KernelMessage.ICommOpenMsg): void {
@@ -223,19 +236,23 @@ export class KernelComms {
     this.emit('kernel.comm', { kernelId: entry.kernelId, ...m });
   }
 
-  /** Forgets a comm the kernel closed (or lost in a restart) and tells the UI, which removes its views. */
-  private drop(entry: KernelEntry, id: string): void {
+  /**
+   * Forgets a comm and tells the UI: one the kernel closed disappears from view; one lost with its kernel (restart,
+   * death, disconnect) is marked so the UI says the widget is no longer live.
+   */
+  private drop(entry: KernelEntry, id: string, lost = false): void {
     const capture = entry.captures.get(id);
     if (capture) {
       this.retarget(entry, capture, '');
       if (capture.publishTimer) clearTimeout(capture.publishTimer);
       entry.captures.delete(id);
     }
-    if (entry.comms.delete(id)) this.forward(entry, { kind: 'close', commId: id, targetName: WIDGET_TARGET, data: {}, metadata: {}, buffers: [] });
+    if (!entry.comms.delete(id)) return;
+    this.forward(entry, { kind: 'close', commId: id, targetName: WIDGET_TARGET, data: lost ? { reason: KERNEL_GONE } : {}, metadata: {}, buffers: [] });
   }
 
   private dropAll(entry: KernelEntry): void {
-    for (const id of [...entry.comms.keys()]) this.drop(entry, id);
+    for (const id of [...entry.comms.keys()]) this.drop(entry, id, true);
   }
 
   /** Points an Output widget's capture at the request it now captures (`msg_id`), or stops it (''). */
@@ -248,7 +265,11 @@ export class KernelComms {
     const hook = (msg: KernelMessage.IIOPubMessage): boolean => !this.capture(entry, capture, msg);
     capture.hook = hook;
     // Only a request this connection sent has a future to hook; others (another client's) are not ours to capture.
-    entry.conn.registerMessageHook(msgId, hook);
+    try {
+      entry.conn.registerMessageHook(msgId, hook);
+    } catch {
+      capture.hook = null; // that request has just finished: nothing is left to capture
+    }
   }
 
   /** Takes one iopub message into an Output widget; false when it is not an output (it goes on as usual). */
@@ -298,7 +319,7 @@ export class KernelComms {
       // To the UI as if the kernel had sent it: the Output model's `outputs` changed.
       this.forward(entry, { kind: 'msg', commId: capture.commId, targetName: WIDGET_TARGET, data: { method: 'update', state: { outputs } }, metadata: {}, buffers: [] });
       const comm = entry.comms.get(capture.commId);
-      if (capture.syncToKernel && comm && !comm.isDisposed) comm.send({ method: 'update', state: { outputs }, buffer_paths: [] } as never);
+      if (capture.syncToKernel && comm && !comm.isDisposed) comm.send({ method: 'update', state: { outputs }, buffer_paths: [] } as CommData);
     }, CAPTURE_PUBLISH_MS);
   }
 }

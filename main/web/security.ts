@@ -46,12 +46,19 @@ export function handshakeCredentials(req: IncomingMessage): { token: string | nu
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
 
-/** Host must name a loopback address on our port (defeats DNS rebinding); a present Origin must be ours. */
+/** The one file that sandboxed output frames load (renderer/src/outputs/frame-size.js, as Vite names it). */
+const FRAME_SCRIPT = /^\/assets\/frame-size-[\w-]+\.js$/;
+
+/**
+ * Host must name a loopback address on our port (defeats DNS rebinding); a present Origin must be ours, or, for the
+ * output frames' size script only, "null": those frames are sandboxed to an opaque origin, and the script is no secret.
+ */
 export function checkOrigin(req: IncomingMessage, port: number): Verdict {
   const host = req.headers.host ?? '';
   const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
   if (!allowedHosts.includes(host)) return { ok: false, reason: `bad Host ${host.slice(0, 100)}` };
   const origin = req.headers.origin;
+  if (origin === 'null' && req.method === 'GET' && FRAME_SCRIPT.test((req.url ?? '').split('?')[0] ?? '')) return { ok: true };
   if (origin !== undefined && !allowedHosts.map((h) => `http://${h}`).includes(origin)) return { ok: false, reason: `foreign Origin ${origin.slice(0, 100)}` };
   return { ok: true };
 }

@@ -10,6 +10,7 @@ import { followFileChanges } from './actions/follow-file-changes.ts';
 import { rememberOpenNotebooks, restoreOpenNotebooks } from './actions/restore-tabs.ts';
 import { followPipeline } from './actions/pipeline.ts';
 import { App } from './components/App.tsx';
+import { startWidgets } from './widgets/manager.ts';
 import { host } from './host.ts';
 import { useUi } from './stores/ui.ts';
 import './styles.css';
@@ -22,7 +23,7 @@ async function boot() {
   followFileChanges();
   startStageClassifier();
   followPipeline();
-  void import('./widgets/manager.ts').then((m) => m.startWidgets());
+  startWidgets();
   void import('./components/ghost-text.ts').then((m) => m.installGhostText());
   createRoot(document.getElementById('root')!).render(<App />);
   try {

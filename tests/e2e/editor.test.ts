@@ -62,7 +62,7 @@ test('displays a pandas DataFrame as HTML inside a sandboxed iframe', async () =
   await page.keyboard.press('Control+Enter');
   const frame = cell(page, i).locator('iframe.output-frame');
   await frame.waitFor({ timeout: 60_000 });
-  assert.equal(await frame.getAttribute('sandbox'), '');
+  assert.equal(await frame.getAttribute('sandbox'), 'allow-scripts', 'scripts only under an opaque origin (never allow-same-origin)');
   await page.frameLocator(`[data-cell-index="${i}"] iframe.output-frame`).locator('th', { hasText: 'alpha' }).waitFor();
 });
 

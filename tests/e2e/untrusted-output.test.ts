@@ -16,6 +16,8 @@ after(async () => {
 });
 
 const attack = (n: number) => `window.top.__pwned = (window.top.__pwned || []).concat(${n})`;
+// Output frames may run one script, the app's size script: a payload that touches only its own frame must not run.
+const inFrame = `<script>document.documentElement.dataset.ran = 'script'</script><img src="y" onerror="document.documentElement.dataset.ran = 'onerror'">`;
 
 test('script and onerror payloads in outputs and markdown do not run in the app', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gds-xss-'));
@@ -28,7 +30,7 @@ test('script and onerror payloads in outputs and markdown do not run in the app'
       {
         cell_type: 'code', id: 'c1', metadata: {}, source: 'show()', execution_count: 1,
         outputs: [
-          display({ 'text/html': `<b>html</b><script>${attack(4)}</script><img src="x" onerror="${attack(5)}">` }),
+          display({ 'text/html': `<b>html</b><script>${attack(4)}</script><img src="x" onerror="${attack(5)}">${inFrame}` }),
           display({ 'image/svg+xml': `<svg xmlns="http://www.w3.org/2000/svg" onload="${attack(6)}"><script>${attack(7)}</script></svg>` }),
           display({ 'text/markdown': `<img src="x" onerror="${attack(8)}"> **md**` }),
           display({ 'application/javascript': attack(9), 'text/plain': '<IPython.core.display.Javascript object>' }),
@@ -51,7 +53,9 @@ test('script and onerror payloads in outputs and markdown do not run in the app'
   await page.waitForTimeout(1500);
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number[] }).__pwned), undefined);
   for (const frame of await page.locator('iframe').all()) {
-    assert.equal(await frame.getAttribute('sandbox'), '', 'every output iframe has an empty sandbox: no scripts, no same origin');
+    assert.equal(await frame.getAttribute('sandbox'), 'allow-scripts', 'every output iframe is sandboxed to an opaque origin (never allow-same-origin)');
+    const inside = await (await frame.elementHandle())?.contentFrame();
+    assert.equal(await inside?.evaluate(() => document.documentElement.dataset.ran ?? null), null, 'no script or handler of the output ran in its frame');
   }
   // Text outputs show the payload as text.
   await page.getByText('<script>window.top.__pwned').first().waitFor();

@@ -148,3 +148,22 @@ export function runBelow(): void {
   const { doc, active } = activeTab().notebook.getState();
   runCells(doc?.cells.slice(active).map((c) => c.id) ?? []);
 }
+
+/** Another kernelspec for the active notebook: a running kernel is replaced in its session (variables are lost). */
+export async function switchKernel(name: string): Promise<void> {
+  const tab = activeTab();
+  const k = tab.kernel.getState();
+  const was = k.kernelName;
+  k.set({ kernelName: name });
+  if (!k.kernelId || was === name) return;
+  cancelQueue(tab);
+  const nb = tab.notebook.getState();
+  k.set({ status: 'starting' });
+  try {
+    const r = await host().kernel.changeKernel({ path: nb.path ?? nb.untitledKey, name });
+    tab.kernel.getState().set({ kernelId: r.kernelId, kernelName: r.kernelName, status: 'idle', death: null });
+  } catch (e) {
+    tab.kernel.getState().set({ status: 'dead' });
+    useUi.getState().toast('error', `Cannot change the kernel: ${(e as Error).message}`);
+  }
+}

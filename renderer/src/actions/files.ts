@@ -52,8 +52,10 @@ export async function openNotebook(path: string, opts: { reload?: boolean; quiet
     const name = opened.path.split(/[\\/]/).pop() ?? 'Notebook';
     // Journaled outputs the file missed (a reload right after a run) come back silently: no edit of the user's is in
     // question, and autosave writes them. Edits are the user's call.
-    if (opened.recovered && sameCells(opened.recovered.doc, opened.doc) && !opened.readOnly) nb.load(opened.recovered.doc, opened.path, opened.mtimeMs, true);
-    else if (opened.recovered) useUi.getState().setDialog({ kind: 'recovered', doc: opened.recovered.doc, savedAt: opened.recovered.savedAt });
+    if (opened.recovered && sameCells(opened.recovered.doc, opened.doc) && !opened.readOnly) {
+      const merged = withJournaledOutputs(opened.doc, opened.recovered.doc);
+      if (merged !== opened.doc) nb.load(merged, opened.path, opened.mtimeMs, true);
+    } else if (opened.recovered) useUi.getState().setDialog({ kind: 'recovered', doc: opened.recovered.doc, savedAt: opened.recovered.savedAt });
     else if (opened.readOnly) useUi.getState().setDialog({ kind: 'readOnly', reason: opened.readOnly });
     if (opened.recovered && opened.readOnly) useUi.getState().toast('error', opened.readOnly);
     if (opened.conversion && !opened.readOnly) {
@@ -73,6 +75,23 @@ export async function openNotebook(path: string, opts: { reload?: boolean; quiet
 function sameCells(a: NotebookDoc, b: NotebookDoc): boolean {
   const key = (d: NotebookDoc) => JSON.stringify(d.cells.map((c) => [c.id, c.cell_type, c.source, c.metadata]));
   return JSON.stringify(a.metadata) === JSON.stringify(b.metadata) && key(a) === key(b);
+}
+
+/**
+ * The file's document with the outputs the journal holds for its cells. A journal of edits alone has none: then the
+ * file's are kept (never dropped). The file's own document when nothing differs.
+ */
+function withJournaledOutputs(file: NotebookDoc, journal: NotebookDoc): NotebookDoc {
+  const byId = new Map(journal.cells.map((c) => [c.id, c] as const));
+  let changed = false;
+  const cells = file.cells.map((c) => {
+    const j = byId.get(c.id);
+    if (c.cell_type !== 'code' || j?.cell_type !== 'code' || !j.outputs?.length) return c;
+    if (JSON.stringify(j.outputs) === JSON.stringify(c.outputs ?? []) && j.execution_count === c.execution_count) return c;
+    changed = true;
+    return { ...c, outputs: j.outputs, execution_count: j.execution_count };
+  });
+  return changed ? { ...file, cells } : file;
 }
 
 /** Joins the notebook's running session (after a reload, or one started elsewhere); starts no kernel. */

@@ -61,31 +61,37 @@ export function CellEditor({ cellId, source, language, focus }: { cellId: string
         }, 0);
       }),
     ];
+    // addAction, not addCommand: Monaco keeps addCommand bindings in one table shared by every editor, where the last
+    // editor created wins, so a key pressed in one cell ran another (maybe disposed) cell's handler. An action's
+    // keys apply to its own editor only, and go with it.
+    const bind = (id: string, keybinding: number, run: () => void, when?: string) => {
+      subs.push(ed.addAction({ id: `gds.${id}`, label: id, keybindings: [keybinding], ...(when ? { keybindingContext: when } : {}), run }));
+    };
     const run = (name: string) => () => {
       nb().setSource(cellId, ed.getValue());
       COMMANDS[name]?.run();
     };
-    ed.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.Enter, run('cell.runAdvance'));
-    ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, run('cell.run'));
-    ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Enter, run('cell.runInsert'));
-    ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, run('notebook.save'));
-    ed.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.Minus, () => {
+    bind('runAdvance', monaco.KeyMod.Shift | monaco.KeyCode.Enter, run('cell.runAdvance'));
+    bind('run', monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, run('cell.run'));
+    bind('runInsert', monaco.KeyMod.Alt | monaco.KeyCode.Enter, run('cell.runInsert'));
+    bind('save', monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, run('notebook.save'));
+    bind('split', monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.Minus, () => {
       const model = ed.getModel();
       const pos = ed.getPosition();
       if (model && pos) nb().split(cellId, model.getOffsetAt(pos));
     });
     // Esc leaves edit mode unless a widget (find, completion) wants it; with chips showing it dismisses them first.
-    ed.addCommand(monaco.KeyCode.Escape, () => {
+    bind('commandMode', monaco.KeyCode.Escape, () => {
       if (currentSuggestions(useMl.getState())?.cellId === cellId) {
         ed.trigger('keyboard', 'editor.action.inlineSuggest.hide', {}); // the ghost text goes with the chips
         return dismissSuggestions(true);
       }
       nb().setMode('command');
       focusNotebook();
-    }, '!suggestWidgetVisible && !findWidgetVisible');
+    }, '!suggestWidgetVisible && !findWidgetVisible && !parameterHintsVisible');
     // Tab on a blank line takes chip 1 (the ghost text shows the same, never an older answer); elsewhere it indents.
     // It also wins over Monaco's own inline-suggestion commit, which could hold an older item.
-    ed.addCommand(monaco.KeyCode.Tab, () => {
+    bind('tab', monaco.KeyCode.Tab, () => {
       const first = currentSuggestions(useMl.getState());
       const model = ed.getModel();
       const pos = ed.getPosition();

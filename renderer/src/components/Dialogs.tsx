@@ -135,7 +135,7 @@ function Body({ dialog }: { dialog: NonNullable<Dialog> }) {
         <Modal title="The file changed on disk" testid="dialog-changed">
           <p>Another program changed {nb.path}. Autosave is paused until you choose.</p>
           <div className="actions">
-            <button onClick={() => { close(); if (nb.path) void openNotebook(nb.path); }}>Load the version on disk</button>
+            <button onClick={() => { close(); if (nb.path) void openNotebook(nb.path, { reload: true }); }}>Load the version on disk</button>
             <button className="primary" onClick={() => { close(); void save({ force: true }); }}>Keep my version (overwrite)</button>
           </div>
         </Modal>

@@ -41,6 +41,21 @@ export function Notebook() {
   useEffect(() => {
     if (loaded && mode === 'command' && focusIsStray()) focusNotebook();
   }, [mode, docKey, loaded]);
+  useEffect(() => {
+    // A click in an output frame (another document) never reaches its cell; the frame taking the focus says where
+    // it was. The cell is selected in command mode; the focus stays in the frame, so its text can be copied.
+    const onBlur = () => setTimeout(() => {
+      const f = document.activeElement;
+      if (!(f instanceof HTMLIFrameElement)) return;
+      const index = Number(f.closest<HTMLElement>('[data-testid="cell"]')?.dataset.cellIndex ?? -1);
+      if (index < 0) return;
+      const s = useNotebook.getState();
+      s.select(index);
+      s.setMode('command');
+    }, 0);
+    window.addEventListener('blur', onBlur);
+    return () => window.removeEventListener('blur', onBlur);
+  }, []);
   if (!cells) return <div className="notebook empty" data-testid="notebook">Loading…</div>;
   const sel = new Set(selected);
   return (

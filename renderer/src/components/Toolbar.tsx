@@ -1,6 +1,7 @@
 // File, run and kernel commands, the kernel picker and the kernel's status.
 import { useEffect } from 'react';
 import { runCommand } from '../actions/commands.ts';
+import { switchKernel } from '../actions/execute.ts';
 import { host } from '../host.ts';
 import { useKernel } from '../stores/kernel.ts';
 import { useNotebook } from '../stores/notebook.ts';
@@ -22,8 +23,10 @@ function KernelPicker() {
   }, []);
   return (
     <select aria-label="Kernel" value={name} onChange={(e) => {
-      useKernel.getState().set({ kernelName: e.target.value });
-      useNotebook.getState().doc && useNotebook.setState((s) => ({ doc: s.doc && { ...s.doc, metadata: { ...s.doc.metadata, kernelspec: { name: e.target.value, display_name: specs.find((x) => x.name === e.target.value)?.displayName ?? e.target.value, language: 'python' } } }, dirty: true, version: s.version + 1 }));
+      const spec = specs.find((x) => x.name === e.target.value);
+      const kernelspec = { name: e.target.value, display_name: spec?.displayName ?? e.target.value, language: spec?.language ?? 'python' };
+      useNotebook.getState().doc && useNotebook.setState((s) => ({ doc: s.doc && { ...s.doc, metadata: { ...s.doc.metadata, kernelspec } }, dirty: true, version: s.version + 1 }));
+      void switchKernel(e.target.value);
     }}>
       {(specs.length ? specs : [{ name, displayName: name, language: 'python' }]).map((s) => <option key={s.name} value={s.name}>{s.displayName}</option>)}
     </select>

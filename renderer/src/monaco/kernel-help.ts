@@ -3,6 +3,7 @@
 // kernel only when one is running (help never starts one). Registered once, when Monaco loads (see monaco.ts).
 import * as monaco from 'monaco-esm/editor/editor.api.js';
 import 'monaco-esm/editor/contrib/parameterHints/browser/parameterHints.js';
+import './kernel-help.css';
 import type { KernelCompletion } from '../../../preload/contract.ts';
 import { host } from '../host.ts';
 import { useKernel } from '../stores/kernel.ts';
@@ -98,6 +99,13 @@ function kindOf(type: string | null, text: string): monaco.languages.CompletionI
   return K.Text;
 }
 
+/** A signature cut at a parameter to fit the row, so the type beside it stays in view (the details show it all). */
+function shortSignature(sig: string, max = 48): string {
+  if (sig.length <= max) return sig;
+  const cut = sig.lastIndexOf(', ', max);
+  return `${sig.slice(0, cut > 0 ? cut : max)}, …)`;
+}
+
 /** What resolve needs to ask the kernel for an item's docs: the code with the item put in, the cursor after it. */
 const itemDocs = new WeakMap<monaco.languages.CompletionItem, { kernelId: string; code: string; cursor: number }>();
 const DOC_TYPES = new Set(['function', 'method', 'class', 'module', 'instance', 'statement', 'property']);
@@ -114,7 +122,7 @@ function toSuggestions(model: Model, position: monaco.Position, kernelId: string
   const width = String(reply.matches.length).length;
   return reply.matches.map((m, i) => {
     const item: monaco.languages.CompletionItem = {
-      label: { label: m.text, detail: m.signature ?? undefined, description: m.type ?? undefined },
+      label: { label: m.text, detail: m.signature ? shortSignature(m.signature) : undefined, description: m.type ?? undefined },
       kind: kindOf(m.type, m.text),
       insertText: m.text,
       range,
@@ -137,13 +145,9 @@ const completionProvider: monaco.languages.CompletionItemProvider = {
     if (!kernelId) return none;
     const asked: Asked = { code: model.getValue(), cursor: model.getOffsetAt(position) };
     if (context.triggerKind === monaco.languages.CompletionTriggerKind.TriggerCharacter && !(await pause(DOT_PAUSE_MS, token))) return none;
-    const T0 = performance.now();
     const res = await send('complete', token, async () => {
       const sent = typedSince(model, asked);
-      const T1 = performance.now();
-      const r = { sent, reply: await host().kernel.complete({ kernelId, code: sent.code, cursor: sent.cursor }) };
-      console.log('DBG complete', (T1 - T0).toFixed(1), (performance.now() - T1).toFixed(1));
-      return r;
+      return { sent, reply: await host().kernel.complete({ kernelId, code: sent.code, cursor: sent.cursor }) };
     });
     if (!res || token.isCancellationRequested || model.isDisposed()) return none;
     return { suggestions: toSuggestions(model, position, kernelId, res.sent, res.reply) };

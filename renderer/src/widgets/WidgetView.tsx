@@ -1,6 +1,6 @@
 // One widget model as a view: picks the control for its `_view_name`, lays it out with its Layout model, and renders
 // containers (Box, Tab, Accordion, Output) by rendering their children's views.
-import { useEffect, useState, type ComponentType, type ReactNode } from 'react';
+import { Component, useEffect, useState, type ComponentType, type ReactNode } from 'react';
 import { OutputSchema, type Output } from '../../../preload/contract.ts';
 import { OutputView } from '../components/OutputView.tsx';
 import { layoutStyle } from './layout.ts';
@@ -124,7 +124,7 @@ const BOX_STYLES = new Set(['success', 'info', 'warning', 'danger']);
 
 function ModelView({ model }: ViewProps) {
   const viewName = str(model.state._view_name);
-  const spec = VIEWS[viewName] ?? { className: 'gds-w-inline', View: UnknownView };
+  const spec = (Object.hasOwn(VIEWS, viewName) ? VIEWS[viewName] : undefined) ?? { className: 'gds-w-inline', View: UnknownView };
   const layout = useRefState(model.state.layout);
   const boxStyle = str(model.state.box_style);
   const { View } = spec;
@@ -134,6 +134,17 @@ function ModelView({ model }: ViewProps) {
       <View model={model} />
     </div>
   );
+}
+
+/** A view that fails on a state it did not expect (the kernel's, so anything) shows why; the notebook goes on. */
+class ViewBoundary extends Component<{ children: ReactNode }, { error: string | null }> {
+  override state = { error: null as string | null };
+  static getDerivedStateFromError(e: unknown) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+  override render() {
+    return this.state.error !== null ? <span className="gds-w-note">[widget could not be shown: {this.state.error}]</span> : this.props.children;
+  }
 }
 
 /**
@@ -152,7 +163,7 @@ export function WidgetView({ id, kernelId, fallback }: { id: string; kernelId: s
     return () => clearTimeout(timer);
   }, [found, id, kernelId]);
   if (found === 'closed') return null;
-  if (found && typeof found === 'object') return <ModelView model={found} />;
+  if (found && typeof found === 'object') return <ViewBoundary><ModelView model={found} /></ViewBoundary>;
   if (found === 'pending' && (!waited || kernelId)) return <span className="gds-w-note">loading widget…</span>;
   return <>{fallback ?? <span className="gds-w-note">[widget not available]</span>}</>;
 }

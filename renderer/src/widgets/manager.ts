@@ -15,8 +15,8 @@ export interface WidgetModel {
 
 /**
  * What a view finds for a model id: the model; 'pending' before it arrives (or while asked for); 'closed' when the
- * kernel closed it (a restart, `widget.close()`, a tqdm bar with leave=False); 'unavailable' when the kernel has no such
- * widget (a saved notebook's output, a kernel that was restarted since).
+ * kernel closed it (`widget.close()`, a tqdm bar with leave=False); 'unavailable' when no kernel has it (a saved
+ * notebook's output, a widget lost with its kernel in a restart or a death).
  */
 export type ModelLookup = WidgetModel | 'pending' | 'closed' | 'unavailable';
 
@@ -41,8 +41,28 @@ const outboxes = new Map<string, Outbox>();
 /** ipywidgets 8 echoes every update back: an echo of a key changed again since is stale and must not win. */
 const unechoed = new Map<string, Map<string, number>>();
 
-function notify(id: string): void {
+/**
+ * Views re-render once per frame at most: a kernel can send thousands of updates a second (a widget set in a loop),
+ * and a hidden tab catches up with the latest state when it is shown again.
+ */
+const changed = new Set<string>();
+let frameScheduled = false;
+
+/** A view's own change re-renders at once: a controlled input that lagged a frame behind would jump back. */
+function notifyNow(id: string): void {
   listeners.get(id)?.forEach((l) => l());
+}
+
+function notify(id: string): void {
+  changed.add(id);
+  if (frameScheduled) return;
+  frameScheduled = true;
+  requestAnimationFrame(() => {
+    frameScheduled = false;
+    const ids = [...changed];
+    changed.clear();
+    for (const changedId of ids) listeners.get(changedId)?.forEach((l) => l());
+  });
 }
 
 export function lookupModel(id: string): ModelLookup {
@@ -97,7 +117,9 @@ function apply(op: WidgetOp): void {
     } else return;
   } else if (op.op === 'close') {
     if (!models.delete(op.modelId)) return;
-    closed.add(op.modelId);
+    // Closed by the kernel: gone from view, as in Jupyter (a tqdm bar with leave=False). Lost with its kernel: the
+    // output says the widget is no longer live.
+    (op.kernelGone ? unavailable : closed).add(op.modelId);
     const box = outboxes.get(op.modelId);
     if (box?.timer) clearTimeout(box.timer);
     outboxes.delete(op.modelId);
@@ -109,7 +131,7 @@ function apply(op: WidgetOp): void {
 function send(model: WidgetModel, data: Record<string, unknown>, buffers: string[] = []): void {
   host().kernel.commSend({ kernelId: model.kernelId, commId: model.id, data, buffers }).catch((e: Error) => {
     // The main side no longer knows the comm: the kernel restarted or closed it before our message got there.
-    if (/no longer live|not running/.test(e.message)) apply({ op: 'close', modelId: model.id });
+    if (/no longer live|not running/.test(e.message)) apply({ op: 'close', modelId: model.id, kernelGone: true });
   });
 }
 
@@ -140,7 +162,7 @@ export function setWidgetState(id: string, patch: Record<string, unknown>, when:
   const model = models.get(id);
   if (!model) return;
   models.set(id, { ...model, state: { ...model.state, ...patch } });
-  notify(id);
+  notifyNow(id);
   let box = outboxes.get(id);
   if (!box) outboxes.set(id, (box = { patch: {}, timer: null, lastSent: 0 }));
   Object.assign(box.patch, patch);
@@ -192,6 +214,6 @@ export function startWidgets(): void {
   });
   // A restarted service has none of the kernels this tab knew: their widgets are gone.
   onServiceRestart(() => {
-    for (const id of [...models.keys()]) apply({ op: 'close', modelId: id });
+    for (const id of [...models.keys()]) apply({ op: 'close', modelId: id, kernelGone: true });
   });
 }

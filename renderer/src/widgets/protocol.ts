@@ -12,7 +12,7 @@ export type WidgetOp =
   | { op: 'open'; modelId: string; kernelId: string; protocol: Protocol; state: WidgetState }
   | { op: 'update'; modelId: string; kernelId: string; state: WidgetState; echo: boolean; protocol: Protocol | null }
   | { op: 'custom'; modelId: string; content: unknown }
-  | { op: 'close'; modelId: string };
+  | { op: 'close'; modelId: string; kernelGone: boolean };
 
 const record = z.record(z.string(), z.unknown());
 const BufferPath = z.array(z.union([z.string().max(200), z.number().int().nonnegative()])).min(1).max(32);
@@ -86,7 +86,8 @@ export function decode(raw: unknown): WidgetOp | null {
   const parsed = CommMessageSchema.safeParse(raw);
   if (!parsed.success) return null;
   const m: CommMessage = parsed.data;
-  if (m.kind === 'close') return { op: 'close', modelId: m.commId };
+  // The main side marks the closes it makes when a kernel goes away (main/services/kernel-comms.ts: KERNEL_GONE).
+  if (m.kind === 'close') return { op: 'close', modelId: m.commId, kernelGone: m.data.reason === 'kernel-gone' };
   if (m.kind === 'open') {
     const v2 = OpenV2.safeParse(m.data);
     // v2 wraps the state; v1 sends the state itself (its binary parts follow in an update).
