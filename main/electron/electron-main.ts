@@ -1,5 +1,5 @@
 // Electron main process: one hardened window, the shared services behind a sender-checked IPC router.
-import { app, BrowserWindow, ipcMain, Menu, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, type IpcMainInvokeEvent } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Events } from '../../preload/contract.ts';
@@ -36,6 +36,16 @@ function createWindow(): void {
   });
   win.once('ready-to-show', () => win?.show());
   win.on('closed', () => (win = null));
+  // The renderer refuses to unload while work would be lost (an untitled notebook with content, edits no save can
+  // write): ask, as a native close dialog, instead of Electron's default of silently keeping the window open.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win!, {
+      type: 'warning', buttons: ['Close without saving', 'Cancel'], defaultId: 1, cancelId: 1,
+      message: 'Some notebooks have work that is not saved.',
+      detail: 'An untitled notebook, or edits to a file that cannot be written, would be lost.',
+    });
+    if (choice === 0) event.preventDefault(); // preventDefault here means: unload anyway
+  });
   void win.loadURL(`${APP_ORIGIN}/index.html`);
 }
 

@@ -69,7 +69,10 @@ test('a reload reopens both tabs and joins their running kernels (variables inta
   await run(1, 'a still has set in a');
   await tab('b.ipynb').locator('.tab-name').click();
   await run(0, 'secret is undefined in b');
+  await page.locator('[data-testid="panel-files"]').click();
+  await page.locator('[data-testid="file-browser"]').waitFor();
   await screenshot(page, 'workbench-tabs');
+  await page.locator('[data-testid="panel-outline"]').click();
 });
 
 test('closing a tab asks whether to shut its kernel down', { timeout: 120_000 }, async () => {
@@ -82,4 +85,24 @@ test('closing a tab asks whether to shut its kernel down', { timeout: 120_000 },
   await openFile('b.ipynb');
   await run(0, 'secret is undefined in b');
   assert.deepEqual(errors.filter((e) => !/ResizeObserver/.test(e)), [], 'no page errors');
+});
+
+test('an untitled notebook with content is not dropped without a prompt', { timeout: 120_000 }, async () => {
+  await page.locator('[data-testid="tab-new"]').click();
+  await page.locator('[data-testid="tab"].on[data-path=""]').waitFor();
+  await cell(page, 0).locator('.view-lines').click();
+  await page.keyboard.type('draft = "not saved anywhere"', { delay: 5 });
+  await page.waitForTimeout(500);
+  // Leaving the page asks first (the dialog is dismissed: the page stays).
+  let asked = '';
+  page.once('dialog', (d) => ((asked = d.type()), void d.dismiss()));
+  await page.reload({ timeout: 5_000 }).catch(() => undefined);
+  assert.equal(asked, 'beforeunload');
+  await page.locator('[data-testid="tab"].on[data-path=""]').waitFor({ timeout: 5_000 });
+  // Closing its tab asks too; discarding is the user's explicit choice.
+  await page.keyboard.press('Escape');
+  await page.locator('[data-testid="tab"].on [data-testid="tab-close"]').click();
+  await page.locator('[data-testid="close-tab-dialog"]', { hasText: 'not saved' }).waitFor();
+  await page.locator('[data-testid="close-confirm"]').click();
+  await page.locator('[data-testid="tab"][data-path=""]').waitFor({ state: 'detached' });
 });

@@ -78,9 +78,9 @@ test('a format 3 file: saving asks first; declining keeps it read-only; agreeing
   await save();
   assert.equal(saves.length, 0);
   assert.match(errors().join(), /stays in notebook format 3\.0/);
-  // Reopened and converted this time.
+  // Read again from disk (its tab is open: a plain open would only bring it to front) and converted this time.
   reset();
-  await openNotebook('/w/old.ipynb');
+  await openNotebook('/w/old.ipynb', { reload: true });
   useNotebook.getState().setSource('c1', 'x = 4');
   backupPath = conversion.backupPath;
   await save({ convert: true });

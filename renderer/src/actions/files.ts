@@ -61,6 +61,7 @@ export async function openNotebook(path: string, opts: { reload?: boolean; quiet
     if (opened.conversion && !opened.readOnly) {
       useUi.getState().toast('info', `${name} is in the old notebook format ${opened.conversion.from} and is shown converted to format 4. The file is converted only when you save and agree; its original is then kept as ${opened.conversion.backupPath}.`);
     }
+    showTitle(opened.path, !!opened.readOnly);
     void joinSession(tab, opened.path);
     return true;
   } catch (e) {
@@ -69,6 +70,11 @@ export async function openNotebook(path: string, opts: { reload?: boolean; quiet
     if (!opts.quiet) useUi.getState().toast('error', errorText(e));
     return false;
   }
+}
+
+/** The window names the notebook in front. */
+export function showTitle(path: string | null, readOnly: boolean): void {
+  document.title = `${path ? (path.split(/[\\/]/).pop() ?? path) : 'Untitled'}${readOnly ? ' (read-only)' : ''} — Guided Data Science`;
 }
 
 /** The same cells (ids, types, sources, metadata) in the same order: the documents differ at most in outputs. */

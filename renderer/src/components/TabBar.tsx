@@ -1,7 +1,7 @@
 // One tab per open notebook: its name, unsaved and kernel state, close; "+" makes a new notebook. Closing a tab
 // never drops work without asking and asks whether its kernel should keep running.
 import { useEffect, useState } from 'react';
-import { newNotebook, save } from '../actions/files.ts';
+import { newNotebook, save, showTitle } from '../actions/files.ts';
 import { host } from '../host.ts';
 import { useStore } from 'zustand';
 import { activateTab, removeTab, useTabs, type Tab } from '../stores/tabs.ts';
@@ -56,7 +56,7 @@ export function TabBar() {
 
   // The host watches the file in front for changes by other programs; the title names it.
   useEffect(() => {
-    document.title = `${nameOf(activePath)}${activeReadOnly ? ' (read-only)' : ''} — Guided Data Science`;
+    showTitle(activePath, activeReadOnly);
     void host().notebook.watch({ path: activePath }).catch(() => undefined);
   }, [activePath, activeReadOnly]);
 
