@@ -55,7 +55,10 @@ export async function openNotebook(path: string, opts: { reload?: boolean; quiet
     if (opened.recovered && sameCells(opened.recovered.doc, opened.doc) && !opened.readOnly) {
       const merged = withJournaledOutputs(opened.doc, opened.recovered.doc);
       if (merged !== opened.doc) nb.load(merged, opened.path, opened.mtimeMs, true);
-    } else if (opened.recovered) useUi.getState().setDialog({ kind: 'recovered', doc: opened.recovered.doc, savedAt: opened.recovered.savedAt });
+    } else if (opened.recovered) {
+      const doc = withFileOutputs(opened.recovered.doc, opened.doc);
+      useUi.getState().setDialog({ kind: 'recovered', doc, savedAt: opened.recovered.savedAt });
+    }
     else if (opened.readOnly) useUi.getState().setDialog({ kind: 'readOnly', reason: opened.readOnly });
     if (opened.recovered && opened.readOnly) useUi.getState().toast('error', opened.readOnly);
     if (opened.conversion && !opened.readOnly) {
@@ -98,6 +101,19 @@ function withJournaledOutputs(file: NotebookDoc, journal: NotebookDoc): Notebook
     return { ...c, outputs: j.outputs, execution_count: j.execution_count };
   });
   return changed ? { ...file, cells } : file;
+}
+
+/** A journal of edits alone has no outputs: its code cells take the file's, so restoring edits never drops them. */
+function withFileOutputs(journal: NotebookDoc, file: NotebookDoc): NotebookDoc {
+  const byId = new Map(file.cells.map((c) => [c.id, c] as const));
+  return {
+    ...journal,
+    cells: journal.cells.map((c) => {
+      const f = byId.get(c.id);
+      if (c.cell_type !== 'code' || c.outputs?.length || f?.cell_type !== 'code' || !f.outputs?.length) return c;
+      return { ...c, outputs: f.outputs, execution_count: c.execution_count ?? f.execution_count };
+    }),
+  };
 }
 
 /** Joins the notebook's running session (after a reload, or one started elsewhere); starts no kernel. */

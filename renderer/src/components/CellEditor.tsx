@@ -103,10 +103,11 @@ export function CellEditor({ cellId, source, language, focus }: { cellId: string
       disposed = true;
       subs.forEach((s) => s.dispose());
       unregister();
-      // The editor first: disposing the model under a live editor makes its inline-completion observers throw.
+      // The editor first; the model a task later: the editor's inline-completion observers settle while it is
+      // disposed and still read the model (disposing it first, or at once, makes them throw).
       const model = ed.getModel();
       ed.dispose();
-      model?.dispose();
+      if (model) setTimeout(() => model.dispose(), 0);
       editorRef.current = null;
     };
     // The editor is created once per mount; later source changes are synced below.
