@@ -88,12 +88,61 @@ export interface KernelDeath { kernelId: string; cellId: string | null; reason: 
 export interface StagePrediction { stage: StageId; probs: Record<StageId, number>; context?: 'reads-predictions' | 'calls-notebook-function' | 'earlier-cells' }
 /** A DataFrame in the kernel's namespace, as a silent request reads it. */
 export interface DataFrameInfo { name: string; columns: string[]; dtypes: string[] }
+/** A user variable as the variable inspector lists it: read without calling the object's `__repr__` or `__str__`. */
+export interface KernelVariable {
+  name: string;
+  /** The class's name: `DataFrame`, `ndarray`, `int`. */
+  type: string;
+  /** Arrays, frames and tensors: their `.shape`. */
+  shape: number[] | null;
+  /** Builtin containers and strings: `len()`. */
+  length: number | null;
+  /** The data of arrays and frames (`nbytes`, `memory_usage(deep=False)`); of builtin objects, the object itself. */
+  bytes: number | null;
+  dtype: string | null;
+  /** Numbers, booleans, None and the start of a string, as Python writes them; null for anything else. */
+  value: string | null;
+  /** pandas objects whose columns, nulls and first rows `kernel.variable` reads. */
+  kind: 'frame' | 'series' | null;
+}
+/** `answered: false`: the kernel was busy with a cell and did not answer in time (show the last list). */
+export interface KernelVariables {
+  answered: boolean;
+  variables: KernelVariable[];
+  /** Names in the namespace; more than `variables` holds when the list was capped. */
+  total: number;
+  /** Time in the kernel and the whole round trip, in ms. */
+  kernelMs: number | null;
+  ms: number;
+}
+export interface KernelVariableDetail {
+  answered: boolean;
+  name: string;
+  /** False when the name is no longer in the namespace. */
+  found: boolean;
+  type: string;
+  shape: number[] | null;
+  /** Up to 200 columns; `nulls` is null where counting them ran out of time. */
+  columns: Array<{ name: string; dtype: string; nulls: number | null }>;
+  columnsTotal: number;
+  /** The first rows: index labels and cells, as short text. */
+  index: string[];
+  rows: string[][];
+}
 export interface Suggestion {
   text: string;
   score: number;
   /** The call key, and how often the corpus did this at a similar point (`count` of `total`). */
   key?: string;
   evidence?: { count: number; total: number };
+}
+/**
+ * A workflow check's finding (ml/guidance): `key` is what "ignore this one" saves in the notebook's metadata
+ * (`gds.ignoredFindings`); lines are 1-based within the cell; `related` names the other places involved.
+ */
+export interface CheckFinding {
+  ruleId: string; severity: 'warning' | 'info'; message: string; explanation: string; cellId: string; startLine: number; endLine: number;
+  key: string; related: Array<{ cellId: string; line: number; note: string }>;
 }
 export interface DoctorCheck { name: string; ok: boolean; detail: string; fix?: string }
 export interface CorpusHit { notebookId: number; ref: string; cellIndex: number; snippet: string; source: string; votes: number | null }
@@ -158,6 +207,10 @@ export const methods = {
   'kernel.shutdown': { params: z.object({ kernelId: id }), result: z.custom<{ ok: true }>() },
   /** DataFrames in scope (name, columns, dtypes) by a silent request: no execution count, no `_`/`Out` entries. */
   'kernel.frames': { params: z.object({ kernelId: id }), result: z.custom<DataFrameInfo[]>() },
+  /** The variable inspector's list, by a silent request (no execution count, no `_`/`Out`); never waits long on a busy kernel. */
+  'kernel.variables': { params: z.object({ kernelId: id }), result: z.custom<KernelVariables>() },
+  /** One DataFrame's or Series' columns, dtypes, null counts and first rows, by a silent request. */
+  'kernel.variable': { params: z.object({ kernelId: id, name: z.string().min(1).max(500) }), result: z.custom<KernelVariableDetail>() },
   'kernel.inputReply': { params: z.object({ kernelId: id, value: z.string().max(1_000_000) }), result: z.custom<{ ok: true }>() },
   /** Code help, silent (no execution count); `cursor` counts UTF-16 code units from the start of `code`. */
   'kernel.complete': {
@@ -220,6 +273,17 @@ export const methods = {
     result: z.custom<{ ok: true }>(),
   },
   'ml.resetFeedback': { params: z.object({}), result: z.custom<{ ok: true }>() },
+  /** Workflow checks over the notebook's code cells in order; `editedSinceRun`: the cell changed after it last ran. */
+  'ml.lint': {
+    params: z.object({
+      cells: z.array(z.object({
+        id, source: z.string().max(200_000, 'a cell is over the limit of 200000 characters per cell for workflow checks'),
+        executionCount: z.number().int().nullable().optional(), editedSinceRun: z.boolean().optional(),
+      })).max(5000),
+      ignored: z.array(z.string().max(200)).max(10_000).optional(),
+    }),
+    result: z.custom<CheckFinding[]>(),
+  },
   'corpus.search': {
     params: z.object({
       query: z.string().max(1000), api: z.string().max(300).optional(), source: z.string().max(300).optional(),

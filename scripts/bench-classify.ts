@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { goldPath } from '../pipeline/corpus-cache.ts';
 import { loadClassifier } from '../ml/classifier/classifier.ts';
-import { labelCells } from '../ml/classifier/label-cells.ts';
+import { labelCells } from '../ml/classifier/weak-labels.ts';
 import { clearFeatureCache } from '../ml/classifier/notebook-context.ts';
 
 const rows = readFileSync(goldPath(), 'utf8')

@@ -6,7 +6,7 @@ import { bundledModelsDir, installedModelsDir } from '../pipeline/app-paths.ts';
 import { loadRecommender, type RecommenderKind } from '../ml/recommender/recommender.ts';
 import { loadClassifier, type CellSignals } from '../ml/classifier/classifier.ts';
 import { walkNotebook } from '../ml/recommender/notebook-state.ts';
-import { recommenderCorpus } from '../pipeline/recommender/corpus.ts';
+import { recommenderCorpus } from '../pipeline/training/recommender/corpus-notebooks.ts';
 import { rng } from '../ml/random.ts';
 
 const installed = join(installedModelsDir(), 'recommender');

@@ -5,6 +5,7 @@ import { registerCorpusCommands } from './commands/corpus.ts';
 import { registerClassifierCommands } from './commands/classifier.ts';
 import { registerRecommenderCommands } from './commands/recommender.ts';
 import { registerPipelineCommands } from './commands/pipeline.ts';
+import { registerLintCommands } from './commands/lint.ts';
 
 export function buildProgram(): Command {
   const program = new Command('gds')
@@ -16,5 +17,6 @@ export function buildProgram(): Command {
   registerClassifierCommands(program);
   registerRecommenderCommands(program);
   registerPipelineCommands(program);
+  registerLintCommands(program);
   return program;
 }

@@ -4,11 +4,25 @@
 const FATAL = new Set(['ERR_WORKER_OUT_OF_MEMORY', 'ERR_OUT_OF_MEMORY']);
 
 export function installProcessGuards(log: (line: string) => void): void {
+  // Once the terminal or pipe that reads our output is gone (the parent died, the window closed), every write fails
+  // with EPIPE. Unhandled, that error is itself logged, fails again, and the host spun at full CPU forever: it stops
+  // logging instead and keeps serving the tabs still connected.
+  let logging = true;
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => (logging = false));
+  const say = (line: string) => {
+    if (!logging) return;
+    try {
+      log(line);
+    } catch {
+      logging = false;
+    }
+  };
   process.on('unhandledRejection', (reason) => {
-    log(`unhandled rejection (ignored): ${reason instanceof Error ? reason.message : String(reason)}`);
+    say(`unhandled rejection (ignored): ${reason instanceof Error ? reason.message : String(reason)}`);
   });
   process.on('uncaughtException', (err, origin) => {
-    log(`uncaught ${origin} (kept serving): ${err.stack ?? err.message}`);
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') logging = false;
+    else say(`uncaught ${origin} (kept serving): ${err.stack ?? err.message}`);
     if (FATAL.has((err as NodeJS.ErrnoException).code ?? '')) process.exit(70);
   });
 }

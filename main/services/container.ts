@@ -1,4 +1,5 @@
 // Builds the main-side services in order and tears them down in reverse; one container per app or web host.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PROTOCOL_VERSION, type Events } from '../../preload/contract.ts';
@@ -7,6 +8,8 @@ import { runDoctor } from './doctor.ts';
 import { KernelComms } from './kernel-comms.ts';
 import { complete, inspect } from './kernel-help.ts';
 import { KernelService } from './kernel-service.ts';
+import { jupyterRoot } from './jupyter-root.ts';
+import type { JupyterServerHandle } from '../../pipeline/jupyter/server-process.ts';
 import { WorkspaceFiles } from './workspace-files.ts';
 import { emptyNotebook } from './nbformat.ts';
 import { NotebookFiles } from './notebook-files.ts';
@@ -26,6 +29,8 @@ export interface ContainerOptions {
   workspace?: string[];
   attachUrl?: string;
   python?: string;
+  /** Our Jupyter server, already starting (see `gds serve`). */
+  jupyter?: Promise<JupyterServerHandle>;
   log: (line: string) => void;
   emit: <E extends keyof Events>(event: E, payload: Events[E]) => void;
 }
@@ -43,6 +48,26 @@ function workspaceFolders(opts: ContainerOptions): string[] {
   return [opts.openPath ? dirname(opts.openPath) : process.cwd()];
 }
 
+/**
+ * The kernelspec a notebook names, read from the end of the file (nbformat writes `metadata` after the cells) without
+ * parsing it whole; undefined when not there. Only picks the kernel prestarted for the notebook the app opens with.
+ */
+function kernelNameOf(path: string): string | undefined {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const tail = Buffer.alloc(Math.min(size, 64 * 1024));
+      readSync(fd, tail, 0, tail.length, size - tail.length);
+      return /"kernelspec"\s*:\s*\{[^{}]*?"name"\s*:\s*"([\w.+-]{1,100})"/.exec(tail.toString('utf8'))?.[1];
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined; // unreadable: the page's open says why
+  }
+}
+
 export function createContainer(opts: ContainerOptions): Container {
   const corpusCopies = join(opts.dataDir, 'corpus-copies');
   const workspace = new Workspace([...workspaceFolders(opts), corpusCopies]);
@@ -53,9 +78,11 @@ export function createContainer(opts: ContainerOptions): Container {
     emit: opts.emit,
     attachUrl: opts.attachUrl,
     python: opts.python,
-    rootDir: opts.openPath ? dirname(opts.openPath) : process.cwd(),
+    rootDir: jupyterRoot(opts.openPath),
+    ownServer: opts.jupyter,
     log: (l) => opts.log(`[jupyter] ${l}`),
   });
+  kernels.prestart(opts.openPath?.endsWith('.ipynb') ? opts.openPath : null, opts.openPath ? kernelNameOf(opts.openPath) : undefined);
   const comms = new KernelComms(opts.emit);
   kernels.onConnection((kernelId, conn) => comms.attach(kernelId, conn));
   const workspaceFiles = new WorkspaceFiles(workspace, opts.dataDir);
@@ -87,6 +114,8 @@ export function createContainer(opts: ContainerOptions): Container {
     'kernel.restart': async ({ kernelId }) => (await kernels.restart(kernelId), ok),
     'kernel.shutdown': async ({ kernelId }) => (await kernels.shutdown(kernelId), ok),
     'kernel.frames': ({ kernelId }) => kernels.frames(kernelId),
+    'kernel.variables': ({ kernelId }) => kernels.variables(kernelId),
+    'kernel.variable': ({ kernelId, name }) => kernels.variable(kernelId, name),
     'kernel.inputReply': async ({ kernelId, value }) => (kernels.inputReply(kernelId, value), ok),
     'kernel.complete': ({ kernelId, code, cursor }) => complete(kernels.connection(kernelId), code, cursor),
     'kernel.inspect': ({ kernelId, code, cursor, detail }) => inspect(kernels.connection(kernelId), code, cursor, detail ?? 0),
@@ -107,6 +136,7 @@ export function createContainer(opts: ContainerOptions): Container {
       ml.suggest(cells, top ?? 5, { columns, bias: [...feedback.bias()], files: notebookPath && (await workspace.contains(notebookPath)) ? await readableFiles(notebookPath) : undefined }),
     'ml.feedback': async ({ key, action }) => (await feedback.record(key, action), ok),
     'ml.resetFeedback': async () => (await feedback.reset(), ok),
+    'ml.lint': ({ cells, ignored }) => ml.lint(cells, ignored ?? []),
     'corpus.search': (q) => corpus.search(q),
     'corpus.sources': () => corpus.sources(),
     'corpus.notebook': ({ id }) => corpus.notebook(id),

@@ -3,7 +3,10 @@ import { constants as osConstants } from 'node:os';
 import { z } from 'zod';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { KernelManager, KernelSpecAPI, SessionAPI, type Kernel, type KernelMessage, type Session } from '@jupyterlab/services';
-import type { DataFrameInfo, Events, ExecuteResult, KernelDeath, KernelSpecInfo, KernelStatus, NotebookSession, Output } from '../../preload/contract.ts';
+import type {
+  DataFrameInfo, Events, ExecuteResult, KernelDeath, KernelSpecInfo, KernelStatus, KernelVariableDetail, KernelVariables, NotebookSession, Output,
+} from '../../preload/contract.ts';
+import { describeVariable, listVariables } from './variable-inspector.ts';
 import { connectionSettings, startJupyterServer, type JupyterServerHandle } from '../../pipeline/jupyter/server-process.ts';
 import type { ServerConnection } from '@jupyterlab/services';
 
@@ -16,6 +19,8 @@ export interface KernelServiceOptions {
   python?: string;
   rootDir?: string;
   log?: (line: string) => void;
+  /** Our own server, started early by the caller (start-up overlaps it with loading the app); used once. */
+  ownServer?: Promise<JupyterServerHandle>;
 }
 
 interface LiveKernel {
@@ -72,6 +77,8 @@ export class KernelService {
   /** Exit statuses our own server reported, by kernel id, until a death claims them. */
   private readonly exits = new Map<string, { code: number; at: number }>();
   private readonly exitWaiters = new Map<string, () => void>();
+  /** Session requests in flight, by session path. */
+  private readonly sessionStarts = new Map<string, Promise<{ kernelId: string; kernelName: string; reused: boolean }>>();
 
   constructor(private readonly opts: KernelServiceOptions) {}
 
@@ -83,12 +90,15 @@ export class KernelService {
         const url = new URL(this.opts.attachUrl);
         const token = url.searchParams.get('token') ?? '';
         url.search = '';
-        this.settings = connectionSettings(url.toString(), token);
+        this.settings = connectionSettings(url.toString(), token, { ackFrames: true });
       } else {
-        const server = await startJupyterServer({
-          python: this.opts.python, rootDir: this.opts.rootDir, log: this.opts.log,
-          onKernelExit: (kernelId, code) => this.onKernelExit(kernelId, code),
-        });
+        const early = this.opts.ownServer;
+        this.opts.ownServer = undefined;
+        const server = (await early?.catch((e: unknown) => {
+          this.opts.log?.(`early start of the jupyter server failed: ${(e as Error).message}`);
+          return null;
+        })) ?? await startJupyterServer({ python: this.opts.python, rootDir: this.opts.rootDir, log: this.opts.log });
+        server.onKernelExit((kernelId, code) => this.onKernelExit(kernelId, code));
         this.server = server;
         this.settings = server.settings;
         void server.exited.then(() => this.onServerExit(server));
@@ -226,7 +236,29 @@ export class KernelService {
    * The kernel of the notebook at `path`, through the Jupyter sessions API as JupyterLab does: the running session's
    * kernel when there is one (a reloaded tab gets its variables back), else a new session with kernelspec `name`.
    */
-  async session(path: string, name?: string): Promise<{ kernelId: string; kernelName: string; reused: boolean }> {
+  session(path: string, name?: string): Promise<{ kernelId: string; kernelName: string; reused: boolean }> {
+    // Two asks for one notebook at once (start-up's prestart and the page opening it) must not start two kernels.
+    const key = this.sessionPath(path);
+    let pending = this.sessionStarts.get(key);
+    if (!pending) {
+      pending = this.joinOrStartSession(path, name).finally(() => this.sessionStarts.delete(key));
+      this.sessionStarts.set(key, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * Brings up what the first run would otherwise wait for: the server, and the kernel of the notebook the app opens
+   * with. Failures are only logged; the page's own request reports them to the user.
+   */
+  prestart(notebookPath: string | null, kernelName: string | undefined): void {
+    void (async () => {
+      await this.serverSettings();
+      if (notebookPath) await this.session(notebookPath, kernelName);
+    })().catch((e: unknown) => this.opts.log?.(`prestart: ${(e as Error).message}`));
+  }
+
+  private async joinOrStartSession(path: string, name?: string): Promise<{ kernelId: string; kernelName: string; reused: boolean }> {
     const settings = await this.serverSettings();
     const key = this.sessionPath(path);
     const running = (await SessionAPI.listRunning(settings)).find((s) => s.path === key && s.kernel);
@@ -424,6 +456,16 @@ export class KernelService {
     return parsed.success ? parsed.data.map(([name, columns, dtypes]) => ({ name, columns, dtypes })) : [];
   }
 
+  /** The variable inspector's list of user variables (see variable-inspector.ts: silent, no repr, bounded wait). */
+  variables(kernelId: string): Promise<KernelVariables> {
+    return listVariables(this.get(kernelId).conn);
+  }
+
+  /** One DataFrame's or Series' columns, nulls and first rows, for the inspector. */
+  variable(kernelId: string, name: string): Promise<KernelVariableDetail> {
+    return describeVariable(this.get(kernelId).conn, name);
+  }
+
   inputReply(kernelId: string, value: string): void {
     const k = this.get(kernelId);
     if (!k.pendingInput) throw new Error('the kernel is not waiting for input');
@@ -461,6 +503,8 @@ export class KernelService {
     await Promise.all([...this.kernels.keys()].map((id) => this.shutdown(id)));
     this.manager?.dispose();
     await this.server?.dispose();
+    const unused = await this.opts.ownServer?.catch(() => null);
+    await unused?.dispose();
   }
 }
 

@@ -1,6 +1,7 @@
 // Runs stage classification and next-line suggestions in a worker thread, so inference never blocks the main event loop.
 import { Worker } from 'node:worker_threads';
-import type { StageId, StagePrediction, Suggestion } from '../../preload/contract.ts';
+import type { CheckFinding, StageId, StagePrediction, Suggestion } from '../../preload/contract.ts';
+import type { LintCell } from '../../ml/guidance/types.ts';
 import type { WorkerRequest, WorkerResponse } from '../workers/inference-protocol.ts';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -62,6 +63,11 @@ export class MlService {
 
   suggest(cells: string[], top: number, extra: { columns?: string[]; bias?: Array<[string, number]>; files?: string[] } = {}): Promise<{ stage: StageId | null; suggestions: Suggestion[] }> {
     return this.call({ op: 'suggest', cells, top, ...extra });
+  }
+
+  /** Workflow checks of a notebook's code cells, in the worker (no model needed). */
+  lint(cells: LintCell[], ignored: string[]): Promise<CheckFinding[]> {
+    return this.call({ op: 'lint', cells, ignored });
   }
 
   /** Drops loaded models so the next request loads the newly installed ones (live model swap). */

@@ -1,4 +1,5 @@
 // Web mode: the same main-side services behind a token-protected HTTP + WebSocket server on 127.0.0.1.
+import type { JupyterServerHandle } from '../../pipeline/jupyter/server-process.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -21,6 +22,8 @@ export interface WebHostOptions {
   version: string;
   attachUrl?: string;
   python?: string;
+  /** Our Jupyter server, already starting. */
+  jupyter?: Promise<JupyterServerHandle>;
   log?: (line: string) => void;
 }
 
@@ -58,7 +61,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const caller = new AsyncLocalStorage<string>();
   const container = createContainer({
     mode: 'web', version: opts.version, dataDir: opts.dataDir, openPath: opts.openPath, workspace: opts.workspace,
-    attachUrl: opts.attachUrl, python: opts.python, log,
+    attachUrl: opts.attachUrl, python: opts.python, jupyter: opts.jupyter, log,
     emit: (event, payload) => {
       const frame = JSON.stringify({ event, payload } satisfies ServerFrame);
       for (const ws of sessions.audience(payload, caller.getStore())) if (ws.readyState === ws.OPEN) ws.send(frame);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { checkCells } from '../../ml/cell-limits.ts';
 import { loadClassifier, type CellSignals, type Classification, type StageClassifier } from '../../ml/classifier/classifier.ts';
+import { lintNotebook } from '../../ml/guidance/lint.ts';
 import { bundledModelsDir, installedModelsDir } from '../../pipeline/app-paths.ts';
 import type { WorkerRequest, WorkerResponse } from './inference-protocol.ts';
 import { createSuggester, type Suggester } from './suggester.ts';
@@ -76,6 +77,9 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       }
       return (await getSuggester()).suggest(req.cells, req.top, { stage, columns: req.columns, files: req.files, bias: req.bias ? new Map(req.bias) : undefined });
     }
+    case 'lint':
+      // Off the main loop like the models: a first run parses every cell (tens of ms for a long notebook).
+      return lintNotebook(req.cells, { ignored: req.ignored });
     case 'warm': {
       // Loads both models before the first keystroke needs them; a missing model is not an error here.
       const loaded = await Promise.allSettled([getClassifier(), getSuggester()]);

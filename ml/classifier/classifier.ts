@@ -1,12 +1,14 @@
 // Loads the exported stage classifier (model.onnx + vocab.json) and classifies cell sources with onnxruntime-node.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { createSession, ort } from '../onnx-session.ts';
+import { readJsonFile } from '../read-json-file.ts';
+import { readClassifierManifest } from './classifier-manifest.ts';
 import { LABELING_FUNCTIONS, applyLfsToFeatures } from './labeling-functions/index.ts';
 import { predictProba } from './label-model.ts';
-import { readLabelModel } from './label-model-file.ts';
-import { labelledNotebooks, type LabelledCellRef, type NotebookFiles } from './labelled-notebooks.ts';
+import { readLabelModel } from './saved-label-model.ts';
 import { NotebookContext, featuresOf } from './notebook-context.ts';
 import { SEQ_LEN, encodeBatch, realLength, vocabularyFromTokens, type Vocabulary } from './preprocess.ts';
 import { StackFeatures, cellRow, makeStacker, readStacker, stackedClassification, type CellSignals, type StackedReason } from './stacker.ts';
@@ -72,9 +74,7 @@ export function combine(endModel: readonly number[], labelModel: readonly number
 function manifestWeight(modelDir: string): number {
   const path = join(modelDir, 'manifest.json');
   if (!existsSync(path)) return 0;
-  const m = JSON.parse(readFileSync(path, 'utf8')) as { inference?: { labelModelWeight?: unknown } };
-  const w = m.inference?.labelModelWeight;
-  return typeof w === 'number' && w >= 0 && w <= 1 ? w : 0;
+  return readClassifierManifest(path).inference?.labelModelWeight ?? 0;
 }
 
 /** The model shipped in the repo; the CLI passes the installed copy (app data folder) first when one exists. */
@@ -87,9 +87,7 @@ export function resolveModelDir(candidates: Array<string | undefined> = []): str
 }
 
 export function readVocabulary(modelDir: string): Vocabulary {
-  const tokens = JSON.parse(readFileSync(join(modelDir, 'vocab.json'), 'utf8')) as unknown;
-  if (!Array.isArray(tokens) || !tokens.every((t) => typeof t === 'string')) throw new Error(`${modelDir}/vocab.json is not a list of tokens`);
-  return vocabularyFromTokens(tokens);
+  return vocabularyFromTokens(readJsonFile(join(modelDir, 'vocab.json'), z.array(z.string())));
 }
 
 const MAX_BATCH = 256;
@@ -193,26 +191,4 @@ export async function loadClassifier(modelDir: string = BUNDLED_MODEL_DIR, optio
       return sources.map((s, i) => stream.next(s, sig[i]!));
     },
   };
-}
-
-/**
- * Cells of many notebooks in any order (a hand-label file), each judged in its notebook: the whole notebook from the
- * crawl when `files` has it (labelled-notebooks.ts), else beside the file's other cells of that notebook by `order`.
- * Cells without a notebook name are judged alone. Results come back in the input order.
- */
-export async function classifyByNotebook(clf: StageClassifier, cells: ReadonlyArray<LabelledCellRef>, files?: NotebookFiles): Promise<Classification[]> {
-  const out: Classification[] = new Array<Classification>(cells.length);
-  for (const nb of labelledNotebooks([...cells], files)) {
-    const sig = await clf.signals(nb.sources);
-    if (nb.sources.length === 1 && !cells[nb.labelled[0]!]!.notebook) {
-      out[nb.labelled[0]!] = clf.alone(sig[0]!);
-      continue;
-    }
-    const stream = clf.notebookStream();
-    nb.sources.forEach((s, k) => {
-      const r = stream.next(s, sig[k]!);
-      if (nb.labelled[k]! >= 0) out[nb.labelled[k]!] = r;
-    });
-  }
-  return out;
 }

@@ -6,7 +6,6 @@
 // it (`x_test, ids = load_test(path)`, `plot_top_tfidf('french')`) does that too, though the call alone names nothing
 // the rules know.
 import { parsePython, type SyntaxNode } from '../python-parser.ts';
-import { labelledNotebooks, type LabelledCellRef } from './labelled-notebooks.ts';
 import { extractFeatures, type CellFeatures, type Statement } from './labeling-functions/features.ts';
 import { countLines, majorityOfCounts, majorityStage, statementStages } from './labeling-functions/statement-rules.ts';
 import { PREDICT_CALLS } from './labeling-functions/vocab.ts';
@@ -204,18 +203,4 @@ export class NotebookContext {
 export function withNotebookContext<T extends StageProbs>(sources: string[], base: T[]): T[] {
   const context = new NotebookContext();
   return sources.map((source, i) => context.next(source, base[i]!));
-}
-
-/**
- * Same for cells of many notebooks in any order (a hand-label file): grouped by `notebook`, ordered by `order`.
- * Cells without a notebook name are judged alone. Results come back in the input order.
- */
-export function withContextByNotebook<T extends StageProbs>(cells: LabelledCellRef[], base: T[]): T[] {
-  const out = [...base];
-  for (const nb of labelledNotebooks(cells)) {
-    if (!cells[nb.labelled[0]!]!.notebook) continue;
-    const context = new NotebookContext();
-    for (const i of nb.labelled) out[i] = context.next(cells[i]!.source, base[i]!);
-  }
-  return out;
 }

@@ -1,8 +1,9 @@
 // Beam search over the exported ONNX encoder + one-step decoder, all beams batched into one decoder call per step.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
+import { z } from 'zod';
 import { createSession, ort } from '../onnx-session.ts';
+import { readJsonFile } from '../read-json-file.ts';
 import { EOS, SOS, UNK, encode } from './pairs.ts';
 
 export interface Seq2SeqModel {
@@ -18,7 +19,7 @@ export interface Hypothesis {
 }
 
 export async function loadSeq2Seq(dir: string): Promise<Seq2SeqModel> {
-  const vocab = JSON.parse(readFileSync(join(dir, 'vocab.json'), 'utf8')) as string[];
+  const vocab = readJsonFile(join(dir, 'vocab.json'), z.array(z.string()));
   const [encoder, decoder] = await Promise.all([createSession(join(dir, 'encoder.onnx')), createSession(join(dir, 'decoder.onnx'))]);
   return { vocab, index: new Map(vocab.map((t, i) => [t, i])), encoder, decoder };
 }

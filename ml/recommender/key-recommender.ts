@@ -1,14 +1,16 @@
 // The statement-key recommender: rank what the corpus did next at a similar point, then write it in the user's names.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stage } from '../classifier/stages.ts';
+import { readJsonFile } from '../read-json-file.ts';
 import { topStatements } from './call-key.ts';
-import { Gbdt, type GbdtJson } from './gbdt.ts';
-import { KeyNgram, type KeyNgramJson } from './key-ngram.ts';
-import { rankKeys, type KeyModels, type KeyStatsJson } from './key-ranker.ts';
+import { Gbdt } from './gbdt.ts';
+import { GbdtSchema, KeyNgramSchema, KeyStatsSchema, TemplatesSchema } from './key-model-schemas.ts';
+import { KeyNgram } from './key-ngram.ts';
+import { rankKeys, type KeyModels } from './key-ranker.ts';
 import { walkNotebook, type NotebookCell, type NotebookState } from './notebook-state.ts';
-import { renderTemplate, TemplateStore, type RenderContext, type TemplateJson } from './render.ts';
+import { renderTemplate, TemplateStore, type RenderContext } from './render.ts';
 
 export const KEY_KINDS = ['rerank', 'ngram-cache', 'bigram', 'most-frequent'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
@@ -45,26 +47,17 @@ export interface KeyModelFiles {
   templates: TemplateStore;
 }
 
-function readJson<T>(dir: string, name: string): T {
-  return JSON.parse(readFileSync(join(dir, name), 'utf8')) as T;
-}
-
+/** A model folder's files; the reranker is optional (a folder counted but not yet reranked ranks by the n-grams). */
 export function loadKeyModels(dir: string): KeyModelFiles {
-  const rerankerJson = (() => {
-    try {
-      return readJson<GbdtJson>(dir, 'reranker.json');
-    } catch {
-      return undefined;
-    }
-  })();
+  const rerankerPath = join(dir, 'reranker.json');
   return {
     models: {
-      ngram: KeyNgram.fromJson(readJson<KeyNgramJson>(dir, 'key-ngram.json')),
-      cellNgram: KeyNgram.fromJson(readJson<KeyNgramJson>(dir, 'cell-ngram.json')),
-      stats: readJson<KeyStatsJson>(dir, 'key-stats.json'),
-      reranker: rerankerJson ? new Gbdt(rerankerJson) : undefined,
+      ngram: KeyNgram.fromJson(readJsonFile(join(dir, 'key-ngram.json'), KeyNgramSchema)),
+      cellNgram: KeyNgram.fromJson(readJsonFile(join(dir, 'cell-ngram.json'), KeyNgramSchema)),
+      stats: readJsonFile(join(dir, 'key-stats.json'), KeyStatsSchema),
+      reranker: existsSync(rerankerPath) ? new Gbdt(readJsonFile(rerankerPath, GbdtSchema)) : undefined,
     },
-    templates: TemplateStore.fromJson(readJson<TemplateJson>(dir, 'templates.json')),
+    templates: TemplateStore.fromJson(readJsonFile(join(dir, 'templates.json'), TemplatesSchema)),
   };
 }
 

@@ -1,14 +1,16 @@
 // Next-line suggestions: mask the notebook, pick the stage, decode masked lines, write them back in the user's names.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { STAGES, type Stage } from '../classifier/stages.ts';
+import { readJsonFile, unwalkedRecord } from '../read-json-file.ts';
 import { beamSearch, loadSeq2Seq, type Seq2SeqModel } from './beam-search.ts';
 import { maskNotebook, type MaskContext } from './mask.ts';
-import { LineNgram, type NgramJson } from './ngram.ts';
+import { LineNgram } from './ngram.ts';
 import { modelInput, stageToken } from './pairs.ts';
 import { specialize } from './specialize.ts';
-import { defaultLabeler, type CellLabeler } from './stage-source.ts';
-import { ruleLabelCells } from './stage-rule.ts';
+import { ruleLabelCells } from './keyword-stage-rule.ts';
+import { defaultLabeler, type CellLabeler } from './stage-labeler.ts';
 import { contextWindow, MAX_LEN } from './window.ts';
 import { KEY_KINDS, keyRecommender, loadKeyModels, type KeyKind, type KeySuggestOptions } from './key-recommender.ts';
 
@@ -64,6 +66,17 @@ export interface RecommenderManifest {
   [key: string]: unknown;
 }
 
+const RECOMMENDER_KINDS = ['per-stage', 'single', 'ngram', ...KEY_KINDS] as const satisfies readonly RecommenderKind[];
+
+const ManifestSchema = z.looseObject({
+  format: z.string().optional(),
+  default: z.enum(RECOMMENDER_KINDS),
+  labeler: z.string().optional(),
+}) satisfies z.ZodType<RecommenderManifest, unknown>;
+
+/** The older masked-line models' n-gram (ngram.json); its table is walked when used, not at load. */
+const NgramSchema = z.object({ kind: z.literal('ngram'), table: unwalkedRecord<Record<string, Array<[string, number]>>>() });
+
 interface Candidate {
   line: string;
   score: number;
@@ -77,11 +90,11 @@ function isRedundantImport(code: string, ctx: MaskContext): boolean {
 
 /** Loads the default model of `modelDir` (manifest.json's `default`), or the one named by `kind`. */
 export async function loadRecommender(modelDir: string, opts: { kind?: RecommenderKind; labeler?: CellLabeler } = {}): Promise<Recommender> {
-  const manifest = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8')) as RecommenderManifest;
+  const manifest = readJsonFile(join(modelDir, 'manifest.json'), ManifestSchema);
   if (manifest.format === 'keys-v2') return loadKeyRecommender(modelDir, manifest, opts);
   const kind = opts.kind ?? manifest.default;
-  const templates = JSON.parse(readFileSync(join(modelDir, 'templates.json'), 'utf8')) as Record<string, string>;
-  const ngram = LineNgram.fromJson(JSON.parse(readFileSync(join(modelDir, 'ngram.json'), 'utf8')) as NgramJson);
+  const templates = readJsonFile(join(modelDir, 'templates.json'), z.record(z.string(), z.string()));
+  const ngram = LineNgram.fromJson(readJsonFile(join(modelDir, 'ngram.json'), NgramSchema));
   // Stages at inference must come from the labeler the models were trained with.
   const labeler = opts.labeler ?? (manifest.labeler === 'recommender/stage-rule' ? ruleLabelCells : await defaultLabeler());
   const models = new Map<Stage | 'single', Seq2SeqModel>();

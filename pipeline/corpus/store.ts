@@ -2,9 +2,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ExecutionRecords } from './executions.ts';
 import { migrate } from './schema.ts';
 import { searchCorpus } from './search.ts';
-import type { CellRecord, CorpusStats, NotebookRecord, SearchHit, SearchQuery, SourceKind, SourceRecord } from './types.ts';
+import type {
+  CellRecord, CodeNotebook, CorpusStats, ExecutionFilter, ExecutionResult, NotebookRecord, SearchHit, SearchQuery, SourceKind, SourceRecord,
+} from './types.ts';
 import { CorpusWriter } from './write.ts';
 
 interface SourceRow {
@@ -37,6 +40,7 @@ function toSource(r: SourceRow): SourceRecord {
 
 export class CorpusStore {
   private writerInstance: CorpusWriter | undefined;
+  private executionsInstance: ExecutionRecords | undefined;
 
   private constructor(
     readonly db: Database.Database,
@@ -115,6 +119,49 @@ export class CorpusStore {
       | { id: number }
       | undefined;
     return row?.id ?? null;
+  }
+
+  /**
+   * Every original notebook (duplicates skipped) with its code cells in order: what `--db` hands to training.
+   * Cells are read in one pass rather than per notebook, which keeps a large corpus to seconds.
+   */
+  codeNotebooks(): CodeNotebook[] {
+    const notebooks = this.db
+      .prepare(
+        `SELECT n.id, n.ref, n.origin_path AS originPath, n.language, s.slug AS source FROM notebooks n LEFT JOIN sources s ON s.id = n.source_id
+         WHERE n.duplicate_of IS NULL ORDER BY n.id`,
+      )
+      .all() as Array<Omit<CodeNotebook, 'cells'>>;
+    const cells = new Map<number, string[]>();
+    const rows = this.db.prepare("SELECT notebook_id AS id, source FROM cells WHERE type = 'code' ORDER BY notebook_id, idx").iterate() as IterableIterator<{
+      id: number;
+      source: string | null;
+    }>;
+    for (const c of rows) {
+      const list = cells.get(c.id) ?? [];
+      list.push(c.source ?? '');
+      cells.set(c.id, list);
+    }
+    return notebooks.map((nb) => ({ ...nb, cells: cells.get(nb.id) ?? [] }));
+  }
+
+  private get executions(): ExecutionRecords {
+    return (this.executionsInstance ??= new ExecutionRecords(this.db));
+  }
+
+  /** The notebooks `gds execute` runs next (Python originals with code), best-voted first. */
+  notebooksToExecute(filter: ExecutionFilter = {}): Array<{ id: number; ref: string }> {
+    return this.executions.pick(filter);
+  }
+
+  /** A notebook's non-empty code cells in order, with the ids its run's results are saved under. */
+  cellsToExecute(notebookId: number): Array<{ id: number; source: string }> {
+    return this.executions.cellsToRun(notebookId);
+  }
+
+  /** Stores a run's outputs and verdicts, cells and notebook in one transaction. */
+  saveExecution(notebookId: number, run: ExecutionResult): void {
+    this.executions.save(notebookId, run);
   }
 
   stats(): CorpusStats {

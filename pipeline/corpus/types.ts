@@ -109,3 +109,31 @@ export interface CorpusStats {
   executed: number;
   topApis: Array<{ name: string; cells: number }>;
 }
+
+/** An original notebook's code cells, as training reads them (`CorpusStore.codeNotebooks`). */
+export interface CodeNotebook {
+  id: number;
+  ref: string;
+  originPath: string | null;
+  language: string | null;
+  /** Source slug, when the importer knew one. */
+  source: string | null;
+  /** Code cells in order. */
+  cells: string[];
+}
+
+/** Which notebooks `gds execute` picks: Python originals with code, best-voted first. */
+export interface ExecutionFilter {
+  /** Also notebooks that already have a verdict. */
+  rerun?: boolean;
+  ids?: number[];
+  limit?: number;
+}
+
+/** One notebook's run, as the store records it. */
+export interface ExecutionResult {
+  status: string;
+  error: string | null;
+  /** `skipped` cells keep the outputs they were imported with. */
+  cells: Array<{ cellId: number; status: string; outputs: unknown[] }>;
+}

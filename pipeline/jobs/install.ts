@@ -1,6 +1,8 @@
 // Installs a trained model folder atomically (stage beside, then rename), keeps the previous one for rollback, compares manifests.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { readJsonFile } from '../../ml/read-json-file.ts';
 import { installedModelsDir } from '../app-paths.ts';
 import { isAlive } from './state-file.ts';
 
@@ -19,9 +21,8 @@ export interface InstallResult {
 function readManifest(dir: string): Record<string, unknown> {
   const p = join(dir, 'manifest.json');
   if (!existsSync(p)) throw new Error(`no manifest.json in ${dir}`);
-  const v = JSON.parse(readFileSync(p, 'utf8')) as unknown;
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${p} is not a JSON object`);
-  return v as Record<string, unknown>;
+  // Any object: the kinds' manifests differ, and installing only copies the folder it describes.
+  return readJsonFile(p, z.looseObject({}));
 }
 
 /** Staging folders left by an install that was killed mid-copy (its pid is gone) are garbage. */

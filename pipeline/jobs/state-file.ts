@@ -1,8 +1,10 @@
 // Run folders and state.json: atomic writes (temp + fsync + rename) so a crash never leaves a torn state file.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { readJsonFile } from '../../ml/read-json-file.ts';
 import { userDataDir } from '../app-paths.ts';
-import type { RunState } from './types.ts';
+import { STEP_NAMES, type RunState } from './types.ts';
 
 export function pipelineRoot(): string {
   return join(userDataDir(), 'pipeline');
@@ -37,6 +39,45 @@ export function writeFileAtomic(path: string, text: string): void {
   }
 }
 
+const nullableString = z.string().nullable().default(null);
+const nullableNumber = z.number().nullable().default(null);
+
+const StepStateSchema = z.object({
+  name: z.enum(STEP_NAMES),
+  status: z.enum(['pending', 'running', 'done', 'failed', 'cancelled']),
+  attempts: z.number().int().nonnegative(),
+  startedAt: nullableString,
+  firstStartedAt: nullableString,
+  endedAt: nullableString,
+  exitCode: nullableNumber,
+  pid: nullableNumber,
+  logFile: z.string(),
+  outDir: z.string(),
+  resumedFrom: nullableString,
+  commands: z.array(z.array(z.string())).default([]),
+  fraction: nullableNumber,
+  message: z.string().default(''),
+  error: nullableString,
+});
+
+/** state.json as `saveState` writes it; fields that later versions added read as empty when absent. */
+const RunStateSchema = z.object({
+  version: z.literal(1),
+  runId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  status: z.enum(['pending', 'running', 'done', 'failed', 'cancelled', 'interrupted']),
+  managerPid: nullableNumber,
+  options: z.object({
+    corpus: z.string().optional(),
+    db: z.string().optional(),
+    epochs: z.number().optional(),
+    maxCells: z.number().optional(),
+    selfTrain: z.boolean().optional(),
+  }),
+  steps: z.array(StepStateSchema),
+}) satisfies z.ZodType<RunState, unknown>;
+
 export function saveState(root: string, state: RunState): void {
   writeFileAtomic(statePath(root, state.runId), `${JSON.stringify(state, null, 1)}\n`);
 }
@@ -44,9 +85,7 @@ export function saveState(root: string, state: RunState): void {
 export function loadState(root: string, runId: string): RunState {
   const p = statePath(root, runId);
   if (!existsSync(p)) throw new Error(`no pipeline run "${runId}" (looked for ${p})`);
-  const s = JSON.parse(readFileSync(p, 'utf8')) as RunState;
-  if (s.version !== 1 || !Array.isArray(s.steps)) throw new Error(`${p} is not a pipeline state file`);
-  return s;
+  return readJsonFile(p, RunStateSchema);
 }
 
 /** Run ids, oldest first (ids start with a sortable timestamp). */

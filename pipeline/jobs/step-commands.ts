@@ -28,7 +28,7 @@ export const MODEL_STEPS: Partial<Record<StepName, 'classifier' | 'recommender'>
 
 /**
  * `gds train classifier` trains in $TMPDIR/gds-classifier-work and keeps checkpoint.pt there
- * (ml/classifier/train-pipeline.ts). The pipeline points the child's TMPDIR into the step folder, so runs do not
+ * (pipeline/training/classifier/train-classifier.ts). The pipeline points the child's TMPDIR into the step folder, so runs do not
  * share (and clobber) one work folder and the checkpoint belongs to this step.
  */
 export function stepTmpDir(outDir: string): string {

@@ -1,9 +1,11 @@
 // Finds a Python interpreter that can run a Jupyter server and an IPython kernel.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
+import { z } from 'zod';
+import { userDataDir } from '../app-paths.ts';
 
 const run = promisify(execFile);
 
@@ -80,13 +82,60 @@ export class PythonNotFoundError extends Error {
   }
 }
 
-/** The first candidate with jupyter_server and ipykernel; `need` adds further required packages (e.g. torch). */
-export async function findPython(opts: { explicit?: string; need?: Array<keyof PythonInfo['packages']> } = {}): Promise<PythonInfo> {
+const found = new Map<string, Promise<PythonInfo>>();
+
+/** The last answer, on disk: which interpreter qualified among which candidates. */
+const ChoiceSchema = z.object({ key: z.string(), path: z.string() });
+const choiceFile = () => join(userDataDir(), 'python-choice.json');
+
+function readChoice(key: string): string | null {
+  try {
+    const c = ChoiceSchema.parse(JSON.parse(readFileSync(choiceFile(), 'utf8')));
+    return c.key === key ? c.path : null;
+  } catch {
+    return null; // none yet, or unreadable: probe them all
+  }
+}
+
+function writeChoice(key: string, path: string): void {
+  try {
+    mkdirSync(userDataDir(), { recursive: true });
+    writeFileSync(choiceFile(), JSON.stringify({ key, path }));
+  } catch {
+    // a read-only data folder only costs the next start its probing time
+  }
+}
+
+async function probeAll(tried: string[], need: Array<keyof PythonInfo['packages']>, key: string): Promise<PythonInfo> {
+  const infos = await Promise.all(tried.map((path) => probePython(path)));
+  const info = infos.find((i) => i && need.every((n) => i.packages[n]));
+  if (!info) throw new PythonNotFoundError(tried);
+  writeChoice(key, info.path);
+  return info;
+}
+
+/**
+ * The first candidate with jupyter_server and ipykernel; `need` adds further required packages (e.g. torch).
+ * Candidates are probed at once, not in turn: a pyenv shim alone takes 0.4 s to start, and start-up waits for this.
+ * With the same candidates as last time, last time's choice is probed alone and used when it still qualifies; all are
+ * probed again a little later, so an interpreter that gained the packages is preferred from the next start on.
+ * The answer is kept for the life of the process (a failure is not, so installing the packages and retrying works).
+ */
+export function findPython(opts: { explicit?: string; need?: Array<keyof PythonInfo['packages']> } = {}): Promise<PythonInfo> {
   const tried = candidatePythons(opts.explicit);
   const need = ['jupyter_server', 'ipykernel', ...(opts.need ?? [])] as Array<keyof PythonInfo['packages']>;
-  for (const path of tried) {
-    const info = await probePython(path);
-    if (info && need.every((n) => info.packages[n])) return info;
+  const key = JSON.stringify([tried, need]);
+  let answer = found.get(key);
+  if (!answer) {
+    const last = readChoice(key);
+    answer = (async () => {
+      const info = last ? await probePython(last) : null;
+      if (!info || !need.every((n) => info.packages[n])) return probeAll(tried, need, key);
+      setTimeout(() => void probeAll(tried, need, key).catch(() => undefined), 15_000).unref();
+      return info;
+    })();
+    found.set(key, answer);
+    answer.catch(() => found.delete(key));
   }
-  throw new PythonNotFoundError(tried);
+  return answer;
 }

@@ -16,6 +16,8 @@ export interface JupyterServerHandle {
   pid: number | undefined;
   /** Resolves when the server process exits (for detecting a crashed server). */
   exited: Promise<number | null>;
+  /** Hears each kernel process of this server that ends (see `StartOptions.onKernelExit`), from now on. */
+  onKernelExit(listener: (kernelId: string, code: number) => void): void;
   dispose(): Promise<void>;
 }
 
@@ -27,6 +29,8 @@ export interface StartOptions {
   log?: (line: string) => void;
   /** A kernel process of this server ended: its id and exit status (negative: killed by that signal). */
   onKernelExit?: (kernelId: string, code: number) => void;
+  /** Start a plain `jupyter server` without GDS's tuning (a baseline for benchmarks, a stand-in for attached servers). */
+  stock?: boolean;
 }
 
 /** Runtime folders are named so, in the tmp dir; each holds the pid of the process that owns it. */
@@ -73,11 +77,11 @@ export function cleanStaleRuntimeDirs(dir = tmpdir()): string[] {
 }
 
 /**
- * `python -m jupyter_server`, plus a thread that stops the server (and so its kernels) when our process dies
- * without cleaning up (SIGKILL, crash): otherwise every hard kill of the app leaves a server and kernels behind.
+ * Python run before `python -m jupyter_server`: a thread that stops the server (and so its kernels) when our process
+ * dies without cleaning up (SIGKILL, crash), otherwise every hard kill of the app leaves a server and kernels behind;
  * SIGTERM makes the server shut its kernels down as on Ctrl-C.
  */
-const PARENT_WATCHING_LAUNCHER = [
+const WATCH_PARENT = [
   'import os, runpy, signal, sys, threading, time',
   'parent = os.getppid()',
   'def watch():',
@@ -85,8 +89,13 @@ const PARENT_WATCHING_LAUNCHER = [
   '        time.sleep(1)',
   '    os.kill(os.getpid(), signal.SIGTERM)',
   'threading.Thread(target=watch, daemon=True).start()',
-  // Each kernel process that ends is reported on stderr with its exit status, so a death can be told apart
-  // (`os._exit(1)`: code 1; the OOM killer: SIGKILL, -9). The server itself never says why a kernel died.
+];
+
+/**
+ * Each kernel process that ends is reported on stderr with its exit status, so a death can be told apart
+ * (`os._exit(1)`: code 1; the OOM killer: SIGKILL, -9). The server itself never says why a kernel died.
+ */
+const REPORT_KERNEL_EXITS = [
   'def _gds_report_exits():',
   '    try:',
   '        from jupyter_client.provisioning.local_provisioner import LocalProvisioner',
@@ -106,9 +115,62 @@ const PARENT_WATCHING_LAUNCHER = [
   '        return ret',
   '    LocalProvisioner.poll = poll',
   '_gds_report_exits()',
-  "sys.argv[0] = 'jupyter-server'",
-  "runpy.run_module('jupyter_server', run_name='__main__', alter_sys=True)",
-].join('\n');
+];
+
+/**
+ * Tornado turns Nagle's algorithm back on after every HTTP response, the WebSocket upgrade included: a kernel reply
+ * written as several small frames then waits for the client's delayed ACK (40 ms on Linux) before its second frame
+ * leaves. That stall was 38 of the 44 ms of a `pass` round trip. Every WebSocket gets TCP_NODELAY once it is open
+ * (what tornado's own `set_nodelay` documentation advises).
+ */
+const WEBSOCKET_NODELAY = [
+  'def _gds_nodelay():',
+  '    from tornado.websocket import WebSocketProtocol13',
+  '    original = WebSocketProtocol13._receive_frame_loop',
+  '    async def loop(self):',
+  '        try:',
+  '            self.stream.set_nodelay(True)',
+  '        except Exception:',
+  '            pass  # the stream closed meanwhile: the loop below ends at once',
+  '        return await original(self)',
+  '    WebSocketProtocol13._receive_frame_loop = loop',
+  '_gds_nodelay()',
+];
+
+/**
+ * IPython writes each cell to its history database from a second thread right after it runs (`db_cache_size` 0),
+ * which costs an ipykernel 1.3 ms of a 5 ms `pass` on two cores (GIL and disk). Our kernels write history in batches
+ * of 20 cells and on exit; `%history` and `In` see every cell as before.
+ */
+const BATCHED_KERNEL_HISTORY = [
+  'def _gds_history_batches():',
+  '    try:',
+  '        from jupyter_client.provisioning.local_provisioner import LocalProvisioner',
+  '    except Exception:',
+  '        return',
+  '    original = LocalProvisioner.pre_launch',
+  '    async def pre_launch(self, **kwargs):',
+  "        argv = ' '.join(self.kernel_spec.argv if self.kernel_spec else [])",
+  "        if 'ipykernel' in argv:",
+  "            kwargs['extra_arguments'] = list(kwargs.get('extra_arguments') or []) + ['--HistoryManager.db_cache_size=20']",
+  '        return await original(self, **kwargs)',
+  '    LocalProvisioner.pre_launch = pre_launch',
+  '_gds_history_batches()',
+];
+
+/**
+ * jupyter_server 1.x checks its contents manager class against the classic notebook's by importing
+ * `notebook.services.contents.manager`, which pulls in distutils and setuptools: a quarter of a second of every start.
+ * GDS never configures a notebook-based contents manager, so that import fails at once (the check ignores it).
+ */
+const SKIP_CLASSIC_NOTEBOOK = ["sys.modules.setdefault('notebook.services.contents.manager', None)"];
+
+const RUN_SERVER = ["sys.argv[0] = 'jupyter-server'", "runpy.run_module('jupyter_server', run_name='__main__', alter_sys=True)"];
+
+function launcher(stock: boolean): string {
+  const tuning = stock ? [] : [...REPORT_KERNEL_EXITS, ...WEBSOCKET_NODELAY, ...BATCHED_KERNEL_HISTORY, ...SKIP_CLASSIC_NOTEBOOK];
+  return [...WATCH_PARENT, ...tuning, ...RUN_SERVER].join('\n');
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -122,8 +184,26 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Settings for any Jupyter server URL (own or attached), using Node's fetch and the `ws` WebSocket. */
-export function connectionSettings(baseUrl: string, token: string): ServerConnection.ISettings {
+/**
+ * A `ws` client that answers every frame it receives with an unsolicited pong (allowed by RFC 6455 §5.5.3, ignored by
+ * the server). A server we did not tune writes with Nagle's algorithm on and holds a reply's second frame until our
+ * ACK; the kernel delays that ACK by 40 ms unless data leaves with it, and the pong is that data (`pass`: 48 → 8 ms).
+ */
+class AckingWebSocket extends WebSocket {
+  constructor(address: string | URL, protocols?: string | string[]) {
+    super(address, protocols);
+    this.on('message', () => {
+      if (this.readyState === WebSocket.OPEN) this.pong();
+    });
+  }
+}
+
+/**
+ * Settings for any Jupyter server URL (own or attached), using Node's fetch and the `ws` WebSocket; `ackFrames` for
+ * servers whose WebSockets may keep Nagle's algorithm on (any server but the one `startJupyterServer` tunes).
+ */
+export function connectionSettings(baseUrl: string, token: string, opts: { ackFrames?: boolean } = {}): ServerConnection.ISettings {
+  const socket = opts.ackFrames ? AckingWebSocket : WebSocket;
   const url = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   return ServerConnection.makeSettings({
     baseUrl: url,
@@ -133,7 +213,7 @@ export function connectionSettings(baseUrl: string, token: string): ServerConnec
     fetch: globalThis.fetch.bind(globalThis),
     Request: globalThis.Request,
     Headers: globalThis.Headers,
-    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocket: socket as unknown as typeof globalThis.WebSocket,
   });
 }
 
@@ -147,7 +227,7 @@ async function waitReady(baseUrl: string, token: string, child: ChildProcess, ti
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`jupyter server did not answer within ${timeoutMs} ms: ${stderr().slice(-2000)}`);
 }
@@ -163,7 +243,7 @@ export async function startJupyterServer(opts: StartOptions = {}): Promise<Jupyt
   const runtimeDir = mkdtempSync(join(tmpdir(), RUNTIME_DIR_PREFIX));
   writeFileSync(join(runtimeDir, OWNER_FILE), `${process.pid}\n`);
   const args = [
-    '-c', PARENT_WATCHING_LAUNCHER,
+    '-c', launcher(opts.stock ?? false),
     '--ServerApp.ip=127.0.0.1',
     `--ServerApp.port=${port}`,
     '--ServerApp.port_retries=0',
@@ -179,6 +259,7 @@ export async function startJupyterServer(opts: StartOptions = {}): Promise<Jupyt
     env: { ...process.env, JUPYTER_TOKEN: token, JUPYTER_RUNTIME_DIR: runtimeDir, PYTHONUNBUFFERED: '1', PYDEVD_DISABLE_FILE_VALIDATION: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exitListeners = opts.onKernelExit ? [opts.onKernelExit] : [];
   let errText = '';
   const onData = (d: Buffer) => {
     const s = d.toString();
@@ -192,7 +273,7 @@ export async function startJupyterServer(opts: StartOptions = {}): Promise<Jupyt
     partial = (lines.pop() ?? '').slice(-4096);
     for (const line of lines) {
       const m = /^GDS-KERNEL-EXIT (\S+) (-?\d+)\s*$/.exec(line);
-      if (m) opts.onKernelExit?.(m[1]!, Number(m[2]));
+      if (m) for (const listener of exitListeners) listener(m[1]!, Number(m[2]));
     }
   };
   child.stdout?.on('data', onData);
@@ -211,6 +292,7 @@ export async function startJupyterServer(opts: StartOptions = {}): Promise<Jupyt
     settings: connectionSettings(baseUrl, token),
     pid: child.pid,
     exited,
+    onKernelExit: (listener) => exitListeners.push(listener),
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -1,11 +1,18 @@
 // Resumable crawl state as an append-only JSON-lines log: cheap to write per kernel, safe to interrupt at any line.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { z } from 'zod';
 
 export type StateEvent =
   | { type: 'listed'; source: string; refs: string[]; at: string }
   | { type: 'done'; ref: string; source: string; file: string; at: string }
   | { type: 'failed'; ref: string; source: string; kind: string; reason: string; at: string };
+
+const StateEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('listed'), source: z.string(), refs: z.array(z.string()), at: z.string() }),
+  z.object({ type: z.literal('done'), ref: z.string(), source: z.string(), file: z.string(), at: z.string() }),
+  z.object({ type: z.literal('failed'), ref: z.string(), source: z.string(), kind: z.string(), reason: z.string(), at: z.string() }),
+]) satisfies z.ZodType<StateEvent, unknown>;
 
 export interface KernelState {
   status: 'done' | 'failed';
@@ -24,13 +31,15 @@ export class CrawlState {
     // A line cut short by a kill is the only damage possible; skip it and keep the rest.
     for (const line of readFileSync(path, 'utf8').split('\n')) {
       if (!line.trim()) continue;
-      let e: StateEvent;
+      let raw: unknown;
       try {
-        e = JSON.parse(line) as StateEvent;
+        raw = JSON.parse(line);
       } catch {
         continue;
       }
-      this.apply(e);
+      // A line of another shape is not this log's: refusing the whole file would lose a long crawl, so it is skipped too.
+      const e = StateEventSchema.safeParse(raw);
+      if (e.success) this.apply(e.data);
     }
   }
 

@@ -2,8 +2,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { readJsonFile } from '../../ml/read-json-file.ts';
 
 export type KaggleCredentials = { kind: 'basic'; username: string; key: string } | { kind: 'bearer'; token: string; username?: string };
+
+/** kaggle.json as the official client writes it; other keys (proxy, ...) are its business. */
+const KaggleJsonSchema = z.looseObject({ username: z.string().optional(), key: z.string().optional() });
 
 export class MissingCredentialsError extends Error {
   constructor(where: string) {
@@ -33,13 +38,9 @@ export function loadCredentials(env: NodeJS.ProcessEnv = process.env, home: stri
   let key = env.KAGGLE_KEY;
   const file = join(dir, 'kaggle.json');
   if ((!username || !key) && existsSync(file)) {
-    try {
-      const json = JSON.parse(readFileSync(file, 'utf8')) as { username?: unknown; key?: unknown };
-      if (!username && typeof json.username === 'string') username = json.username;
-      if (!key && typeof json.key === 'string') key = json.key;
-    } catch {
-      throw new Error(`${file} is not valid JSON`);
-    }
+    const json = readJsonFile(file, KaggleJsonSchema);
+    username ||= json.username;
+    key ||= json.key;
   }
   // A new-style token pasted as the "key" is rejected by Kaggle as Basic auth; send it as Bearer.
   if (key?.startsWith('KGAT_')) return { kind: 'bearer', token: key, username };

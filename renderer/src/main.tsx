@@ -31,7 +31,7 @@ async function boot() {
     // The notebooks open before a reload or restart come back first; the file the app was started on comes to front.
     const restored = await restoreOpenNotebooks(info.mode);
     rememberOpenNotebooks(info.mode);
-    const opened = info.openPath ? await openNotebook(info.openPath) : false;
+    const opened = info.openPath ? await openNotebook(info.openPath, { startKernel: true }) : false;
     if (!restored && !opened) await newNotebook();
   } catch (e) {
     useUi.getState().toast('error', `Cannot reach the GDS service: ${(e as Error).message}`);

@@ -1,5 +1,5 @@
 """Fits the stage stacker (multinomial logistic regression) on hand-labelled cells whose features ml/classifier
-(TypeScript) computed, choosing its regularisation by cross-validation grouped by Kaggle dataset, so every score it
+(TypeScript, gathered by pipeline/training/classifier/fit-stacker.ts) computed, choosing its regularisation by cross-validation grouped by Kaggle dataset, so every score it
 reports is on datasets the fold never saw. Writes stacker.json for ml/classifier/stacker.ts: the in-context
 regression over all features, and the cell-alone one over the cell's own features (the leading `cellNames` columns),
 each with its own choice.

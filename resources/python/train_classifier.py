@@ -1,5 +1,5 @@
 """Trains the stage classifier (Embedding -> SpatialDropout1D -> LSTM -> softmax) on token ids prepared by
-ml/classifier (TypeScript), against the label model's probabilistic labels, and exports it to ONNX.
+pipeline/training/classifier (TypeScript), against the label model's probabilistic labels, and exports it to ONNX.
 
 Progress goes to stdout as JSON lines so `gds train classifier` can show and record it.
 """

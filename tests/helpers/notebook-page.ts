@@ -15,9 +15,15 @@ export async function typeInCell(page: Page, index: number, code: string): Promi
   await page.keyboard.type(code, { delay: 5 });
 }
 
+/** How many cells the notebook has, mounted or not (a big notebook mounts only those near the scroll position). */
+export async function cellCount(page: Page): Promise<number> {
+  const total = await page.getAttribute('[data-testid="notebook"]', 'data-total-cells');
+  return total === null ? page.locator('[data-testid="cell"]').count() : Number(total);
+}
+
 /** Adds a code cell at the end with the notebook's "+ Code" button and types into it. */
 export async function appendCodeCell(page: Page, code: string): Promise<number> {
-  const n = await page.locator('[data-testid="cell"]').count();
+  const n = await cellCount(page);
   const add = page.locator('button.add-cell', { hasText: '+ Code' });
   await add.click();
   // Chips that arrive for the cell above (the first request loads the recommender) can move the button between

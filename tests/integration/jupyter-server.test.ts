@@ -66,3 +66,54 @@ test('a hard-killed owner takes its jupyter server and kernels down with it', as
   assert.ok(!alive(server), 'the jupyter server outlived its owner');
   assert.deepEqual(kernelPids(), [], 'kernels outlived their owner');
 });
+
+test('our kernels write their history in batches; a stock server leaves ipykernel as it is', async () => {
+  const cacheSize = async (stock: boolean) => {
+    const server = await startJupyterServer({ stock });
+    try {
+      const km = new KernelManager({ serverSettings: server.settings });
+      const kernel = await km.startNew({ name: 'python3' });
+      const reply = await kernel.requestExecute({
+        code: '', silent: true, store_history: false,
+        user_expressions: { size: 'get_ipython().history_manager.db_cache_size' },
+      }).done;
+      await kernel.shutdown();
+      km.dispose();
+      const value = (reply.content as { user_expressions?: Record<string, { data?: Record<string, string> }> }).user_expressions?.size?.data?.['text/plain'];
+      return Number(value);
+    } finally {
+      await server.dispose();
+    }
+  };
+  assert.equal(await cacheSize(false), 20);
+  assert.equal(await cacheSize(true), 0);
+});
+
+test('a client for servers we did not tune answers every frame with a pong, so their delayed ACKs leave at once', async () => {
+  const { WebSocketServer } = await import('ws');
+  const { connectionSettings } = await import('../../pipeline/jupyter/server-process.ts');
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((r) => wss.once('listening', r));
+  const { port } = wss.address() as { port: number };
+  let pongs = 0;
+  wss.on('connection', (ws) => {
+    ws.on('pong', () => pongs++);
+    for (let i = 0; i < 3; i++) ws.send(`frame ${i}`);
+  });
+  const pongsFor = async (ackFrames: boolean) => {
+    pongs = 0;
+    const Socket = connectionSettings(`http://127.0.0.1:${port}/`, 't', { ackFrames }).WebSocket as unknown as typeof import('ws').WebSocket;
+    const ws = new Socket(`ws://127.0.0.1:${port}/`);
+    let got = 0;
+    await new Promise<void>((resolve) => ws.on('message', () => ++got === 3 && resolve()));
+    await new Promise((r) => setTimeout(r, 200));
+    ws.close();
+    return pongs;
+  };
+  try {
+    assert.equal(await pongsFor(true), 3);
+    assert.equal(await pongsFor(false), 0);
+  } finally {
+    wss.close();
+  }
+});

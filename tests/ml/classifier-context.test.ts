@@ -1,7 +1,8 @@
 // Notebook context: plots and tables of predictions made in an earlier cell are Model Evaluation (stages.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PredictionFlow, cellFlow, withContextByNotebook, withNotebookContext, type StageProbs } from '../../ml/classifier/notebook-context.ts';
+import { PredictionFlow, cellFlow, withNotebookContext, type StageProbs } from '../../ml/classifier/notebook-context.ts';
+import { withContextByNotebook } from '../../pipeline/training/classifier/labelled-cells-in-context.ts';
 import { STAGES, type Stage } from '../../ml/classifier/stages.ts';
 
 function at(stage: Stage): StageProbs {

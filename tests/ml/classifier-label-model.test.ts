@@ -1,7 +1,8 @@
 // The generative label model recovers known LF firing rates from synthetic votes and beats majority vote.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { argmax, fitLabelModel, majorityVote, predictProba } from '../../ml/classifier/label-model.ts';
+import { argmax, majorityVote, predictProba } from '../../ml/classifier/label-model.ts';
+import { fitLabelModel } from '../../pipeline/training/classifier/fit-label-model.ts';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { labelSets } from '../../pipeline/app-paths.ts';
 import { goldPath } from '../../pipeline/corpus-cache.ts';
 import { combine } from '../../ml/classifier/classifier.ts';
-import { readGold } from '../../ml/classifier/gold.ts';
+import { readGold } from '../../pipeline/training/classifier/gold.ts';
 import { STAGES } from '../../ml/classifier/stages.ts';
 
 const rows = (path: string): Array<Record<string, unknown>> => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);

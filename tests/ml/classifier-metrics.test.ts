@@ -2,7 +2,7 @@
 // accuracy, is reproducible, and is wider when a notebook's cells are all right or all wrong together.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterBootstrapInterval, score } from '../../ml/classifier/metrics.ts';
+import { clusterBootstrapInterval, score } from '../../pipeline/training/classifier/metrics.ts';
 import type { Stage } from '../../ml/classifier/stages.ts';
 
 test('score: accuracy, per-stage recall and the confusion matrix of a small case', () => {

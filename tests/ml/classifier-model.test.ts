@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BUNDLED_MODEL_DIR, loadClassifier } from '../../ml/classifier/classifier.ts';
-import { labelCells } from '../../ml/classifier/label-cells.ts';
+import { labelCells } from '../../ml/classifier/weak-labels.ts';
 import { STAGES } from '../../ml/classifier/stages.ts';
 
 test('bundled classifier labels obvious cells', async () => {

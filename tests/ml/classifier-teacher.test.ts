@@ -5,12 +5,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { BUNDLED_MODEL_DIR, loadClassifier } from '../../ml/classifier/classifier.ts';
-import type { CorpusCodeCell } from '../../ml/classifier/corpus-cells.ts';
-import { sampleTextRows, writeTrainingSet } from '../../ml/classifier/dataset.ts';
+import type { CorpusCodeCell } from '../../pipeline/training/classifier/corpus-cells.ts';
+import { sampleTextRows, writeTrainingSet } from '../../pipeline/training/classifier/lstm-training-set.ts';
 import { STACKER_FILE } from '../../ml/classifier/stacker.ts';
 import { STAGES } from '../../ml/classifier/stages.ts';
-import { notebookRuns, teacherProbs } from '../../ml/classifier/teacher-labels.ts';
-import { readTeacher } from '../../ml/classifier/train-pipeline.ts';
+import { notebookRuns, readTeacher, teacherProbs } from '../../pipeline/training/classifier/teacher-targets.ts';
 
 function floats(path: string): number[] {
   const b = readFileSync(path);

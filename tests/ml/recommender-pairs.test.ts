@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { buildVocab, keepTopOutputs, linePairs, mineTemplates, trimRare, SPECIALS, START, type Pair } from '../../ml/recommender/pairs.ts';
 import { maskNotebook } from '../../ml/recommender/mask.ts';
 import { LineNgram } from '../../ml/recommender/ngram.ts';
-import { isHeldOut } from '../../ml/recommender/dataset.ts';
+import { isHeldOut } from '../../pipeline/training/recommender/held-out-split.ts';
 
 const nb = ['import pandas as pd', "df = pd.read_csv('a.csv')\ndf.head()", "df.info()\ndf.describe()"];
 

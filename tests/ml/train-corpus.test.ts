@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isHeldOut } from '../../ml/recommender/dataset.ts';
+import { isHeldOut } from '../../pipeline/training/recommender/held-out-split.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const gds = join(root, 'bin', 'gds.mjs');

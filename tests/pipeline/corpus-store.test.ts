@@ -106,3 +106,41 @@ test('dedupes forks by code hash, keeps their rows, and searches text, API use a
   assert.equal(store.listSources().length, 1);
   assert.equal(store.getNotebook(9999), null);
 });
+
+test('codeNotebooks hands training each original with its code cells; duplicates are skipped', (t) => {
+  const store = CorpusStore.open(join(tempDir(t), 'c.sqlite'));
+  t.after(() => store.close());
+  store.writer.upsertSource({ kind: 'dataset', slug: 'iris' });
+  store.transaction((w) => {
+    w.insert(nb('a', ['import pandas as pd', 'df = pd.read_csv("x")'], { sourceSlug: 'iris', language: 'python', originPath: 'iris/a.ipynb' }));
+    w.insert(nb('copy', ['import pandas as pd', 'df = pd.read_csv("x")']));
+    w.insert(nb('b', ['print(1)']));
+  });
+  const got = store.codeNotebooks();
+  assert.deepEqual(got.map((n) => [n.ref, n.source, n.originPath, n.cells]), [
+    ['user/a', 'iris', 'iris/a.ipynb', ['import pandas as pd', 'df = pd.read_csv("x")']],
+    ['user/b', null, null, ['print(1)']],
+  ]);
+});
+
+test('execution records: picks unexecuted Python originals by votes, runs their code cells, saves verdicts', (t) => {
+  const store = CorpusStore.open(join(tempDir(t), 'c.sqlite'));
+  t.after(() => store.close());
+  const ids = store.transaction((w) => [
+    w.insert(nb('low', ['x = 1', '   ', 'print(x)'], { votes: 1 })).notebookId,
+    w.insert(nb('high', ['y = 2'], { votes: 9 })).notebookId,
+    w.insert(nb('r', ['1 + 1'], { language: 'R', votes: 99 })).notebookId,
+  ]);
+  const [low, high] = ids as [number, number, number];
+  assert.deepEqual(store.notebooksToExecute().map((n) => n.ref), ['user/high', 'user/low']);
+  assert.deepEqual(store.notebooksToExecute({ ids: [low] }).map((n) => n.id), [low]);
+  const cells = store.cellsToExecute(low);
+  assert.deepEqual(cells.map((c) => c.source), ['x = 1', 'print(x)']);
+  const ran = [{ cellId: cells[0]!.id, status: 'ok', outputs: [] }, { cellId: cells[1]!.id, status: 'skipped', outputs: [] }];
+  store.saveExecution(low, { status: 'ok', error: null, cells: ran });
+  assert.deepEqual(store.notebooksToExecute().map((n) => n.id), [high]);
+  assert.deepEqual(store.notebooksToExecute({ rerun: true, limit: 1 }).map((n) => n.id), [high]);
+  const saved = store.getNotebook(low)!;
+  assert.equal(saved.execStatus, 'ok');
+  assert.deepEqual(saved.cells.filter((c) => c.type === 'code').map((c) => c.execStatus), ['ok', null, 'skipped']);
+});

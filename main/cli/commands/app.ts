@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { userDataDir } from '../../../pipeline/app-paths.ts';
 import { runDoctor } from '../../services/doctor.ts';
-import { startWebHost } from '../../web/web-host.ts';
+import { startJupyterServer } from '../../../pipeline/jupyter/server-process.ts';
+import { jupyterRoot } from '../../services/jupyter-root.ts';
 import { installProcessGuards } from '../../host/process-guards.ts';
 
 export function registerAppCommands(program: Command): void {
@@ -25,10 +26,14 @@ export function registerAppCommands(program: Command): void {
       const folders = (o.workspace ?? []).map((d) => resolve(d));
       for (const d of folders) if (!existsSync(d)) throw new Error(`--workspace ${d} does not exist`);
       const workspace = folders.length ? [...folders, ...(openPath ? [dirname(openPath)] : [])] : undefined;
+      const log = o.verbose ? (l: string) => process.stderr.write(`${l}\n`) : undefined;
+      // Python starts while the app's modules load (half a second); the first run would otherwise wait for both.
+      const jupyter = o.jupyterUrl ? undefined : startJupyterServer({ python: o.python, rootDir: jupyterRoot(openPath), log: log && ((l) => log(`[jupyter] ${l}`)) });
+      jupyter?.catch(() => undefined); // the kernel service reports a failed start when it needs the server
+      const { startWebHost } = await import('../../web/web-host.ts');
       const host = await startWebHost({
         port: o.port, openPath, workspace, dataDir: userDataDir(), version: process.env.npm_package_version ?? '0.1.0',
-        attachUrl: o.jupyterUrl, python: o.python,
-        log: o.verbose ? (l) => process.stderr.write(`${l}\n`) : undefined,
+        attachUrl: o.jupyterUrl, python: o.python, jupyter, log,
       });
       process.stdout.write(`GDS web mode: ${host.url}\n`);
       let closing = false;

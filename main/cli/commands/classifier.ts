@@ -5,30 +5,21 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { bundledModelsDir, installedModelsDir, labelSets, pythonScriptsDir } from '../../../pipeline/app-paths.ts';
 import { ensureKaggleCorpus, goldPath } from '../../../pipeline/corpus-cache.ts';
-import { readNotebookFile } from '../../../pipeline/notebook/read-notebook-file.ts';
-import type { NotebookFiles } from '../../../ml/classifier/labelled-notebooks.ts';
-import { classifyByNotebook, loadClassifier, resolveModelDir, type CellSignals, type NotebookStream, type StageClassifier } from '../../../ml/classifier/classifier.ts';
+import { loadClassifier, resolveModelDir, type CellSignals, type NotebookStream, type StageClassifier } from '../../../ml/classifier/classifier.ts';
 import { cellLimitError } from '../../../ml/cell-limits.ts';
-import { cellsFromNotebooks, readCorpusCells, type CorpusCodeCell } from '../../../ml/classifier/corpus-cells.ts';
-import { readSelectedCorpus, type CorpusChoice } from './recommender.ts';
-import { excludeGold, unitHash } from '../../../ml/classifier/dataset.ts';
-import { readGold } from '../../../ml/classifier/gold.ts';
 import { LABELING_FUNCTIONS, applyLfs } from '../../../ml/classifier/labeling-functions/index.ts';
-import { fitLabelModel } from '../../../ml/classifier/label-model.ts';
-import { analyzeLfs, formatLfStats } from '../../../ml/classifier/lf-analysis.ts';
-import { clusterBootstrapInterval, formatScores, score } from '../../../ml/classifier/metrics.ts';
 import { STAGES } from '../../../ml/classifier/stages.ts';
-import { addStacker, evaluateWeakLabels, trainClassifier, type GoldReport } from '../../../ml/classifier/train-pipeline.ts';
-
-const readCodeCells = (path: string): string[] => readNotebookFile(path).cells.filter((c) => c.cellType === 'code').map((c) => c.source);
-
-/** Code cells of `--corpus` / `--db` when given, else of the Kaggle crawl cache; with where they came from. */
-async function corpusCells(o: CorpusChoice): Promise<{ cells: CorpusCodeCell[]; corpus: { kind: string; path: string } }> {
-  const selected = await readSelectedCorpus(o);
-  if (selected) return { cells: cellsFromNotebooks(selected), corpus: o.db ? { kind: 'db', path: resolve(o.db) } : { kind: 'files', path: resolve(o.corpus!) } };
-  const dir = ensureKaggleCorpus();
-  return { cells: readCorpusCells(dir, readCodeCells), corpus: { kind: 'kaggle-cache', path: dir } };
-}
+import { addStacker } from '../../../pipeline/training/classifier/add-stacker.ts';
+import { chosenCorpusCells, readCodeCells } from '../../../pipeline/training/classifier/corpus-cells.ts';
+import { fitLabelModel } from '../../../pipeline/training/classifier/fit-label-model.ts';
+import { readGold } from '../../../pipeline/training/classifier/gold.ts';
+import { classifyByNotebook, type NotebookFiles } from '../../../pipeline/training/classifier/labelled-cells-in-context.ts';
+import { analyzeLfs, formatLfStats } from '../../../pipeline/training/classifier/lf-analysis.ts';
+import { excludeGold, unitHash } from '../../../pipeline/training/classifier/lstm-training-set.ts';
+import { clusterBootstrapInterval, formatScores, score } from '../../../pipeline/training/classifier/metrics.ts';
+import { evaluateWeakLabels, type GoldReport } from '../../../pipeline/training/classifier/score-model.ts';
+import { trainClassifier } from '../../../pipeline/training/classifier/train-classifier.ts';
+import type { CorpusChoice } from '../../../pipeline/training/corpus-choice.ts';
 
 /** `train` and `eval` are shared with the recommender: reuse the parent command when another area created it first. */
 function group(program: Command, name: string, description: string): Command {
@@ -133,7 +124,7 @@ export function registerClassifierCommands(program: Command): void {
       const gold = readGold(opts.gold, goldPath());
       const sets = labelSets();
       const ours = [...sets.train, sets.test, sets.audit].filter((p) => existsSync(p)).map((p) => ({ path: p, cells: readGold(p, goldPath()) }));
-      const { cells: all, corpus } = await corpusCells(opts);
+      const { cells: all, corpus } = await chosenCorpusCells(opts);
       process.stdout.write(`corpus: ${corpus.kind} ${corpus.path}\n`);
       let cells = excludeGold(all, [...gold, ...ours.flatMap((o) => o.cells)]).kept;
       if (opts.maxCells && cells.length > opts.maxCells) {
@@ -180,7 +171,7 @@ export function registerClassifierCommands(program: Command): void {
     .option('--hand-repeat <n>', 'times each of our hand-labelled training cells (resources/labels) joins the LSTM training rows; 0 = weak labels only', (v) => Number(v), 0)
     .action(async (opts: { out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string; handRepeat: number; labelModelWeight: number; stacker: boolean; embed?: number; hidden?: number; teacher?: string } & CorpusChoice) => {
       if (!(opts.labelModelWeight >= 0 && opts.labelModelWeight <= 1)) throw new Error('--label-model-weight must be between 0 and 1');
-      const { cells, corpus } = await corpusCells(opts);
+      const { cells, corpus } = await chosenCorpusCells(opts);
       const manifest = await trainClassifier({
         kaggleDir: corpus.kind === 'kaggle-cache' ? corpus.path : '',
         cells,

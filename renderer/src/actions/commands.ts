@@ -3,6 +3,7 @@ import { useNotebook } from '../stores/notebook.ts';
 import { useUi } from '../stores/ui.ts';
 import { interruptKernel, restartKernel, runAbove, runAllCells, runBelow, runCells } from './execute.ts';
 import { newNotebook, save } from './files.ts';
+import { openFind } from './find.ts';
 
 export interface CommandInfo { label: string; keys?: string; run(): void }
 
@@ -58,6 +59,9 @@ export const COMMANDS: Record<string, CommandInfo> = {
   'select.down': { label: 'Select cell below', keys: 'Down / J', run: () => nb().select(nb().active + 1) },
   'select.extendUp': { label: 'Extend selection up', keys: 'Shift+Up', run: () => nb().select(nb().active - 1, true) },
   'select.extendDown': { label: 'Extend selection down', keys: 'Shift+Down', run: () => nb().select(nb().active + 1, true) },
+  'select.first': { label: 'Select first cell', keys: 'Home / Ctrl+Home', run: () => nb().select(0) },
+  'select.last': { label: 'Select last cell', keys: 'End / Ctrl+End', run: () => nb().select((nb().doc?.cells.length ?? 1) - 1) },
+  'notebook.find': { label: 'Find in notebook', keys: 'Ctrl+F', run: openFind },
   'cell.edit': { label: 'Edit cell', keys: 'Enter', run: () => nb().setMode('edit') },
   'help.shortcuts': { label: 'Keyboard shortcuts', keys: 'H', run: () => useUi.getState().setDialog({ kind: 'shortcuts' }) },
 };
@@ -113,6 +117,8 @@ export function installCommandModeKeys(): () => void {
     if (e.key === 'Enter') cmd = e.shiftKey ? 'cell.runAdvance' : ctrl ? 'cell.run' : e.altKey ? 'cell.runInsert' : 'cell.edit';
     else if (ctrl && e.shiftKey && e.key === 'ArrowUp') cmd = 'cell.moveUp';
     else if (ctrl && e.shiftKey && e.key === 'ArrowDown') cmd = 'cell.moveDown';
+    else if (ctrl && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'f') cmd = 'notebook.find';
+    else if ((e.key === 'Home' || e.key === 'End') && !e.shiftKey && !e.altKey) cmd = e.key === 'Home' ? 'select.first' : 'select.last';
     else if (ctrl || e.altKey) return;
     else if (e.key === 'ArrowUp' || e.key === 'k') cmd = e.shiftKey ? 'select.extendUp' : 'select.up';
     else if (e.key === 'ArrowDown' || e.key === 'j') cmd = e.shiftKey ? 'select.extendDown' : 'select.down';

@@ -25,9 +25,10 @@ export async function newNotebook(): Promise<void> {
 
 /**
  * Opens a notebook in its own tab (the tab it is already in, if any; `reload` reads it again from disk there).
- * The notebook's running session, if any, is joined: its kernel, variables and execution counts.
+ * The notebook's running session, if any, is joined: its kernel, variables and execution counts. `startKernel` starts
+ * one when none runs (the file the app starts on: the host is already bringing its kernel up).
  */
-export async function openNotebook(path: string, opts: { reload?: boolean; quiet?: boolean } = {}): Promise<boolean> {
+export async function openNotebook(path: string, opts: { reload?: boolean; quiet?: boolean; startKernel?: boolean } = {}): Promise<boolean> {
   const open = allTabs().find((t) => t.notebook.getState().path === path);
   if (open && !opts.reload) {
     activateTab(open.id);
@@ -65,7 +66,8 @@ export async function openNotebook(path: string, opts: { reload?: boolean; quiet
       useUi.getState().toast('info', `${name} is in the old notebook format ${opened.conversion.from} and is shown converted to format 4. The file is converted only when you save and agree; its original is then kept as ${opened.conversion.backupPath}.`);
     }
     showTitle(opened.path, !!opened.readOnly);
-    void joinSession(tab, opened.path);
+    if (opts.startKernel) void ensureKernel(tab).catch(() => undefined); // a failed start shows on the kernel badge
+    else void joinSession(tab, opened.path);
     return true;
   } catch (e) {
     if (target?.made) removeTab(target.tab.id);

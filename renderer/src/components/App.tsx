@@ -1,5 +1,6 @@
 // The app frame: toolbar, sidebar panels, the notebook, dialogs and messages.
 import { useUi } from '../stores/ui.ts';
+import { ChecksPanel } from './ChecksPanel.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { CorpusPanel, CorpusViewer } from './CorpusPanel.tsx';
 import { Dialogs } from './Dialogs.tsx';
@@ -11,9 +12,10 @@ import { useTabs } from '../stores/tabs.ts';
 import { StageTimeline } from './StageTimeline.tsx';
 import { Toasts } from './Toasts.tsx';
 import { Toolbar } from './Toolbar.tsx';
+import { VariablesPanel } from './VariablesPanel.tsx';
 import { TrainingWizard } from './TrainingWizard.tsx';
 
-const PANEL_NAMES = { files: 'Files', outline: 'Workflow', corpus: 'Corpus', training: 'Training' } as const;
+const PANEL_NAMES = { files: 'Files', outline: 'Workflow', checks: 'Checks', variables: 'Variables', corpus: 'Corpus', training: 'Training' } as const;
 
 export function App() {
   const panel = useUi((s) => s.panel);
@@ -28,12 +30,14 @@ export function App() {
       <div className="main">
         <aside className="sidebar">
           <nav className="tabs">
-            {(['files', 'outline', 'corpus', 'training'] as const).map((p) => (
+            {(['files', 'outline', 'checks', 'variables', 'corpus', 'training'] as const).map((p) => (
               <button key={p} className={panel === p ? 'on' : ''} data-testid={`panel-${p}`} onClick={() => useUi.getState().setPanel(p)}>{PANEL_NAMES[p]}</button>
             ))}
           </nav>
           {panel === 'files' && <FileBrowser />}
           {panel === 'outline' && <StageTimeline />}
+          {panel === 'checks' && <ChecksPanel />}
+          {panel === 'variables' && <VariablesPanel />}
           {panel === 'corpus' && <CorpusPanel />}
           {panel === 'training' && <p className="muted">The training wizard is open on the right; pick Workflow to return to the notebook.</p>}
         </aside>

@@ -1,4 +1,5 @@
-// One notebook cell. Only cells near the viewport get a live Monaco editor; the rest show plain text of the same size.
+// One notebook cell. The notebook mounts only the cells near the scroll position (notebook-window-hook.ts); of those,
+// only the ones near the viewport get a live Monaco editor, the rest show plain text of the same size.
 import { lazy, memo, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { revealSoon, useNearViewport } from './viewport.ts';
 import type { Cell as CellModel } from '../../../preload/contract.ts';
@@ -14,8 +15,22 @@ import { SuggestionChips } from './SuggestionChips.tsx';
 // Monaco is a large chunk: the notebook paints as plain text first and editors attach once it has loaded.
 const CellEditor = lazy(() => import('./CellEditor.tsx').then((m) => ({ default: m.CellEditor })));
 
+// The first markdown render costs a few hundred milliseconds (marked and DOMPurify warm up). It is done in an idle
+// moment at start; a notebook that arrives before that shows its markdown source for a frame, not a late first screen.
+let markdownWarm = false;
+function warmMarkdown(): void {
+  if (markdownWarm) return;
+  markdownToSafeHtml('# *warm* `up`');
+  markdownWarm = true;
+}
+if (typeof window !== 'undefined') {
+  if ('requestIdleCallback' in window) window.requestIdleCallback(warmMarkdown);
+  else setTimeout(warmMarkdown, 0);
+}
+
+// As tall as the editor that replaces it (CellEditor: 19 px lines, at least 27 px), so nothing moves when it does.
 function StaticCode({ source }: { source: string }) {
-  return <pre className="static-code" style={{ minHeight: source.split('\n').length * 19 + 8 }}>{source}</pre>;
+  return <pre className="static-code" style={{ minHeight: Math.max(27, source.split('\n').length * 19) }}>{source}</pre>;
 }
 
 function Prompt({ cell }: { cell: CellModel }) {
@@ -41,6 +56,12 @@ function pressCell(e: React.MouseEvent, index: number): void {
   nb.select(index, e.shiftKey);
   // In the editor, or on a control that keeps the editor's focus on purpose (a suggestion chip): no mode change.
   if (target.closest('.cell-editor') || e.defaultPrevented) return;
+  // The plain text standing in for an editor not made yet: a press there means to edit, as it would in the editor.
+  if (target.closest('.static-code') && !e.shiftKey) {
+    e.preventDefault();
+    nb.setMode('edit');
+    return;
+  }
   nb.setMode('command');
   // A form field in an output (a widget, an input() box) takes the keys itself.
   if (target.closest('input, textarea, select, [contenteditable="true"]')) return;
@@ -51,12 +72,18 @@ function pressCell(e: React.MouseEvent, index: number): void {
 
 function CellView({ cell, index, active, selected, editMode }: { cell: CellModel; index: number; active: boolean; selected: boolean; editMode: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
-  // Markdown is rendered as soon as it nears the viewport (no idle wait: it is cheap next to Monaco, and
-  // plain source flashing in place of a heading is worse), and stays rendered after.
-  const near = useNearViewport(ref, active || cell.cell_type !== 'code');
-  const [mdSeen, setMdSeen] = useState(false);
-  if (near && !mdSeen && cell.cell_type !== 'code') setMdSeen(true);
+  // Monaco editors are made near the viewport only; the active cell gets its editor at once.
+  const near = useNearViewport(ref, active);
   const [editingMd, setEditingMd] = useState(false);
+  const [mdNow, setMdNow] = useState(markdownWarm);
+  useEffect(() => {
+    if (mdNow || cell.cell_type === 'code') return;
+    const id = setTimeout(() => {
+      warmMarkdown();
+      setMdNow(true);
+    }, 0);
+    return () => clearTimeout(id);
+  }, [mdNow, cell.cell_type]);
   // The active cell is shown wherever it went: selected, inserted (A, B) or moved (Ctrl+Shift+Up/Down).
   useEffect(() => {
     if (active && ref.current) return revealSoon(ref.current);
@@ -66,8 +93,8 @@ function CellView({ cell, index, active, selected, editMode }: { cell: CellModel
     else if (cell.cell_type !== 'code') setEditingMd(true);
   }, [active, editMode, cell.cell_type]);
   const showEditor = cell.cell_type === 'code' || editingMd;
-  // Sanitizing markdown costs about a millisecond a cell: cells far from the viewport show their source until seen.
-  const mdHtml = useMemo(() => (cell.cell_type === 'code' || !mdSeen ? null : cell.source.trim() ? markdownToSafeHtml(cell.source) : '<p class="muted">Double-click to edit markdown</p>'), [cell.cell_type, cell.source, mdSeen]);
+  // Sanitizing markdown costs about a millisecond a cell; only mounted cells (near the scroll position) pay it.
+  const mdHtml = useMemo(() => (cell.cell_type === 'code' || !mdNow ? null : cell.source.trim() ? markdownToSafeHtml(cell.source) : '<p class="muted">Double-click to edit markdown</p>'), [cell.cell_type, cell.source, mdNow]);
   return (
     <div ref={ref} className={`cell ${active ? 'active' : ''} ${selected ? 'selected' : ''} ${active && editMode ? 'editing' : ''}`}
       data-testid="cell" data-cell-type={cell.cell_type} data-cell-index={index} data-cell-id={cell.id} onMouseDown={(e) => pressCell(e, index)}>
@@ -81,13 +108,11 @@ function CellView({ cell, index, active, selected, editMode }: { cell: CellModel
                 <CellEditor cellId={cell.id} source={cell.source} language={cell.cell_type === 'code' ? 'python' : 'markdown'} focus={active && editMode} />
               </Suspense>
             ) : <StaticCode source={cell.source} />
+          ) : mdHtml === null ? (
+            <div className="markdown pending" onDoubleClick={() => useNotebook.getState().setMode('edit')}>{cell.source}</div>
           ) : (
-            mdHtml === null ? (
-              <div className="markdown pending" onDoubleClick={() => useNotebook.getState().setMode('edit')}>{cell.source}</div>
-            ) : (
-              <div className="markdown rendered" onDoubleClick={() => useNotebook.getState().setMode('edit')}
-                dangerouslySetInnerHTML={{ __html: mdHtml }} />
-            )
+            <div className="markdown rendered" onDoubleClick={() => useNotebook.getState().setMode('edit')}
+              dangerouslySetInnerHTML={{ __html: mdHtml }} />
           )}
           {cell.cell_type === 'code' && <OutputArea cell={cell} />}
           {active && cell.cell_type === 'code' && <SuggestionChips cellId={cell.id} />}

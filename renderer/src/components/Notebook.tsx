@@ -1,41 +1,28 @@
 // The notebook view: the list of cells; keyboard focus target for command mode.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
+import type { Cell } from '../../../preload/contract.ts';
+import { useFind } from '../actions/find.ts';
 import { useNotebook } from '../stores/notebook.ts';
 import { CellItem } from './Cell.tsx';
+import { FindBar } from './FindBar.tsx';
 import { focusIsStray, focusNotebook } from './focus.ts';
+import { useNotebookWindow } from './notebook-window-hook.ts';
 import './workbench.css';
 
-// Rendering 2,000 cells in one go holds the main thread for seconds; the first screenful goes in at once and the
-// rest follows in slices between frames, so a big notebook is readable and scrollable right away.
-const FIRST_SLICE = 120;
-const NEXT_SLICE = 150;
-
-function useProgressiveCount(total: number, docKey: unknown, mustShow: number): number {
-  const [state, setState] = useState({ key: docKey, shown: FIRST_SLICE });
-  let shown = state.shown;
-  if (state.key !== docKey) {
-    // Another notebook: start over without first rendering it whole.
-    shown = FIRST_SLICE;
-    setState({ key: docKey, shown });
-  }
-  // The active cell (keyboard navigation, run-all) is always rendered.
-  const want = mustShow >= shown ? mustShow + NEXT_SLICE : shown;
-  useEffect(() => {
-    if (want >= total) return;
-    const id = setTimeout(() => setState((s) => ({ ...s, shown: Math.max(s.shown, want) + NEXT_SLICE })), 0);
-    return () => clearTimeout(id);
-  }, [want, total]);
-  return Math.min(want, total);
-}
+const NO_CELLS: Cell[] = [];
 
 export function Notebook() {
-  const cells = useNotebook((s) => s.doc?.cells);
+  const doc = useNotebook((s) => s.doc);
+  const cells = doc?.cells ?? NO_CELLS;
   const docKey = useNotebook((s) => s.path ?? s.untitledKey);
   const active = useNotebook((s) => s.active);
   const selected = useNotebook((s) => s.selected);
   const mode = useNotebook((s) => s.mode);
-  const shown = useProgressiveCount(cells?.length ?? 0, docKey, active);
-  const loaded = !!cells;
+  const findOpen = useFind((s) => s.open);
+  // A big notebook mounts only the cells near the scroll position; the active cell is always mounted, wherever it
+  // is, so keyboard navigation, Find and run-and-advance can reveal it.
+  const win = useNotebookWindow(useNotebook.current(), cells, [active]);
+  const loaded = !!doc;
   // Command mode keeps the keyboard on the notebook: after Esc, Shift+Enter or a click outside the editors, and
   // when a notebook opens. Focus that went somewhere on purpose (the sidebar, a dialog) is left alone.
   useEffect(() => {
@@ -56,14 +43,23 @@ export function Notebook() {
     window.addEventListener('blur', onBlur);
     return () => window.removeEventListener('blur', onBlur);
   }, []);
-  if (!cells) return <div className="notebook empty" data-testid="notebook">Loading…</div>;
+  if (!doc) return <div className="notebook empty" data-testid="notebook">Loading…</div>;
   const sel = new Set(selected);
   return (
-    <div className="notebook" data-testid="notebook" tabIndex={-1} data-mode={mode} data-rendered={shown === cells.length ? 'all' : 'partial'}>
-      {cells.slice(0, shown).map((c, i) => (
-        <CellItem key={c.id} cell={c} index={i} active={i === active} selected={sel.has(c.id)} editMode={mode === 'edit'} />
-      ))}
-      {shown < cells.length && <div className="notebook-more muted">Loading {cells.length - shown} more cells…</div>}
+    <div className="notebook" data-testid="notebook" tabIndex={-1} data-mode={mode} data-total-cells={cells.length}
+      data-rendered={win.all ? 'all' : 'window'} data-window-ready={win.ready ? 'true' : 'false'}>
+      {findOpen && <FindBar />}
+      <div className="notebook-window" ref={win.listRef}>
+        {win.slots.map((s) => {
+          if (s.kind === 'gap') return <div key={s.key} className="notebook-window-gap" style={{ height: s.height }} />;
+          const c = cells[s.index]!;
+          return (
+            <div key={c.id} className="notebook-window-row" data-row-index={s.index} data-row-id={c.id} ref={win.measureRef}>
+              <CellItem cell={c} index={s.index} active={s.index === active} selected={sel.has(c.id)} editMode={mode === 'edit'} />
+            </div>
+          );
+        })}
+      </div>
       <button className="add-cell" onClick={() => useNotebook.getState().insert(cells.length)}>+ Code</button>
       <button className="add-cell" onClick={() => useNotebook.getState().insert(cells.length, 'markdown')}>+ Markdown</button>
     </div>

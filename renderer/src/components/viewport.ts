@@ -1,5 +1,5 @@
-// One IntersectionObserver for all cells (2,000 observers cost more than the cells), plus idle-time mounting,
-// so scrolling never waits for a Monaco editor to be created.
+// One IntersectionObserver for the mounted cells, plus editor-making in idle moments, so scrolling never waits for a
+// Monaco editor to be created.
 import { useEffect, useState } from 'react';
 
 type Listener = (near: boolean) => void;
@@ -13,13 +13,55 @@ function shared(): IntersectionObserver {
   return observer;
 }
 
-const idle = (fn: () => void): (() => void) => {
-  if ('requestIdleCallback' in window) {
-    const id = window.requestIdleCallback(fn, { timeout: 300 });
-    return () => window.cancelIdleCallback(id);
+// Making an editor takes a frame or more: one is made per idle moment, the one nearest the middle of the window
+// first, and none while the notebook is scrolling (the plain text standing in looks the same), so scroll frames stay
+// short. A scroll that stopped SCROLL_QUIET_MS ago counts as stopped.
+const SCROLL_QUIET_MS = 120;
+let lastScrollAt = 0;
+if (typeof document !== 'undefined') {
+  document.addEventListener('scroll', () => { lastScrollAt = performance.now(); }, { capture: true, passive: true });
+}
+const waiting = new Map<() => void, Element>();
+let pumping = false;
+
+function whenIdle(fn: () => void): void {
+  if ('requestIdleCallback' in window) window.requestIdleCallback(fn, { timeout: 300 });
+  else setTimeout(fn, 16);
+}
+
+function nearestToMiddle(): (() => void) | undefined {
+  const middle = window.innerHeight / 2;
+  let best: (() => void) | undefined;
+  let bestDistance = Infinity;
+  for (const [fn, el] of waiting) {
+    const r = el.getBoundingClientRect();
+    const d = Math.abs((r.top + r.bottom) / 2 - middle);
+    if (d < bestDistance) [best, bestDistance] = [fn, d];
   }
-  const id = setTimeout(fn, 16);
-  return () => clearTimeout(id);
+  return best;
+}
+
+function pump(): void {
+  if (pumping || !waiting.size) return;
+  pumping = true;
+  const step = () => {
+    const wait = SCROLL_QUIET_MS - (performance.now() - lastScrollAt);
+    if (wait > 0) return void setTimeout(() => whenIdle(step), wait);
+    pumping = false;
+    const next = nearestToMiddle();
+    if (next) {
+      waiting.delete(next);
+      next();
+    }
+    pump();
+  };
+  whenIdle(step);
+}
+
+const idle = (el: Element, fn: () => void): (() => void) => {
+  waiting.set(fn, el);
+  pump();
+  return () => void waiting.delete(fn);
 };
 
 /** True once the element has been near the viewport long enough for an idle moment; false again when it leaves. */
@@ -34,7 +76,7 @@ export function useNearViewport(ref: React.RefObject<HTMLElement | null>, eager 
       cancel = null;
       if (!isNear) setNear(false);
       else if (eager) setNear(true);
-      else cancel = idle(() => setNear(true));
+      else cancel = idle(el, () => setNear(true));
     });
     shared().observe(el);
     return () => {
@@ -56,11 +98,11 @@ function scrollParent(el: HTMLElement): HTMLElement {
 }
 
 /**
- * Scrolls a cell into view once it is laid out. Cells use content-visibility: auto, so the cells around a new or
- * moved one may still have their placeholder height when it is first scrolled to: it checks again for a few frames
- * and scrolls again while the cell is not in view. Answers a cancel function.
+ * Scrolls a cell into view once it is laid out. A cell far from the last scroll position is mounted alone, between
+ * spacers of estimated height; the cells mounted around it once it is scrolled to are measured and may move it: it
+ * checks again for a few frames and scrolls again while the cell is not in view. Answers a cancel function.
  */
-export function revealSoon(el: HTMLElement, frames = 4): () => void {
+export function revealSoon(el: HTMLElement, frames = 8): () => void {
   let id = 0;
   let left = frames;
   const step = () => {

@@ -65,6 +65,8 @@ interface Actions {
   updateDisplay(displayId: string, output: Output): void;
   setRuntime(cellId: string, rt: CellRuntime, executionCount?: number | null): void;
   setCellMetadata(cellId: string, key: string, value: unknown): void;
+  /** One top-level key of the notebook's own metadata (saved with the file, like cell edits). */
+  setNotebookMetadata(key: string, value: unknown): void;
 }
 
 export type NotebookStore = State & Actions;
@@ -220,6 +222,10 @@ function notebookState(set: StoreApi<NotebookStore>['setState'], get: () => Note
     },
     setCellMetadata(cellId, key, value) {
       edit(mapCell(cellId, (c) => ({ ...c, metadata: { ...c.metadata, [key]: value } })), false);
+    },
+    setNotebookMetadata(key, value) {
+      const { doc, version } = get();
+      if (doc) set({ doc: { ...doc, metadata: { ...doc.metadata, [key]: value } }, dirty: true, version: version + 1 });
     },
   };
 }

@@ -18,7 +18,7 @@ export type Dialog =
 interface UiState {
   toasts: Toast[];
   dialog: Dialog;
-  panel: 'files' | 'outline' | 'corpus' | 'training';
+  panel: 'files' | 'outline' | 'checks' | 'variables' | 'corpus' | 'training';
   /** A corpus notebook being read; shown in the main area while the corpus panel is open. */
   corpusView: CorpusNotebookView | null;
   setCorpusView(v: CorpusNotebookView | null): void;

@@ -1,0 +1,97 @@
+// Evaluation checks: scored only on the training data, never evaluated, predictions left unused. Cells are excerpts of
+// real corpus notebooks (named above each case), trimmed to the lines that matter.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fired } from './guidance-helpers.ts';
+
+const SPLIT = 'X_train, X_test, Y_train, Y_test = train_test_split(X, y, test_size=0.2)';
+
+test('eval-train-only: scored on X_train while X_test waits unused (kaggle titanic starter, westen30)', () => {
+  const cells = [SPLIT, 'sgd = SGDClassifier()\nsgd.fit(X_train, Y_train)\nacc_sgd = round(sgd.score(X_train, Y_train) * 100, 2)\nacc_sgd'];
+  const [f] = fired('eval-train-only', cells);
+  assert.equal(f?.cellId, 'c1');
+  assert.equal(f?.startLine, 3);
+  assert.match(f?.message ?? '', /`sgd` is evaluated only on the data it was fitted on/);
+});
+
+test('eval-train-only: a metric of training predictions fires (kaggle LANL, harshitholmes)', () => {
+  const cells = [
+    'xtr, xte, ytr, yte = train_test_split(X, y)',
+    'rdgm = Ridge()\nrdgm.fit(xtr, ytr)\nrdgr = rdgm.predict(xtr)\nprint(mean_absolute_error(ytr, rdgr))',
+  ];
+  assert.equal(fired('eval-train-only', cells).length, 1);
+});
+
+test('eval-train-only: a training score next to a held-out score does not fire (kaggle titanic, raoulma)', () => {
+  const cells = [
+    SPLIT,
+    'knn.fit(X_train, Y_train)\nacc_train = knn.score(X_train, Y_train)\nacc_valid = knn.score(X_test, Y_test)',
+  ];
+  assert.deepEqual(fired('eval-train-only', cells), []);
+});
+
+test('eval-train-only: a validation part cut from the test part is held out too (zero-to-mastery-ml)', () => {
+  const cells = [
+    'X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3)',
+    'X_valid, X_test, y_valid, y_test = train_test_split(X_test, y_test, test_size=0.5)',
+    'clf = RandomForestClassifier()\nclf.fit(X_train, y_train)\ny_preds = clf.predict(X_valid)\nprint(accuracy_score(y_valid, y_preds))',
+  ];
+  assert.deepEqual(fired('eval-train-only', cells), []);
+});
+
+test('eval-train-only: without a split there is no held-out part to point to (kaggle titanic, no train_test_split)', () => {
+  const cells = [
+    "X_train = train.drop('Survived', axis=1)\nY_train = train['Survived']",
+    'logreg = LogisticRegression()\nlogreg.fit(X_train, Y_train)\nacc_log = logreg.score(X_train, Y_train)',
+  ];
+  assert.deepEqual(fired('eval-train-only', cells), []);
+});
+
+test('model-never-evaluated: fitted, predicted and submitted without a score (kaggle dog-breed / house-prices patterns)', () => {
+  const cells = [
+    "train = pd.read_csv('../input/train.csv')\ntest = pd.read_csv('../input/test.csv')",
+    'model = RandomForestRegressor(random_state=1)\nmodel.fit(train_X, train_y)',
+    "preds = model.predict(test_X)\npd.DataFrame({'Id': test.Id, 'SalePrice': preds}).to_csv('submission.csv', index=False)",
+  ];
+  const [f] = fired('model-never-evaluated', cells);
+  assert.equal(f?.cellId, 'c1');
+  assert.equal(f?.startLine, 2);
+});
+
+test('model-never-evaluated: validation while fitting, cross-validation, a grid search or a helper that scores do not fire', () => {
+  const fit = 'model = Sequential()\nmodel.compile(loss="mse", optimizer="adam")';
+  assert.deepEqual(fired('model-never-evaluated', [fit, 'model.fit(X, y, epochs=5, validation_split=0.2)']), []);
+  assert.deepEqual(fired('model-never-evaluated', ['rf = RandomForestClassifier()\nprint(cross_val_score(rf, X, y, cv=5).mean())', 'rf.fit(X, y)']), []);
+  assert.deepEqual(fired('model-never-evaluated', ['gs = model_selection.GridSearchCV(SVC(), grid)\ngs.fit(X, y)']), []);
+  // h2o: the validation frame is scored while training (h2o-tutorials)
+  assert.deepEqual(fired('model-never-evaluated', [
+    'gbm = H2OGradientBoostingEstimator()\ngbm.train(x=x, y=y, training_frame=train, validation_frame=valid)',
+  ]), []);
+  // catboost tutorial: models are judged by the notebook's own evaluate_models(...)
+  const helper = [
+    'def evaluate_models(X_tr, y_tr, X_te, y_te):',
+    '    m = LogisticRegression().fit(X_tr, y_tr)',
+    '    print(accuracy_score(y_te, m.predict(X_te)))',
+  ].join('\n');
+  assert.deepEqual(fired('model-never-evaluated', [helper, 'lr = LogisticRegression()\nlr.fit(X, y)', 'evaluate_models(X, y, Xt, yt)']), []);
+  // A transformer pipeline or a trainer is no model to evaluate.
+  assert.deepEqual(fired('model-never-evaluated', ['pipe = Pipeline([("enc", OneHotEncoder())])\npipe.fit(X_train)']), []);
+});
+
+test('predictions-unused: Y_pred computed and overwritten before any use (kaggle titanic starter, westen30)', () => {
+  const cells = [
+    'decision_tree = DecisionTreeClassifier()\ndecision_tree.fit(X_train, Y_train)\nY_pred = decision_tree.predict(X_test)',
+    'random_forest = RandomForestClassifier()\nrandom_forest.fit(X_train, Y_train)\nY_pred = random_forest.predict(X_test)',
+    "submission = pd.DataFrame({'PassengerId': test_df['PassengerId'], 'Survived': Y_pred})",
+  ];
+  const found = fired('predictions-unused', cells);
+  assert.deepEqual(found.map((f) => [f.cellId, f.startLine]), [['c0', 3]]);
+});
+
+test('predictions-unused: predictions read later, in the same loop, or in the cell still being written do not fire', () => {
+  assert.deepEqual(fired('predictions-unused', ['p = model.predict(X_val)', 'print(mean_squared_error(y_val, p))']), []);
+  assert.deepEqual(fired('predictions-unused', ['for m in models:\n    p = m.predict(X)\n    scores.append(r2_score(y, p))', 'print(scores)']), []);
+  assert.deepEqual(fired('predictions-unused', ['model.fit(X, y)', 'preds = model.predict(X_test)']), []);
+  // `score = accuracy_score(...)` holds a score, not predictions.
+  assert.deepEqual(fired('predictions-unused', ['score = accuracy_score(y_test, model.predict(X_test))', "print('done')"]), []);
+});
