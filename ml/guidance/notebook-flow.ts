@@ -9,6 +9,16 @@ import {
   isTransformerClass, looksLikeTransformerName,
 } from './vocab.ts';
 
+/** The keyword arguments of these names that a call was given. */
+function named(call: CallFact, keys: readonly string[]): ArgFact[] {
+  return keys.flatMap((k) => (call.kwargs[k] ? [call.kwargs[k]] : []));
+}
+
+/** A metric's true and predicted values: positional, or `accuracy_score(y_true=y_val, y_pred=preds)`. */
+function metricArgs(call: CallFact): ArgFact[] {
+  return [...call.args, ...named(call, ['y_true', 'y_pred', 'y_score', 'y_prob', 'labels_true', 'labels_pred'])].slice(0, 2);
+}
+
 /** A statement's place: the cell's index among the linted cells, 0-based rows in the cell. */
 export interface Loc {
   cell: number;
@@ -40,7 +50,7 @@ export interface Prediction extends Loc {
 }
 /** `data`: what was scored, as written (`X_train` of `model.score(X_train, y)`, the `X` a metric's predictions came from). */
 export interface Evaluation extends Loc { g: number; models: string[]; side: Side | 'heldout'; splitSide: Side | 'heldout'; data: string[] }
-/** `empty`: `train_test_split(df, test_size=0)`, which holds nothing out. */
+/** `empty`: `train_test_split(df, test_size=0)` (or `=1`, one row), which holds nothing out. */
 export interface Split extends Loc { g: number; kind: 'split' | 'cv' | 'search'; inputs: Set<string>; empty: boolean }
 export interface FileRead extends Loc { g: number; role: 'test' | 'train' | 'sample' | 'predictions'; targets: string[] }
 export interface Submission extends Loc { g: number; origins: Set<string> }
@@ -61,6 +71,8 @@ export interface NotebookFlow {
   origins: Map<string, Set<string>>;
   /** Model instances (`name#generation`) the checks know are models: a model class, or predicted with. */
   knownModels: Set<string>;
+  /** What each imported name refers to: `np` → `numpy`, `concat` → `pandas`. */
+  modules: Map<string, string>;
 }
 
 export function locOf(p: Placed): Loc {
@@ -143,7 +155,7 @@ class FlowWalker {
   constructor(statements: Placed[], cells: CellFacts[]) {
     this.flow = {
       statements, cells, transformerFits: new Map(), fits: [], predictions: new Map(), evaluations: [], splits: [], fileReads: new Map(),
-      submissions: [], predictedOn: [], origins: this.origins, knownModels: new Set(),
+      submissions: [], predictedOn: [], origins: this.origins, knownModels: new Set(), modules: new Map(),
     };
     for (const c of cells) c.classes.forEach((k) => this.notebookClasses.add(k));
   }
@@ -187,6 +199,7 @@ class FlowWalker {
       for (const i of s.imports) {
         if (/^sklearn\b/.test(i.module)) this.sklearnNames.add(i.name);
         if (DATA_MODULES.test(i.module)) this.dataModules.add(i.name);
+        this.flow.modules.set(i.name, i.module);
         if (i.original !== i.name) this.importedAs.set(i.name, i.original.split('.').at(-1)!);
       }
       s.targets.forEach((t) => this.bind(t, new Set()));
@@ -428,17 +441,18 @@ class FlowWalker {
 
   private evaluation(call: CallFact, p: Placed, loc: Loc): void {
     const both = (origins: Set<string>): [Side, Side] => [sideOf(origins), splitSide(origins)];
-    if ((call.name === 'score' || call.name === 'evaluate') && call.receiver && call.args.length >= 1 && this.isModelReceiver(call)) {
-      this.pushEvaluation(p, loc, [this.instance(call.receiver)], ...both(this.argOrigins(call.args)), [call.args[0]!.text]);
+    const scored = call.args.length ? call.args : named(call, ['x', 'X', 'y']); // `rf.evaluate(x=valid_ds)` of Keras
+    if ((call.name === 'score' || call.name === 'evaluate') && call.receiver && scored.length >= 1 && this.isModelReceiver(call)) {
+      this.pushEvaluation(p, loc, [this.instance(call.receiver)], ...both(this.argOrigins(scored)), [scored[0]!.text]);
     } else if (CV_CALLS.has(call.name)) {
       // Before the metrics: `cross_val_score` ends like one.
       const model = call.args[0]?.reads[0];
       this.pushEvaluation(p, loc, model ? [this.instance(model)] : [], 'heldout', 'heldout');
-    } else if (METRIC_CALL.test(call.name) && call.args.length >= 1) {
+    } else if (METRIC_CALL.test(call.name) && metricArgs(call).length >= 1) {
       // Predictions made inline (`accuracy_score(y, model.predict(X))`) count as what the metric measures.
       const inline = [...this.flow.predictions.values()].filter((pr) => pr.g === p.g);
-      const origins = this.argOrigins(call.args.slice(0, 2));
-      const sides = call.args.slice(0, 2).map((a) => both(this.of(a.reads)));
+      const origins = this.argOrigins(metricArgs(call));
+      const sides = metricArgs(call).map((a) => both(this.of(a.reads)));
       const pick = (k: 0 | 1): Side => {
         const all = sides.map((x) => x[k]);
         return all.includes('test') ? 'test' : all.includes('train') ? 'train' : all.includes('mixed') ? 'mixed' : 'none';
@@ -478,10 +492,12 @@ class FlowWalker {
    * model handed to a call together with held-out data or true values is judged there.
    */
   private helperEvaluation(call: CallFact, p: Placed, loc: Loc): void {
-    if (FIT_CALLS.has(call.name) || PREDICT_CALLS.has(call.name) || !call.args.length) return;
-    const models = call.args.flatMap((a) => a.reads.filter((r) => this.fitted.has(r)));
+    // `feature_importance_permutation(predict_method=rf.predict, X=X_test, y=y_test, metric='r2')`: by keyword too.
+    const args = [...call.args, ...named(call, ['estimator', 'model', 'predict_method', 'X', 'x', 'y', 'X_test', 'y_test', 'y_true'])];
+    if (FIT_CALLS.has(call.name) || PREDICT_CALLS.has(call.name) || !args.length) return;
+    const models = args.flatMap((a) => a.reads.filter((r) => this.fitted.has(r)));
     if (!models.length) return;
-    const data = call.args.filter((a) => !a.reads.some((r) => this.fitted.has(r)));
+    const data = args.filter((a) => !a.reads.some((r) => this.fitted.has(r)));
     const judged = data.some((a) => splitSide(this.of(a.reads)) === 'test' || a.reads.some((r) => TRUTH_NAME.test(r)) || heldOutName(a.text));
     if (judged) this.pushEvaluation(p, loc, models.map((m) => this.instance(m)), 'heldout', 'heldout');
   }
@@ -505,7 +521,8 @@ class FlowWalker {
   }
 
   private split(call: CallFact, p: Placed, loc: Loc): void {
-    const empty = /^0(\.0*)?$/.test(call.kwargs.test_size?.text ?? '');
+    // `test_size=0`, or `test_size=1` (one row: "essentially not splitting"), holds nothing out worth scoring on.
+    const empty = /^(0(\.0*)?|1)$/.test(call.kwargs.test_size?.text ?? '');
     const push = (kind: Split['kind'], args: ArgFact[]) => this.flow.splits.push({ ...loc, g: p.g, kind, inputs: this.argOrigins(args), empty });
     if (call.name === 'train_test_split') push('split', call.args);
     else if (CV_CALLS.has(call.name)) push('cv', call.args.slice(1));

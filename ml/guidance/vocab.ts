@@ -53,7 +53,7 @@ export const MODEL_CLASS = anyOf([
 ]);
 
 /** Models that cross-validate themselves: fitting one evaluates it on held-out folds. */
-export const SELF_VALIDATING = /SearchCV$|CV$|^RFECV$|AutoML/;
+export const SELF_VALIDATING = /SearchCV$|CV$|^RFECV$|AutoML|^TPOT/;
 
 /** Generative models (GANs, autoencoders): no held-out score to compute, so "never evaluated" says nothing. */
 export const GENERATIVE = /(^|[^a-z])gan([^a-z]|$)|GAN|Gan([A-Z_ ]|$)|[Aa]uto_?[Ee]ncoder|VAE|(^|[^a-z])vae([^a-z]|$)/;
@@ -98,6 +98,9 @@ export const DATA_MODULES = new RegExp(`^(${[
   'pandas', 'numpy', 'math', 'os', 'os\\.path', 'datetime', 'time', 're', 'string', 'collections', 'itertools', 'json', 'csv', 'glob', 'pathlib',
   'random', 'gc', 'warnings', 'tqdm', 'tqdm\\.\\w+', 'scipy\\.stats', 'statistics', 'functools', 'operator', 'zipfile', 'io', 'sys', 'copy',
 ].join('|')})$`);
+
+/** Modules that only draw: a test frame handed to them is looked at, not predicted on. */
+export const PLOT_MODULES = /^(matplotlib|seaborn|plotly|missingno|wordcloud|bokeh|altair)(\.|$)/;
 
 /** Builtins that compute nothing a model could. */
 export const PLAIN_BUILTINS = new Set([

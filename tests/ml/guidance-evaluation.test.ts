@@ -39,6 +39,14 @@ test('eval-train-only: a validation part cut from the test part is held out too 
   assert.deepEqual(fired('eval-train-only', cells), []);
 });
 
+test('eval-train-only: a split that holds out nothing or one row is no held-out part (github bbc classification)', () => {
+  const fit = 'pipeline.fit(X_train, y_train)\nscore = pipeline.score(X_train, y_train)';
+  for (const size of ['0', '0.0', '1']) {
+    const split = `X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=${size})  # essentially not splitting`;
+    assert.deepEqual(fired('eval-train-only', [split, 'pipeline = Pipeline([("clf", KMeans())])', fit]), []);
+  }
+});
+
 test('eval-train-only: without a split there is no held-out part to point to (kaggle titanic, no train_test_split)', () => {
   const cells = [
     "X_train = train.drop('Survived', axis=1)\nY_train = train['Survived']",
@@ -49,7 +57,7 @@ test('eval-train-only: without a split there is no held-out part to point to (ka
 
 test('model-never-evaluated: fitted, predicted and submitted without a score (kaggle dog-breed / house-prices patterns)', () => {
   const cells = [
-    "train = pd.read_csv('../input/train.csv')\ntest = pd.read_csv('../input/test.csv')",
+    "train = pd.read_csv('../input/train.csv')\ntest = pd.read_csv('../input/test.csv')\ntest_X = test[features]",
     'model = RandomForestRegressor(random_state=1)\nmodel.fit(train_X, train_y)',
     "preds = model.predict(test_X)\npd.DataFrame({'Id': test.Id, 'SalePrice': preds}).to_csv('submission.csv', index=False)",
   ];
@@ -74,6 +82,18 @@ test('model-never-evaluated: validation while fitting, cross-validation, a grid 
     '    print(accuracy_score(y_te, m.predict(X_te)))',
   ].join('\n');
   assert.deepEqual(fired('model-never-evaluated', [helper, 'lr = LogisticRegression()\nlr.fit(X, y)', 'evaluate_models(X, y, Xt, yt)']), []);
+  // Scored by keyword: accuracy_score(y_true=, y_pred=) (PacktWorkshops), Keras evaluate(x=) (kaggle spaceship-titanic).
+  const read = "test = pd.read_csv('../input/test.csv')\nrf = RandomForestClassifier()\nrf.fit(x_train, y_train)\nsub = rf.predict(test)";
+  assert.deepEqual(fired('model-never-evaluated', [read, 'p = rf.predict(x_val)\nprint(accuracy_score(y_true=y_val, y_pred=p))']), []);
+  assert.deepEqual(fired('model-never-evaluated', [read, 'evaluation = rf.evaluate(x=valid_ds, return_dict=True)']), []);
+  // TPOT cross-validates every pipeline it tries (kaggle santander, nafisur).
+  const tpot = "test = pd.read_csv('../input/test.csv')\ntpot = TPOTRegressor(generations=8)\ntpot = tpot.fit(X_train, y_train)";
+  assert.deepEqual(fired('model-never-evaluated', [tpot, 'y_pred = tpot.predict(test)']), []);
+  // A model fitted for its coefficients, never predicting on test rows (kaggle zillow feature ranking, mikekosk).
+  assert.deepEqual(fired('model-never-evaluated', [
+    "house = pd.read_csv('../input/kc_house_data.csv')\nX = house.drop('price', axis=1)\nY = house['price']",
+    "lasso = Lasso(alpha=.05)\nlasso.fit(X, Y)\nranks['Lasso'] = ranking(np.abs(lasso.coef_), colnames)",
+  ]), []);
   // A transformer pipeline or a trainer is no model to evaluate.
   assert.deepEqual(fired('model-never-evaluated', ['pipe = Pipeline([("enc", OneHotEncoder())])\npipe.fit(X_train)']), []);
 });

@@ -27,6 +27,28 @@ test('test-never-predicted: predictions on data made from the test file, or a su
   assert.deepEqual(fired('test-never-predicted', [READ, 'test.describe()']), []);
 });
 
+test('test-never-predicted: a test frame only looked at and reshaped still fires (kaggle store-sales, maricinnamon)', () => {
+  const cells = [
+    READ,
+    "test['date'] = pd.to_datetime(test['date'], format='%Y-%m-%d')\ntest.head(5)",
+    "t = test.copy()\nt = t.set_index(['store_nbr', 'family', 'date']).sort_index()",
+    'model = LinearRegression()\nmodel.fit(X, y)',
+  ];
+  assert.equal(fired('test-never-predicted', cells).length, 1);
+});
+
+test('test-never-predicted: test data handed to a notebook function or an unknown object does not fire', () => {
+  const fit = 'rf = RandomForestClassifier()\nrf.fit(X, y)';
+  // kaggle santander, nicapotato: a notebook function predicts on the global test frame.
+  const save = 'def save(model, name):\n    sub = np.expm1(model.predict(test_df))\n    pd.DataFrame({"target": sub}).to_csv(name)';
+  assert.deepEqual(fired('test-never-predicted', [READ, 'test_df = test.fillna(0)', fit, save, "save(rf, 'rf.csv')"]), []);
+  // kaggle porto-seguro, emjosh13: a stacker of the notebook's own given the test frame.
+  assert.deepEqual(fired('test-never-predicted', [READ, fit, 'y_pred = stack.fit_predict(train, target_train, test)']), []);
+  // kaggle titanic, lucasborba: predictions on a frame a notebook function built; the test file is read again for ids.
+  const rebuilt = "train, test = recover_train_test_target(combined)\noutput = rf.predict(test)\naux = pd.read_csv('../input/test.csv')";
+  assert.deepEqual(fired('test-never-predicted', ['import pandas as pd', fit, rebuilt]), []);
+});
+
 test('submission-not-predictions: the sample submission written back as it came (kaggle mercari, alifanov)', () => {
   const [f] = fired('submission-not-predictions', [
     'import pandas as pd',

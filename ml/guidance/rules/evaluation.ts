@@ -59,19 +59,24 @@ export const modelNeverEvaluated: Rule = {
   severity: 'info',
   title: 'Model never evaluated',
   explanation:
-    'The notebook fits a model but never measures how well it predicts: no score, metric, cross-validation or ' +
-    'validation set. Without one there is no telling a useful model from a useless one, or whether a change helped. ' +
-    'Hold out part of the training data (`train_test_split`) or cross-validate (`cross_val_score(model, X, y)`), and ' +
-    'report a metric that fits the task.',
+    'The notebook fits a model and predicts on test data with it, but never measures how well it predicts: no score, ' +
+    'metric, cross-validation or validation set. Without one there is no telling a useful model from a useless one, or ' +
+    'whether a change helped. Hold out part of the training data (`train_test_split`) or cross-validate ' +
+    '(`cross_val_score(model, X, y)`), and report a metric that fits the task.',
   check(ctx: RuleContext): Firing[] {
-    const { fits, evaluations, knownModels } = ctx.flow;
+    const { fits, evaluations, knownModels, predictions } = ctx.flow;
     if (evaluations.length || fits.some((f) => f.validated)) return [];
+    // Only models the notebook relies on: it predicts on test rows with them. A model fitted to read its coefficients,
+    // rank features or draw a tree is not meant to be scored.
+    const predictsOnTest = (f: ModelFit) =>
+      [...predictions.values()].some((pr) => pr.g > f.g && pr.model?.startsWith(`${f.name}#`) && pr.side === 'test');
     const last = new Map<string, ModelFit>();
-    // Only what is surely a predictive model: a model class, or something the notebook predicts with.
-    for (const f of fits) if (f.supervised && knownModels.has(f.model) && !GENERATIVE.test(`${f.name} ${f.cls ?? ''}`)) last.set(f.name, f);
-    return [...last.values()].map((f) => ({
+    for (const f of fits) {
+      if (f.supervised && knownModels.has(f.model) && !GENERATIVE.test(`${f.name} ${f.cls ?? ''}`)) last.set(f.name, f);
+    }
+    return [...last.values()].filter(predictsOnTest).map((f) => ({
       cell: f.cell, line: f.line, endLine: f.endLine, anchor: f.text,
-      message: `${code(f.name)} is fitted but never evaluated: the notebook computes no score, metric or validation for any model`,
+      message: `${code(f.name)} predicts on test data but is never evaluated: the notebook computes no score, metric or validation`,
     }));
   },
 };

@@ -80,7 +80,8 @@ class SubmissionWalk {
 
 export const submissionNotPredictions: Rule = {
   id: 'submission-not-predictions',
-  severity: 'warning',
+  // Often a deliberate baseline (a constant to probe the leaderboard): worth a note, not a warning.
+  severity: 'info',
   title: 'Submission not made from predictions',
   explanation:
     "The file written as the submission holds no model's predictions: it is the sample submission as it came, or the " +
