@@ -158,6 +158,10 @@ if (big.length) {
   console.log(`150–250-cell notebooks (${big.length}), first run incl. parsing: median ${median} ms, max ${big.at(-1)!.toFixed(1)} ms`);
 }
 
+// Every firing, one a line: runs can be compared (which firings a change removed, which it added).
+const everyFiring = [...firings.entries()].flatMap(([rule, list]) => list.map(({ nb, f }) => ({ rule, ref: nb.ref, key: f.key, line: f.startLine })));
+writeFileSync(join(opts.out!, 'firings.jsonl'), everyFiring.map((x) => JSON.stringify(x)).join('\n'));
+
 const sampleSize = Number(opts.sample);
 for (const r of RULES) {
   const list = firings.get(r.id)!;

@@ -9,6 +9,9 @@ import {
   isTransformerClass, looksLikeTransformerName,
 } from './vocab.ts';
 
+/** What a function that scores a model tends to be called. */
+const SCORER_NAME = /score|rmse|rmsle|mse|mae|eval|_cv|cv_|valid|metric|error|loss|acc/i;
+
 /** The keyword arguments of these names that a call was given. */
 function named(call: CallFact, keys: readonly string[]): ArgFact[] {
   return keys.flatMap((k) => (call.kwargs[k] ? [call.kwargs[k]] : []));
@@ -498,25 +501,31 @@ class FlowWalker {
     const models = args.flatMap((a) => a.reads.filter((r) => this.fitted.has(r)));
     if (!models.length) return;
     const data = args.filter((a) => !a.reads.some((r) => this.fitted.has(r)));
-    const judged = data.some((a) => splitSide(this.of(a.reads)) === 'test' || a.reads.some((r) => TRUTH_NAME.test(r)) || heldOutName(a.text));
+    // `rmse_cv(model)` of a cell no longer in the notebook: a scorer by its name, never seen.
+    const unseenScorer = !call.receiver && !call.receiverCall && !this.origins.has(call.name) && SCORER_NAME.test(call.name);
+    const judged = unseenScorer ||
+      data.some((a) => splitSide(this.of(a.reads)) === 'test' || a.reads.some((r) => TRUTH_NAME.test(r)) || heldOutName(a.text));
     if (judged) this.pushEvaluation(p, loc, models.map((m) => this.instance(m)), 'heldout', 'heldout');
   }
 
   /** `(y_pred == y_test).mean()`, `plt.scatter(y_val, preds)`: predictions read beside the true values of a split. */
   private manualEvaluation(p: Placed, loc: Loc, s: StatementFact): void {
-    if (s.calls.some((c) => PREDICT_CALLS.has(c.name) || METRIC_CALL.test(c.name))) return;
-    const predNames = s.reads.filter((r) => hasPredictions(this.origins.get(r) ?? []));
-    if (!predNames.length) return;
+    if (s.calls.some((c) => METRIC_CALL.test(c.name))) return;
     // True values by name (`y_test`), or any data compared with the predictions (`np.mean((preds - df['rating']) ** 2)`).
     const compares = !s.rebinds && /==|!=|[^=!<>]-|-\s*\(/.test(s.text);
-    const truthName = (r: string) => TRUTH_NAME.test(r) || (compares && fromFiles(this.origins.get(r) ?? []));
+    // Predictions made in the statement count only when compared with true values by name: `(clf.predict(X) == y).mean()`.
+    const inline = s.calls.some((c) => PREDICT_CALLS.has(c.name)) ? [...this.flow.predictions.values()].filter((pr) => pr.g === p.g) : [];
+    if (inline.length && !compares) return;
+    const predNames = inline.length ? [] : s.reads.filter((r) => hasPredictions(this.origins.get(r) ?? []));
+    if (!predNames.length && !inline.length) return;
+    const truthName = (r: string) => TRUTH_NAME.test(r) || (!inline.length && compares && fromFiles(this.origins.get(r) ?? []));
     const truth = s.reads.filter((r) => !predNames.includes(r) && truthName(r)).map((r) => this.origins.get(r) ?? new Set<string>());
     if (!truth.length) return;
     const split = truth.map(splitSide);
     const side = truth.map(sideOf);
     // Truth of unknown side (a validation set cut by hand) still judges the model: recorded as 'none'.
     const pick = (all: Side[]): Side => (all.includes('test') ? 'test' : all.includes('train') ? 'train' : 'none');
-    const scored = this.predictionsIn(this.of(predNames));
+    const scored = inline.length ? inline : this.predictionsIn(this.of(predNames));
     this.pushEvaluation(p, loc, scored.flatMap((pr) => (pr.model ? [pr.model] : [])), pick(side), pick(split), scored.map((pr) => pr.x));
   }
 

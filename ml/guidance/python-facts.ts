@@ -49,7 +49,7 @@ export interface CellFacts {
   statements: StatementFact[];
   /** Functions the cell defines whose bodies call `.predict` (or another prediction call). */
   predictingDefs: string[];
-  /** Functions the cell defines whose bodies compute a metric or a score: calling one evaluates. */
+  /** Functions (and classes) the cell defines whose bodies compute a metric or a score: calling one evaluates. */
   evaluatingDefs: string[];
   /** Classes the cell defines (a `class Net(nn.Module)` is a model when called). */
   classes: string[];
@@ -191,9 +191,10 @@ function defStatement(node: SyntaxNode, top: number, nested: boolean, walk: Walk
   s.targets = name ? [name] : [];
   s.rebinds = true;
   if (def.type === 'class_definition' && name) walk.classes.push(name);
-  const calls = def.type === 'function_definition' && name ? def.descendantsOfType('call').map(callFact) : [];
-  if (calls.some((c) => PREDICT_CALLS.has(c.name))) walk.predictingDefs.push(name);
-  // A body that scores, cross-validates, or fits with a validation set (`lgb.train(..., valid_sets=[val])`) evaluates.
+  const calls = name ? def.descendantsOfType('call').map(callFact) : [];
+  if (def.type === 'function_definition' && calls.some((c) => PREDICT_CALLS.has(c.name))) walk.predictingDefs.push(name);
+  // A body that scores, cross-validates, or fits with a validation set (`lgb.train(..., valid_sets=[val])`) evaluates; a
+  // class's too (a notebook's `Detector(...)` whose methods fit with validation data and print metrics judges its model).
   const scores = (c: CallFact) => METRIC_CALL.test(c.name) || CV_CALLS.has(c.name) || c.name === 'score' || c.name === 'evaluate';
   if (calls.some((c) => scores(c) || Object.keys(c.kwargs).some((k) => VALIDATION_KWARGS.has(k)))) walk.evaluatingDefs.push(name);
   return s;

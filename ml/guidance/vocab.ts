@@ -126,11 +126,12 @@ export function fileRole(path: string): 'test' | 'train' | 'sample' | 'predictio
   const base = path.split(/[\\/]/).filter(Boolean).at(-1)?.toLowerCase() ?? '';
   if (!base && !path) return null;
   if (/sample_?submission|samplesubmission|sample_sub/.test(base)) return 'sample';
+  // Before test/train: `test_preds.csv` holds a model's predictions for the test rows, not test rows.
+  if (/(^|[^a-z])(sub|submission|pred|preds|predictions|oof|blend|ensemble|stack)([^a-z]|$)/.test(base)) return 'predictions';
   const hasTest = /(^|[^a-z])test/.test(base) || /(^|[\\/])test[\\/]?$/i.test(path);
   const hasTrain = /(^|[^a-z])train/.test(base);
   if (hasTest && !hasTrain) return 'test';
   if (hasTrain && !hasTest) return 'train';
-  if (/(^|[^a-z])(sub|submission|pred|preds|predictions|oof|blend|ensemble|stack)([^a-z]|$)/.test(base)) return 'predictions';
   return null;
 }
 

@@ -86,6 +86,13 @@ test('model-never-evaluated: validation while fitting, cross-validation, a grid 
   const read = "test = pd.read_csv('../input/test.csv')\nrf = RandomForestClassifier()\nrf.fit(x_train, y_train)\nsub = rf.predict(test)";
   assert.deepEqual(fired('model-never-evaluated', [read, 'p = rf.predict(x_val)\nprint(accuracy_score(y_true=y_val, y_pred=p))']), []);
   assert.deepEqual(fired('model-never-evaluated', [read, 'evaluation = rf.evaluate(x=valid_ds, return_dict=True)']), []);
+  // Training accuracy by hand, predictions made inline (kaggle whats-cooking, plarmuseau).
+  assert.deepEqual(fired('model-never-evaluated', [read, 'print((rf.predict(x_train) == y_train).mean())']), []);
+  // A scorer from a cell no longer in the notebook (kaggle house-prices, srisudheera).
+  assert.deepEqual(fired('model-never-evaluated', [read, 'rmse_CV_train(rf).mean()']), []);
+  // A notebook class whose methods fit with validation data (kaggle nlp-with-disaster-tweets, BERT).
+  const detector = 'class Detector:\n    def train(self, X, y):\n        self.model.fit(X, y, validation_data=(self.Xv, self.yv))';
+  assert.deepEqual(fired('model-never-evaluated', [detector, read, 'clf = Detector(layer)\nclf.train(df_train)']), []);
   // TPOT cross-validates every pipeline it tries (kaggle santander, nafisur).
   const tpot = "test = pd.read_csv('../input/test.csv')\ntpot = TPOTRegressor(generations=8)\ntpot = tpot.fit(X_train, y_train)";
   assert.deepEqual(fired('model-never-evaluated', [tpot, 'y_pred = tpot.predict(test)']), []);
