@@ -9,6 +9,9 @@ import {
   isTransformerClass, looksLikeTransformerName,
 } from './vocab.ts';
 
+/** Scores a fit kept: a search's best score, out-of-bag, early stopping, TF-DF's `model.make_inspector().evaluation()`. */
+const KEPT_SCORE = /\.(best_score_|oob_score_|best_iteration|get_best_score)\b|make_inspector\(\)\.evaluation\(/;
+
 /** What a function that scores a model tends to be called. */
 const SCORER_NAME = /score|rmse|rmsle|mse|mae|eval|_cv|cv_|valid|metric|error|loss|acc/i;
 
@@ -231,7 +234,7 @@ class FlowWalker {
     this.manualEvaluation(p, loc, s);
     // `study.optimize(objective)`: a notebook function that scores, handed over to be called.
     if (s.reads.some((r) => this.evaluatingDefs.has(r) && !called.has(r))) this.pushEvaluation(p, loc, [], 'heldout', 'heldout');
-    if (/\.(best_score_|oob_score_|best_iteration|get_best_score)\b/.test(s.text)) this.pushEvaluation(p, loc, [], 'heldout', 'heldout');
+    if (KEPT_SCORE.test(s.text)) this.pushEvaluation(p, loc, [], 'heldout', 'heldout');
     this.assign(p, reads, created);
   }
 
@@ -442,6 +445,11 @@ class FlowWalker {
     this.flow.evaluations.push({ ...loc, g: p.g, models, side, splitSide: split, data });
   }
 
+  /** The notebook's own metric, by its name, given predictions: `multiclass_logloss(yvalid, preds)`, `rmse(y_val, p)`. */
+  private ownMetric(call: CallFact): boolean {
+    return !call.receiver && !call.receiverCall && SCORER_NAME.test(call.name) && call.args.some((a) => hasPredictions(this.of(a.reads)));
+  }
+
   private evaluation(call: CallFact, p: Placed, loc: Loc): void {
     const both = (origins: Set<string>): [Side, Side] => [sideOf(origins), splitSide(origins)];
     const scored = call.args.length ? call.args : named(call, ['x', 'X', 'y']); // `rf.evaluate(x=valid_ds)` of Keras
@@ -451,7 +459,7 @@ class FlowWalker {
       // Before the metrics: `cross_val_score` ends like one.
       const model = call.args[0]?.reads[0];
       this.pushEvaluation(p, loc, model ? [this.instance(model)] : [], 'heldout', 'heldout');
-    } else if (METRIC_CALL.test(call.name) && metricArgs(call).length >= 1) {
+    } else if ((METRIC_CALL.test(call.name) || this.ownMetric(call)) && metricArgs(call).length >= 1) {
       // Predictions made inline (`accuracy_score(y, model.predict(X))`) count as what the metric measures.
       const inline = [...this.flow.predictions.values()].filter((pr) => pr.g === p.g);
       const origins = this.argOrigins(metricArgs(call));

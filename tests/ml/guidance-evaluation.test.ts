@@ -93,6 +93,10 @@ test('model-never-evaluated: validation while fitting, cross-validation, a grid 
   // A notebook class whose methods fit with validation data (kaggle nlp-with-disaster-tweets, BERT).
   const detector = 'class Detector:\n    def train(self, X, y):\n        self.model.fit(X, y, validation_data=(self.Xv, self.yv))';
   assert.deepEqual(fired('model-never-evaluated', [detector, read, 'clf = Detector(layer)\nclf.train(df_train)']), []);
+  // The notebook's own metric given predictions (kaggle spooky-author, readilen); TF-DF's self-evaluation (kaggle titanic).
+  const logloss = 'def multiclass_logloss(actual, predicted):\n    return -np.mean(np.log(predicted[actual]))';
+  assert.deepEqual(fired('model-never-evaluated', [logloss, read, 'p = rf.predict_proba(xvalid)\nprint(multiclass_logloss(yvalid, p))']), []);
+  assert.deepEqual(fired('model-never-evaluated', [read, 'e = rf.make_inspector().evaluation()\nprint(e.accuracy)']), []);
   // TPOT cross-validates every pipeline it tries (kaggle santander, nafisur).
   const tpot = "test = pd.read_csv('../input/test.csv')\ntpot = TPOTRegressor(generations=8)\ntpot = tpot.fit(X_train, y_train)";
   assert.deepEqual(fired('model-never-evaluated', [tpot, 'y_pred = tpot.predict(test)']), []);
