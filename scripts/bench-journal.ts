@@ -79,6 +79,9 @@ async function scenario(name: string, running: string | null, outputMb = 0): Pro
   }
 }
 
-await scenario('quiet notebook', null);
-await scenario('a cell printing every 0.25 s', loud);
-await scenario('a 50 MB output in the notebook', null, 50);
+// `npm run bench:journal -- 50mb` runs one scenario (quiet, printing, 50mb); no argument runs all three.
+const only = new Set(process.argv.slice(2));
+const wanted = (name: string) => !only.size || only.has(name);
+if (wanted('quiet')) await scenario('quiet notebook', null);
+if (wanted('printing')) await scenario('a cell printing every 0.25 s', loud);
+if (wanted('50mb')) await scenario('a 50 MB output in the notebook', null, 50);

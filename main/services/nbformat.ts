@@ -3,6 +3,7 @@
 // and 3 convert as nbformat converts them, and whatever nbformat would reject is reported instead of repaired.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Cell, NotebookDoc, Output } from '../../preload/contract.ts';
+import { coalesce, toText, type ByteParts } from './byte-parts.ts';
 
 export class NotebookFormatError extends Error {}
 
@@ -538,7 +539,10 @@ export function readNotebook(text: string): NotebookRead {
     throw new NotebookFormatError(`unsupported notebook format${named}`);
   }
   validateV4(json, problems);
-  return { doc: readV4(json, nextId), version: { major, minor }, convertedFrom: null, problems };
+  const read: NotebookRead = { doc: readV4(json, nextId), version: { major, minor }, convertedFrom: null, problems };
+  // The first save merges with this parse instead of parsing the text again (readV4 copies, never mutates).
+  written.set(read, { json });
+  return read;
 }
 
 /** Parses file text into the editor's document (see readNotebook). */
@@ -633,7 +637,7 @@ function mergeObject(original: Json, fresh: Json, pick: (key: string) => unknown
 }
 
 /** `spaced`: a file on one line written by Python's json.dumps, with its ", " and ": " separators. */
-interface Style { indent: string; eol: string; finalEol: boolean; ascii: boolean; spaced: boolean }
+export interface Style { indent: string; eol: string; finalEol: boolean; ascii: boolean; spaced: boolean }
 /** What nbformat writes: 1-space indent, no escapes beyond JSON's own, a final newline. */
 const NBFORMAT_STYLE: Style = { indent: ' ', eol: '\n', finalEol: true, ascii: false, spaced: false };
 
@@ -655,19 +659,153 @@ function stringifySpaced(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+/** Escapes of older writers and the file's own line ends, on text formatted with "\n". */
+function finish(s: string, style: Style): string {
+  let out = s;
+  if (style.ascii) out = out.replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return style.eol !== '\n' ? out.replaceAll('\n', style.eol) : out;
+}
+
+/** A JSON value `depth` levels down in the file, as JSON.stringify(file, null, indent) writes it there. */
+function formatAt(value: unknown, style: Style, depth: number): string {
+  if (style.spaced) return stringifySpaced(value);
+  const s = JSON.stringify(value, null, style.indent) ?? 'null';
+  return style.indent && depth ? s.replaceAll('\n', `\n${style.indent.repeat(depth)}`) : s;
+}
+
 function format(value: unknown, style: Style): string {
-  let s = style.spaced ? stringifySpaced(value) : JSON.stringify(value, null, style.indent);
-  if (style.ascii) s = s.replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  if (style.eol !== '\n') s = s.replaceAll('\n', style.eol);
+  const s = finish(formatAt(value, style, 0), style);
   return style.finalEol ? s + style.eol : s;
 }
 
-/** The file being written over: its text, and readNotebook's reading of it when the caller has it already. */
-export type OriginalFile = string | { text: string; read: NotebookRead };
+/**
+ * The bytes of each cell as last written, per layout. A save writes the cells it did not change from here: a cell
+ * holding 50 MB of output is formatted and encoded once, not on every autosave (0.5 s of the host's thread each).
+ * Keys are the JSON objects a save writes back unchanged, which are never mutated.
+ */
+const cellBytes = new WeakMap<object, { layout: string; bytes: Buffer }>();
+
+function encodeCell(raw: unknown, style: Style, layout: string): Buffer {
+  const hit = typeof raw === 'object' && raw !== null ? cellBytes.get(raw) : undefined;
+  if (hit?.layout === layout) return hit.bytes;
+  const bytes = Buffer.from(finish(formatAt(raw, style, 2), style));
+  if (typeof raw === 'object' && raw !== null) cellBytes.set(raw, { layout, bytes });
+  return bytes;
+}
+
+/** Exactly format(top, style) as bytes, with the cells taken from the cache when they were written before. */
+function encode(top: Json, style: Style): Buffer[] {
+  const cells = top.cells;
+  if (!Array.isArray(cells) || !cells.length) return [Buffer.from(format(top, style))];
+  const { indent, spaced } = style;
+  const layout = JSON.stringify(style);
+  const inner = spaced ? ', ' : indent ? `,\n${indent}` : ',';
+  const cellSep = Buffer.from(finish(spaced ? ', ' : indent ? `,\n${indent.repeat(2)}` : ',', style));
+  const parts: Buffer[] = [];
+  const text = (s: string) => void parts.push(Buffer.from(finish(s, style)));
+  const entries = Object.entries(top).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol');
+  text(indent && !spaced ? `{\n${indent}` : '{');
+  entries.forEach(([key, value], i) => {
+    if (i) text(inner);
+    text(`${JSON.stringify(key)}${spaced || indent ? ': ' : ':'}`);
+    if (key !== 'cells') return text(formatAt(value, style, 1));
+    text(indent && !spaced ? `[\n${indent.repeat(2)}` : '[');
+    cells.forEach((c, j) => {
+      if (j) parts.push(cellSep);
+      parts.push(encodeCell(c, style, layout));
+    });
+    text(indent && !spaced ? `\n${indent}]` : ']');
+  });
+  text(indent && !spaced ? '\n}' : '}');
+  if (style.finalEol) text('\n');
+  return coalesce(parts);
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Where the string starting at `at` (its opening quote) ends: just after its closing quote. */
+function afterString(bytes: Buffer, at: number): number {
+  for (let q = bytes.indexOf(QUOTE, at + 1); q !== -1; q = bytes.indexOf(QUOTE, q + 1)) {
+    let slashes = 0;
+    while (bytes[q - 1 - slashes] === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return q + 1;
+  }
+  return bytes.length;
+}
+
+/**
+ * The byte ranges of the elements of the top-level "cells" array of a JSON file, or null when it has none. Strings
+ * are skipped with memchr (indexOf), so 50 MB of output text costs a few tens of milliseconds.
+ */
+function cellRanges(bytes: Buffer): Array<[number, number]> | null {
+  const key = Buffer.from('"cells"');
+  let depth = 0;
+  let expectKey = false;
+  let cellsKey = false;
+  let inCells = false;
+  let start = -1;
+  const ranges: Array<[number, number]> = [];
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === QUOTE) {
+      const end = afterString(bytes, i);
+      if (depth === 1 && expectKey) (cellsKey = bytes.subarray(i, end).equals(key)), (expectKey = false);
+      else if (inCells && depth === 2 && start < 0) ranges.push([i, end]);
+      i = end - 1;
+    } else if (b === 0x7b || b === 0x5b) {
+      if (depth === 0) expectKey = b === 0x7b;
+      else if (depth === 1 && b === 0x5b && cellsKey) inCells = true;
+      else if (inCells && depth === 2) start = i;
+      depth++;
+    } else if (b === 0x7d || b === 0x5d) {
+      depth--;
+      if (inCells && depth === 2 && start >= 0) ranges.push([start, i + 1]), (start = -1);
+      else if (inCells && depth === 1) return ranges;
+    } else if (depth === 1 && b === 0x2c) {
+      expectKey = true;
+      cellsKey = false;
+    } else if (inCells && depth === 2 && start < 0 && b > 0x20 && b !== 0x2c) {
+      // A number, true, false or null as an element: not a cell, but it keeps the ranges aligned with the array.
+      let e = i;
+      while (e < bytes.length && bytes[e]! > 0x20 && bytes[e] !== 0x2c && bytes[e] !== 0x5d) e++;
+      ranges.push([i, e]);
+      i = e - 1;
+    }
+  }
+  return null;
+}
+
+/**
+ * After a read of `bytes`: each cell's bytes as the file holds them, so the first save after opening writes the
+ * cells the user did not change straight from the file (a 50 MB output is not formatted and encoded again).
+ */
+export function rememberFileBytes(read: NotebookRead, bytes: Buffer, text: string): void {
+  const known = written.get(read);
+  const raws = known?.json.cells;
+  if (!known || !Array.isArray(raws) || read.convertedFrom !== null || bytes[0] === 0xef) return;
+  const ranges = cellRanges(bytes);
+  if (!ranges || ranges.length !== raws.length) return;
+  known.style ??= detectStyle(text);
+  const layout = JSON.stringify(known.style);
+  raws.forEach((raw, i) => {
+    const [from, to] = ranges[i]!;
+    if (typeof raw === 'object' && raw !== null) cellBytes.set(raw, { layout, bytes: bytes.subarray(from, to) });
+  });
+}
+
+/**
+ * The file being written over: its text (a function, so a file this app wrote is never decoded just to be
+ * merged with), and readNotebook's reading of it when the caller has it already.
+ */
+export type OriginalFile = string | { text: () => string; read: NotebookRead };
+
+/** What a save wrote (or a read parsed), kept with the read that stands for it: the next save merges with it. */
+interface Written { json: Json; style?: Style }
 
 /** Writes over `original` (a format 4 file): what the user did not change keeps the file's JSON, order and layout. */
-function mergeWithOriginal(doc: NotebookDoc, file: OriginalFile): { text: string; json: Json } | null {
-  const original = typeof file === 'string' ? file : file.text;
+function mergeWithOriginal(doc: NotebookDoc, file: OriginalFile): Saved | null {
+  const original = typeof file === 'string' ? () => file : file.text;
   let orig: NotebookRead;
   try {
     orig = typeof file === 'string' ? readNotebook(file) : file.read;
@@ -675,7 +813,9 @@ function mergeWithOriginal(doc: NotebookDoc, file: OriginalFile): { text: string
     return null;
   }
   if (orig.convertedFrom !== null) return null;
-  const origJson = (typeof file === 'string' ? undefined : writtenJson.get(file.read)) ?? (JSON.parse(original.charCodeAt(0) === 0xfeff ? original.slice(1) : original) as Json);
+  const known = typeof file === 'string' ? undefined : written.get(file.read);
+  const origJson = known?.json ?? (JSON.parse(original().replace(/^\uFEFF/, '')) as Json);
+  const style = known?.style ?? detectStyle(original());
   const rawCells = origJson.cells as unknown[];
   const index = new Map(orig.doc.cells.map((c, i) => [c.id, i]));
   const ids = idsToWrite(doc);
@@ -697,7 +837,7 @@ function mergeWithOriginal(doc: NotebookDoc, file: OriginalFile): { text: string
   });
   const fresh = buildJson(doc, cells);
   const top = mergeObject(origJson, fresh, (key) => (key === 'cells' ? cells : docsEqual(doc[key], orig.doc[key]) ? origJson[key] : fresh[key]));
-  return { text: format(top, detectStyle(original)), json: top };
+  return { bytes: encode(top, style), json: top, style };
 }
 
 /**
@@ -707,23 +847,26 @@ function mergeWithOriginal(doc: NotebookDoc, file: OriginalFile): { text: string
  * are always written back verbatim. Format 4.0–4.4 stays 4.0–4.4 (no cell ids); 4.5 and later get unique ids.
  */
 export function serializeNotebook(doc: NotebookDoc, original?: OriginalFile): string {
-  return serializeForSave(doc, original).text;
+  return toText(serializeForSave(doc, original).bytes);
 }
 
-/** The JSON object behind a file this app wrote, keyed by the read that stands for that file (never mutated). */
-const writtenJson = new WeakMap<NotebookRead, Json>();
+/** The JSON object behind a file this app wrote or read, keyed by the read that stands for that file (never mutated). */
+const written = new WeakMap<NotebookRead, Written>();
 
-/** serializeNotebook, and the JSON object it wrote: the next save over that file merges with it instead of parsing 50 MB again. */
-export function serializeForSave(doc: NotebookDoc, original?: OriginalFile): { text: string; json: Json } {
+/** A save's bytes, and the JSON and layout they hold, which the next save over the same file starts from. */
+export interface Saved { bytes: ByteParts; json: Json; style: Style }
+
+/** serializeNotebook as bytes, with what it wrote: the next save over that file merges with it instead of parsing 50 MB again. */
+export function serializeForSave(doc: NotebookDoc, original?: OriginalFile): Saved {
   const merged = original !== undefined ? mergeWithOriginal(doc, original) : null;
   if (merged) return merged;
   const json = sortKeys(buildJson(doc)) as Json;
-  return { text: format(json, NBFORMAT_STYLE), json };
+  return { bytes: encode(json, NBFORMAT_STYLE), json, style: NBFORMAT_STYLE };
 }
 
-/** `read` stands for a file whose text is the serialisation of `json` (see serializeForSave). */
-export function rememberWrittenJson(read: NotebookRead, json: Json): void {
-  writtenJson.set(read, json);
+/** `read` stands for a file whose bytes are `saved.bytes` (see serializeForSave). */
+export function rememberWritten(read: NotebookRead, saved: Saved): void {
+  written.set(read, { json: saved.json, style: saved.style });
 }
 
 export function emptyNotebook(): NotebookDoc {

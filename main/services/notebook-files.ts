@@ -3,9 +3,10 @@ import { constants as fsc, existsSync, promises as fs, watchFile, unwatchFile, t
 import { join, resolve } from 'node:path';
 import type { NotebookDoc, OpenedNotebook } from '../../preload/contract.ts';
 import { atomicWrite } from './atomic-write.ts';
+import { byteLength, sameBytes, toText, type ByteParts } from './byte-parts.ts';
 import { CrashJournal, type JournalPart } from './crash-journal.ts';
 import { SaveReceipts } from './save-receipts.ts';
-import { decodeNotebookBytes, docsEqual, NotebookFormatError, readNotebook, rememberWrittenJson, serializeForSave, serializeNotebook, type NotebookRead } from './nbformat.ts';
+import { decodeNotebookBytes, docsEqual, NotebookFormatError, readNotebook, rememberFileBytes, rememberWritten, serializeForSave, type NotebookRead } from './nbformat.ts';
 
 export class NotebookFileError extends Error {
   constructor(message: string, readonly code: 'not-found' | 'not-notebook' | 'conflict' | 'io' | 'read-only' | 'needs-conversion' | 'stale-outputs') {
@@ -13,16 +14,20 @@ export class NotebookFileError extends Error {
   }
 }
 
-/** A notebook file as read: the parsed notebook and why it may not be written over (problems), if any. */
-interface FileRead { text: string; read: NotebookRead; problems: string[] }
+/**
+ * A notebook file as read or written: its bytes, its text (decoded on demand: a file this app wrote is never decoded
+ * again), the parsed notebook and why it may not be written over (problems), if any.
+ */
+interface FileRead { bytes: ByteParts; text: () => string; read: NotebookRead; problems: string[] }
 
 /** Reads notebook bytes; throws NotebookFormatError for what is not a notebook. Messages never quote the file. */
-function readNotebookBytes(bytes: Uint8Array): FileRead {
+function readNotebookBytes(bytes: Buffer): FileRead {
   const { text, invalidUtf8At } = decodeNotebookBytes(bytes);
   const badUtf8 = invalidUtf8At === null ? [] : [`it is not valid UTF-8 text (the first invalid byte is at offset ${invalidUtf8At})`];
   try {
     const read = readNotebook(text);
-    return { text, read, problems: [...badUtf8, ...read.problems] };
+    if (!badUtf8.length) rememberFileBytes(read, bytes, text);
+    return { bytes: [bytes], text: () => text, read, problems: [...badUtf8, ...read.problems] };
   } catch (e) {
     if (e instanceof NotebookFormatError && badUtf8.length) throw new NotebookFormatError(`${badUtf8[0]}, and ${e.message.replace(/^the file /, 'it ')}`);
     throw e;
@@ -68,7 +73,7 @@ export class NotebookFiles {
   private readonly recentFile: string;
   private watched: string | null = null;
   /** What this app last wrote to each file: a change on disk with exactly these bytes is our own save, not another program's. */
-  private readonly lastWritten = new Map<string, string>();
+  private readonly lastWritten = new Map<string, ByteParts>();
 
   constructor(private readonly dataDir: string, private readonly onChangedOnDisk: (path: string, mtimeMs: number) => void) {
     this.journal = new CrashJournal(join(dataDir, 'journal'));
@@ -103,7 +108,7 @@ export class NotebookFiles {
     const conversion = convertedFrom !== null ? { from: `${version.major}.${version.minor}`, backupPath: (await backupPath(abs, convertedFrom, bytes)).path } : null;
     await this.addRecent(abs);
     const rec = await this.journal.read(abs);
-    const recovered = rec && rec.savedAtMs > st.mtimeMs && serializeNotebook(rec.doc) !== serializeNotebook(doc) ? { doc: rec.doc, savedAt: new Date(rec.savedAtMs).toISOString() } : null;
+    const recovered = rec && rec.savedAtMs > st.mtimeMs && !docsEqual(rec.doc, doc) ? { doc: rec.doc, savedAt: new Date(rec.savedAtMs).toISOString() } : null;
     return { path: abs, doc, mtimeMs: st.mtimeMs, recovered, readOnly, conversion };
   }
 
@@ -141,15 +146,16 @@ export class NotebookFiles {
     }
     const doc = opts.keepOutputs?.length ? withFileOutputs(sent, old?.read.doc ?? null, opts.keepOutputs, abs) : sent;
     const convertNow = !!old?.read.convertedFrom && !!opts.convert;
-    if (old && !convertNow && docsEqual(doc, old.read.doc)) return this.unchanged(abs, old.text, current!.mtimeMs);
+    if (old && !convertNow && docsEqual(doc, old.read.doc)) return this.unchanged(abs, old.bytes, current!.mtimeMs);
     if (old && old.problems.length && !force) {
       throw new NotebookFileError(`${abs} is not a valid notebook (${summary(old.problems)}); it was opened read-only and was not overwritten. Use Save as… to keep your edits in a new file.`, 'read-only');
     }
     if (old?.read.convertedFrom && !convertNow && !force) {
       throw new NotebookFileError(`${abs} is in notebook format ${old.read.convertedFrom}; saving converts it to format 4, which needs your consent (the original is kept as a backup). It was not overwritten.`, 'needs-conversion');
     }
-    const { text, json } = serializeForSave(doc, old && !old.read.convertedFrom ? { text: old.text, read: old.read } : undefined);
-    if (old && old.text === text) return this.unchanged(abs, old.text, current!.mtimeMs);
+    const saved = serializeForSave(doc, old && !old.read.convertedFrom ? { text: old.text, read: old.read } : undefined);
+    const { bytes: out } = saved;
+    if (old && sameBytes(old.bytes, out)) return this.unchanged(abs, old.bytes, current!.mtimeMs);
     let backup: string | undefined;
     if (old?.read.convertedFrom && bytes) {
       const b = await backupPath(abs, old!.read.convertedFrom!, bytes);
@@ -161,9 +167,9 @@ export class NotebookFiles {
       backup = b.path;
     }
     try {
-      this.lastWritten.set(abs, text);
+      this.lastWritten.set(abs, out);
       const { saveId } = opts;
-      await atomicWrite(abs, text, saveId ? { beforeRename: (written) => this.receipts.write(abs, saveId, written) } : {});
+      await atomicWrite(abs, out, saveId ? { beforeRename: (written) => this.receipts.write(abs, saveId, written) } : {});
     } catch (e) {
       throw new NotebookFileError(`could not save ${abs}: ${(e as Error).message}. Your edits are kept in the app and its crash journal.`, 'io');
     }
@@ -174,8 +180,9 @@ export class NotebookFiles {
     // the tests check): no re-parse of a big file on the host's thread.
     const version = old && !old.read.convertedFrom ? old.read.version : { major: 4, minor: doc.nbformat_minor };
     const read = { doc, version, convertedFrom: null, problems: [] };
-    rememberWrittenJson(read, json);
-    this.remember(abs, st, { text, read, problems: [] });
+    rememberWritten(read, saved);
+    let text: string | undefined;
+    this.remember(abs, st, { bytes: out, text: () => (text ??= toText(out)), read, problems: [] });
     return { path: abs, mtimeMs: st.mtimeMs, written: true, ...(backup ? { backupPath: backup } : {}) };
   }
 
@@ -186,8 +193,8 @@ export class NotebookFiles {
     for (const key of this.known.keys()) if (this.known.size > 4) this.known.delete(key);
   }
 
-  private async unchanged(abs: string, text: string, mtimeMs: number): Promise<{ path: string; mtimeMs: number; written: false }> {
-    this.lastWritten.set(abs, text);
+  private async unchanged(abs: string, bytes: ByteParts, mtimeMs: number): Promise<{ path: string; mtimeMs: number; written: false }> {
+    this.lastWritten.set(abs, bytes);
     await this.journal.clear(abs);
     return { path: abs, mtimeMs, written: false };
   }
@@ -223,9 +230,12 @@ export class NotebookFiles {
     const target = this.watched;
     watchFile(target, { interval: 1000 }, (cur, prev) => {
       if (cur.mtimeMs === prev.mtimeMs || cur.mtimeMs === 0) return;
-      // The poll can report our own autosave after a newer one already landed; only foreign bytes count.
-      void fs.readFile(target, 'utf8').then(
-        (text) => text !== this.lastWritten.get(target) && this.onChangedOnDisk(target, cur.mtimeMs),
+      // The poll can report our own autosave after a newer one already landed; only foreign bytes count (compared
+      // as bytes: decoding 50 MB to compare strings held the host's thread for 0.3 s after every autosave).
+      const ours = this.lastWritten.get(target);
+      if (ours && byteLength(ours) !== cur.size) return this.onChangedOnDisk(target, cur.mtimeMs);
+      void fs.readFile(target).then(
+        (bytes) => !(ours && sameBytes([bytes], ours)) && this.onChangedOnDisk(target, cur.mtimeMs),
         () => this.onChangedOnDisk(target, cur.mtimeMs),
       );
     });
