@@ -6,12 +6,21 @@ import { serve } from '../tests/helpers/serve.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const LINES = [
-  'import pandas as pd', 'import numpy as np', 'df = pd.read_csv("train.csv")', 'df.head()', 'df.info()',
-  'df.isnull().sum()', 'df = df.fillna(0)', 'X = df.drop("target", axis=1)', 'y = df["target"]',
+  'import pandas as pd',
+  'import numpy as np',
+  'df = pd.read_csv("train.csv")',
+  'df.head()',
+  'df.info()',
+  'df.isnull().sum()',
+  'df = df.fillna(0)',
+  'X = df.drop("target", axis=1)',
+  'y = df["target"]',
   'from sklearn.model_selection import train_test_split',
   'X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)',
-  'from sklearn.ensemble import RandomForestClassifier', 'model = RandomForestClassifier(n_estimators=100)',
-  'model.fit(X_train, y_train)', 'pred = model.predict(X_test)',
+  'from sklearn.ensemble import RandomForestClassifier',
+  'model = RandomForestClassifier(n_estimators=100)',
+  'model.fit(X_train, y_train)',
+  'pred = model.predict(X_test)',
 ];
 type Probe = { __chips: number; __lastKey: number };
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
@@ -44,14 +53,29 @@ async function main(): Promise<void> {
         await page.keyboard.type(line, { delay: 15 });
         await page.keyboard.press('End');
         await page.keyboard.press('Enter');
-        const got = await page.waitForFunction(() => { const w = window as unknown as Probe; return w.__chips > w.__lastKey; }, undefined, { timeout: 30_000 }).then(() => true, () => false);
+        const got = await page
+          .waitForFunction(
+            () => {
+              const w = window as unknown as Probe;
+              return w.__chips > w.__lastKey;
+            },
+            undefined,
+            { timeout: 30_000 },
+          )
+          .then(
+            () => true,
+            () => false,
+          );
         const ms = (await page.evaluate('window.__chips - window.__lastKey')) as number;
         // The first round loads the models if the warm-up has not finished: reported, not mixed in.
         if (got && r > 0) times.push(ms);
         else if (got && r === 0 && times.length === 0 && line === LINES[0]) console.log(`first chips after page load: ${ms.toFixed(0)} ms`);
       }
     }
-    console.log(`last keystroke -> fresh chips painted: median ${pct(times, 50).toFixed(0)} ms, p95 ${pct(times, 95).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms (n=${times.length}, includes the 200 ms typing pause)`);
+    console.log(
+      `last keystroke -> fresh chips painted: median ${pct(times, 50).toFixed(0)} ms, p95 ${pct(times, 95).toFixed(0)} ms, max ` +
+        `${Math.max(...times).toFixed(0)} ms (n=${times.length}, includes the 200 ms typing pause)`,
+    );
   } finally {
     await browser.close();
     await app.stop();

@@ -13,12 +13,55 @@ const dbArg = args.indexOf('--db') >= 0 ? args[args.indexOf('--db') + 1] : undef
 const tmp = dbArg ? null : mkdtempSync(join(tmpdir(), 'gds-bench-corpus-'));
 const db = dbArg ?? join(tmp as string, 'corpus.sqlite');
 
-const WORDS = ['read_csv', 'xgboost', 'lightgbm', 'train_test_split', 'groupby', 'merge', 'heatmap', 'accuracy', 'feature importance',
-  'missing values', 'fillna', 'one hot', 'cross validation', 'learning rate', 'confusion matrix', 'tfidf', 'embedding', 'LSTM',
-  'random forest', 'submission', 'plot', 'correlation', 'outliers', 'log transform', 'dropna', 'kfold', 'roc auc', 'stack*', 'pivot', 'Conv2D'];
-const APIS = ['pandas.read_csv', 'xgboost.train', 'lightgbm.train', 'sklearn.model_selection.train_test_split', 'seaborn.heatmap',
-  'matplotlib.pyplot.show', 'numpy.log1p', 'sklearn.metrics.roc_auc_score', 'pandas.get_dummies', 'xgboost', 'keras.layers.Dense',
-  'sklearn.ensemble.RandomForestClassifier', 'pandas.concat', 'numpy.mean', 'gc.collect'];
+const WORDS = [
+  'read_csv',
+  'xgboost',
+  'lightgbm',
+  'train_test_split',
+  'groupby',
+  'merge',
+  'heatmap',
+  'accuracy',
+  'feature importance',
+  'missing values',
+  'fillna',
+  'one hot',
+  'cross validation',
+  'learning rate',
+  'confusion matrix',
+  'tfidf',
+  'embedding',
+  'LSTM',
+  'random forest',
+  'submission',
+  'plot',
+  'correlation',
+  'outliers',
+  'log transform',
+  'dropna',
+  'kfold',
+  'roc auc',
+  'stack*',
+  'pivot',
+  'Conv2D',
+];
+const APIS = [
+  'pandas.read_csv',
+  'xgboost.train',
+  'lightgbm.train',
+  'sklearn.model_selection.train_test_split',
+  'seaborn.heatmap',
+  'matplotlib.pyplot.show',
+  'numpy.log1p',
+  'sklearn.metrics.roc_auc_score',
+  'pandas.get_dummies',
+  'xgboost',
+  'keras.layers.Dense',
+  'sklearn.ensemble.RandomForestClassifier',
+  'pandas.concat',
+  'numpy.mean',
+  'gc.collect',
+];
 
 function queries(sources: string[]): SearchQuery[] {
   const out: SearchQuery[] = [];
@@ -70,6 +113,17 @@ console.log(`corpus: ${corpus}`);
 console.log(`notebooks imported: ${s.notebooks} (duplicates ${s.duplicates}), code cells ${s.code_cells}, markdown cells ${s.markdown_cells}`);
 console.log(`bad files: ${s.bad_files} (${s.bad.filter((b) => b.reason.startsWith('empty')).length} empty)`);
 console.log(`sources: ${s.sources}, distinct APIs: ${stats.apiNames}`);
-console.log(`import: ${s.seconds} s wall, ${s.notebooks_per_s} notebooks/s; ${cpuSeconds.toFixed(1)} CPU-s (${Math.round((s.notebooks + s.bad_files) / cpuSeconds)} files per CPU-second)`);
-console.log(`load average at the end: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`);
-console.log(`search: ${qs.length} queries, ${hits} hits, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, max ${(times.at(-1) ?? 0).toFixed(1)} ms`);
+console.log(
+  `import: ${s.seconds} s wall, ${s.notebooks_per_s} notebooks/s; ${cpuSeconds.toFixed(1)} CPU-s ` +
+    `(${Math.round((s.notebooks + s.bad_files) / cpuSeconds)} files per CPU-second)`,
+);
+console.log(
+  `load average at the end: ${(await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} on ${(await import('node:os')).cpus().length} cores`,
+);
+console.log(
+  `search: ${qs.length} queries, ${hits} hits, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, max ` +
+    `${(times.at(-1) ?? 0).toFixed(1)} ms`,
+);

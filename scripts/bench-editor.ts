@@ -39,17 +39,35 @@ function tempDir(): string {
 
 function writeNotebook(dir: string, name: string, cells: unknown[]): string {
   const file = join(dir, name);
-  writeFileSync(file, JSON.stringify({ cells, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, nbformat: 4, nbformat_minor: 5 }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      cells,
+      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    }),
+  );
   return file;
 }
 
 function bigNotebook(dir: string, n: number): string {
-  return writeNotebook(dir, `big-${n}.ipynb`, Array.from({ length: n }, (_, i) => (i % 5 === 0
-    ? { cell_type: 'markdown', id: `m${i}`, metadata: {}, source: `## Section ${i}\nSome *markdown* text.` }
-    : {
-      cell_type: 'code', id: `c${i}`, metadata: {}, source: `df${i} = df.groupby("a").mean()\nprint(df${i}.shape)`,
-      outputs: [{ output_type: 'stream', name: 'stdout', text: '(3, 4)\n' }], execution_count: i,
-    })));
+  return writeNotebook(
+    dir,
+    `big-${n}.ipynb`,
+    Array.from({ length: n }, (_, i) =>
+      i % 5 === 0
+        ? { cell_type: 'markdown', id: `m${i}`, metadata: {}, source: `## Section ${i}\nSome *markdown* text.` }
+        : {
+            cell_type: 'code',
+            id: `c${i}`,
+            metadata: {},
+            source: `df${i} = df.groupby("a").mean()\nprint(df${i}.shape)`,
+            outputs: [{ output_type: 'stream', name: 'stdout', text: '(3, 4)\n' }],
+            execution_count: i,
+          },
+    ),
+  );
 }
 
 async function rawClient(settings: ServerConnection.ISettings): Promise<number[]> {
@@ -67,7 +85,10 @@ async function rawClient(settings: ServerConnection.ISettings): Promise<number[]
   return times;
 }
 
-interface AppKernelRun { times: number[]; help: { complete: number[]; inspect: number[]; groupby: boolean; signature: boolean; silent: boolean } }
+interface AppKernelRun {
+  times: number[];
+  help: { complete: number[]; inspect: number[]; groupby: boolean; signature: boolean; silent: boolean };
+}
 
 /** The app's kernel layer, driven exactly as the renderer drives it (WebSocket frames through the router). */
 async function appKernel(page: Page, withHelp: boolean): Promise<AppKernelRun> {
@@ -179,7 +200,9 @@ async function startupPart(browser: Browser): Promise<void> {
       const editorAt = performance.now() - t;
       await page.waitForSelector('[data-testid="kernel-status"][data-status="idle"]', { timeout: 60_000 });
       const total = performance.now() - t;
-      console.log(`start-up run ${r + 1}: URL printed ${urlAt.toFixed(0)} ms, editor drawn ${editorAt.toFixed(0)} ms, kernel idle ${total.toFixed(0)} ms`);
+      console.log(
+        `start-up run ${r + 1}: URL printed ${urlAt.toFixed(0)} ms, editor drawn ${editorAt.toFixed(0)} ms, kernel idle ${total.toFixed(0)} ms`,
+      );
       if (r > 0) totals.push(total); // the first run also fills the OS file cache and the interpreter choice
     } finally {
       await page.close();
@@ -223,7 +246,9 @@ async function openPart(browser: Browser): Promise<void> {
       await editor.click();
       await page.keyboard.press('End');
       await page.keyboard.type('#');
-      await page.waitForFunction(() => document.querySelector('[data-cell-index="1"] .view-lines')?.textContent?.includes('#'), undefined, { timeout: 60_000 });
+      await page.waitForFunction(() => document.querySelector('[data-cell-index="1"] .view-lines')?.textContent?.includes('#'), undefined, {
+        timeout: 60_000,
+      });
       interactive.push(performance.now() - t);
       if (r === 2) {
         const typing = await typingLatency(page, ' + 1 # typing while badges and chips update');
@@ -279,7 +304,9 @@ async function openPart(browser: Browser): Promise<void> {
 
 async function outputPart(browser: Browser): Promise<void> {
   const dir = tempDir();
-  const file = writeNotebook(dir, 'print.ipynb', [{ cell_type: 'code', id: 'p', metadata: {}, source: 'for i in range(100_000):\n    print(i)', outputs: [], execution_count: null }]);
+  const file = writeNotebook(dir, 'print.ipynb', [
+    { cell_type: 'code', id: 'p', metadata: {}, source: 'for i in range(100_000):\n    print(i)', outputs: [], execution_count: null },
+  ]);
   const app = await serve({ file });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -293,8 +320,13 @@ async function outputPart(browser: Browser): Promise<void> {
     })()`);
     const t = performance.now();
     await page.locator('[data-testid="cell"][data-cell-index="0"] [data-testid="run-cell"]').click();
-    await page.waitForSelector('[data-testid="cell"][data-cell-index="0"] .prompt[data-state="idle"] .count:not(:text("[ ]"))', { timeout: 120_000 })
-      .catch(() => page.waitForFunction(() => /\[\d+\]/.test(document.querySelector('[data-cell-index="0"] .prompt .count')?.textContent ?? ''), undefined, { timeout: 120_000 }));
+    await page
+      .waitForSelector('[data-testid="cell"][data-cell-index="0"] .prompt[data-state="idle"] .count:not(:text("[ ]"))', { timeout: 120_000 })
+      .catch(() =>
+        page.waitForFunction(() => /\[\d+\]/.test(document.querySelector('[data-cell-index="0"] .prompt .count')?.textContent ?? ''), undefined, {
+          timeout: 120_000,
+        }),
+      );
     const elapsed = performance.now() - t;
     const frames = (await page.evaluate('(window.__stop = true, window.__frames.slice(1))')) as number[];
     figures.output_100k_max_frame_ms = round(Math.max(...frames));

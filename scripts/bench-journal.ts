@@ -30,14 +30,25 @@ async function scenario(name: string, running: string | null, outputMb = 0): Pro
   const dir = mkdtempSync(join(tmpdir(), 'gds-bench-journal-'));
   const home = mkdtempSync(join(tmpdir(), 'gds-home-'));
   const file = join(dir, 'nb.ipynb');
-  writeFileSync(file, JSON.stringify({
-    cells: [
-      { cell_type: 'code', id: 'edit', metadata: {}, source: 'x = 1', outputs: [], execution_count: null },
-      { cell_type: 'code', id: 'run', metadata: {}, source: running ?? 'pass', execution_count: outputMb ? 1 : null,
-        outputs: outputMb ? [{ output_type: 'stream', name: 'stdout', text: `${'x'.repeat(99)}\n`.repeat(outputMb * 10_000) }] : [] },
-    ],
-    metadata: {}, nbformat: 4, nbformat_minor: 5,
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      cells: [
+        { cell_type: 'code', id: 'edit', metadata: {}, source: 'x = 1', outputs: [], execution_count: null },
+        {
+          cell_type: 'code',
+          id: 'run',
+          metadata: {},
+          source: running ?? 'pass',
+          execution_count: outputMb ? 1 : null,
+          outputs: outputMb ? [{ output_type: 'stream', name: 'stdout', text: `${'x'.repeat(99)}\n`.repeat(outputMb * 10_000) }] : [],
+        },
+      ],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    }),
+  );
   const app = await serve({ file, home });
   const browser = await launchBrowser();
   try {
@@ -72,7 +83,9 @@ async function scenario(name: string, running: string | null, outputMb = 0): Pro
       await page.waitForTimeout(300);
     }
     const fmt = (xs: number[]) => `median ${pct(xs, 50).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms`;
-    console.log(`${name}: keystroke -> journal ${fmt(journal)}; keystroke -> saved file ${fmt(saved)} (n=${N}; file ${(statSync(file).size / 1e6).toFixed(1)} MB)`);
+    console.log(
+      `${name}: keystroke -> journal ${fmt(journal)}; keystroke -> saved file ${fmt(saved)} (n=${N}; file ${(statSync(file).size / 1e6).toFixed(1)} MB)`,
+    );
   } finally {
     await browser.close();
     await app.stop();

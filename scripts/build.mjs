@@ -11,7 +11,13 @@ const only = process.argv[2];
 // Native modules stay outside the bundle; electron-builder rebuilds them for Electron's ABI.
 const external = ['electron', 'onnxruntime-node', 'tree-sitter', 'tree-sitter-python', 'better-sqlite3', 'bufferutil', 'utf-8-validate', 'tsx'];
 const common = {
-  bundle: true, platform: 'node', format: 'cjs', target: 'node20', external, absWorkingDir: root, logLevel: 'warning',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external,
+  absWorkingDir: root,
+  logLevel: 'warning',
   // ESM sources read import.meta.url; in the CommonJS bundle it becomes this file's URL.
   define: { 'import.meta.url': '__gds_import_meta_url' },
   banner: { js: "const __gds_import_meta_url = require('url').pathToFileURL(__filename).href;" },
@@ -22,8 +28,19 @@ await viteBuild({ configFile: `${root}renderer/vite.config.ts`, logLevel: 'warn'
 console.log(`renderer built in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 if (only !== 'renderer') {
   await Promise.all([
-    esbuild({ ...common, entryPoints: { 'electron-main': 'main/electron/electron-main.ts', 'inference-worker': 'main/workers/inference-worker.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } }),
-    esbuild({ ...common, entryPoints: { preload: 'preload/preload.ts' }, outdir: 'dist/preload', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
+    esbuild({
+      ...common,
+      entryPoints: { 'electron-main': 'main/electron/electron-main.ts', 'inference-worker': 'main/workers/inference-worker.ts' },
+      outdir: 'dist/main',
+      outExtension: { '.js': '.cjs' },
+    }),
+    esbuild({
+      ...common,
+      entryPoints: { preload: 'preload/preload.ts' },
+      outdir: 'dist/preload',
+      outExtension: { '.js': '.cjs' },
+      external: ['electron'],
+    }),
   ]);
   console.log(`electron main, worker and preload built in ${((Date.now() - t0) / 1000).toFixed(1)}s total`);
 }

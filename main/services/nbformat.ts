@@ -106,7 +106,15 @@ function readCell(raw: unknown, id: string): Cell {
     return { ...raw, id, cell_type: type, source: joinText(source), metadata: metadata ?? {} };
   }
   if (!(outputs === undefined || Array.isArray(outputs)) || !(count === undefined || count === null || isInt(count))) return placeholderCell(raw, id);
-  return { ...raw, id, cell_type: 'code', source: joinText(source), metadata: metadata ?? {}, outputs: (outputs ?? []).map(readOutput), execution_count: count ?? null };
+  return {
+    ...raw,
+    id,
+    cell_type: 'code',
+    source: joinText(source),
+    metadata: metadata ?? {},
+    outputs: (outputs ?? []).map(readOutput),
+    execution_count: count ?? null,
+  };
 }
 
 function readV4(nb: Json, nextId: (index: number, taken: Set<string>) => string): NotebookDoc {
@@ -127,8 +135,14 @@ function readV4(nb: Json, nextId: (index: number, taken: Set<string>) => string)
 
 const V3_MULTILINE = ['text', 'html', 'svg', 'latex', 'javascript', 'json'];
 const V3_MIME: Array<[string, string]> = [
-  ['text', 'text/plain'], ['html', 'text/html'], ['svg', 'image/svg+xml'], ['png', 'image/png'], ['jpeg', 'image/jpeg'],
-  ['latex', 'text/latex'], ['json', 'application/json'], ['javascript', 'application/javascript'],
+  ['text', 'text/plain'],
+  ['html', 'text/html'],
+  ['svg', 'image/svg+xml'],
+  ['png', 'image/png'],
+  ['jpeg', 'image/jpeg'],
+  ['latex', 'text/latex'],
+  ['json', 'application/json'],
+  ['javascript', 'application/javascript'],
 ];
 
 /** Python's `str.splitlines()` line ends. */
@@ -329,10 +343,19 @@ export function validateV4(nb: Json, problems: string[] = []): string[] {
   else {
     const m = nb.metadata;
     const ks = m.kernelspec;
-    if ('kernelspec' in m && !(isObj(ks) && typeof ks.name === 'string' && typeof ks.display_name === 'string')) add('"metadata.kernelspec" needs a text "name" and "display_name"');
+    if ('kernelspec' in m && !(isObj(ks) && typeof ks.name === 'string' && typeof ks.display_name === 'string'))
+      add('"metadata.kernelspec" needs a text "name" and "display_name"');
     const li = m.language_info;
-    if ('language_info' in m && !(isObj(li) && typeof li.name === 'string' && (li.codemirror_mode === undefined || typeof li.codemirror_mode === 'string' || isObj(li.codemirror_mode))
-      && ['file_extension', 'mimetype', 'pygments_lexer'].every((k) => li[k] === undefined || typeof li[k] === 'string'))) add('"metadata.language_info" does not have the form the notebook format requires');
+    if (
+      'language_info' in m &&
+      !(
+        isObj(li) &&
+        typeof li.name === 'string' &&
+        (li.codemirror_mode === undefined || typeof li.codemirror_mode === 'string' || isObj(li.codemirror_mode)) &&
+        ['file_extension', 'mimetype', 'pygments_lexer'].every((k) => li[k] === undefined || typeof li[k] === 'string')
+      )
+    )
+      add('"metadata.language_info" does not have the form the notebook format requires');
     if (v >= 2 && 'title' in m && typeof m.title !== 'string') add('"metadata.title" is not text');
     if (v >= 2 && 'authors' in m && !Array.isArray(m.authors)) add('"metadata.authors" is not a list');
   }
@@ -345,7 +368,10 @@ export function validateV4(nb: Json, problems: string[] = []): string[] {
     const type = c.cell_type;
     const known = type === 'code' || type === 'markdown' || type === 'raw';
     if (!known) {
-      if (!future) return add(type === 'heading' ? `${where} is a "heading" cell, which only format 3 has` : `${where} has a cell type that format 4.${v} does not know`);
+      if (!future)
+        return add(
+          type === 'heading' ? `${where} is a "heading" cell, which only format 3 has` : `${where} has a cell type that format 4.${v} does not know`,
+        );
       if (!isObj(c.metadata)) add(`${where} has no "metadata" object`);
       return;
     }
@@ -369,17 +395,21 @@ export function validateV4(nb: Json, problems: string[] = []): string[] {
     else {
       const m = c.metadata;
       if ('name' in m && !(typeof m.name === 'string' && /^.+$/.test(m.name))) add(`${where}: "metadata.name" is not a one-line text`);
-      if ('tags' in m && !(isStrArray(m.tags) && new Set(m.tags).size === m.tags.length && m.tags.every((t) => /^[^,]+$/.test(t)))) add(`${where}: "metadata.tags" is not a list of distinct tags without commas`);
+      if ('tags' in m && !(isStrArray(m.tags) && new Set(m.tags).size === m.tags.length && m.tags.every((t) => /^[^,]+$/.test(t))))
+        add(`${where}: "metadata.tags" is not a list of distinct tags without commas`);
       if (v >= 3 && 'jupyter' in m && !isObj(m.jupyter)) add(`${where}: "metadata.jupyter" is not an object`);
       if (type === 'raw' && 'format' in m && typeof m.format !== 'string') add(`${where}: "metadata.format" is not text`);
       if (type === 'code') {
         if ('collapsed' in m && typeof m.collapsed !== 'boolean') add(`${where}: "metadata.collapsed" is not true or false`);
-        if ('scrolled' in m && m.scrolled !== true && m.scrolled !== false && m.scrolled !== 'auto') add(`${where}: "metadata.scrolled" is not true, false or "auto"`);
-        if (v >= 4 && 'execution' in m && !(isObj(m.execution) && Object.values(m.execution).every((x) => typeof x === 'string'))) add(`${where}: "metadata.execution" is not a set of time stamps`);
+        if ('scrolled' in m && m.scrolled !== true && m.scrolled !== false && m.scrolled !== 'auto')
+          add(`${where}: "metadata.scrolled" is not true, false or "auto"`);
+        if (v >= 4 && 'execution' in m && !(isObj(m.execution) && Object.values(m.execution).every((x) => typeof x === 'string')))
+          add(`${where}: "metadata.execution" is not a set of time stamps`);
       }
     }
     if (type !== 'code') {
-      if ('attachments' in c && !(isObj(c.attachments) && Object.values(c.attachments).every(isBundle))) add(`${where} has "attachments" that are not mime bundles`);
+      if ('attachments' in c && !(isObj(c.attachments) && Object.values(c.attachments).every(isBundle)))
+        add(`${where} has "attachments" that are not mime bundles`);
       return;
     }
     if (!('execution_count' in c)) add(`${where} has no "execution_count"`);
@@ -399,8 +429,14 @@ export function validateV4(nb: Json, problems: string[] = []): string[] {
       if ('data' in o && !isBundle(o.data)) add(`${at} has "data" that is not a mime bundle`);
       if ('metadata' in o && !isObj(o.metadata)) add(`${at} has "metadata" that is not an object`);
       if ('execution_count' in o && !isCount(o.execution_count)) add(`${at} has an "execution_count" that is not a whole number or null`);
-      if (o.output_type === 'stream' && ((('name' in o) && typeof o.name !== 'string') || (('text' in o) && !isMultiline(o.text)))) add(`${at} is a stream without a text "name" and "text"`);
-      if (o.output_type === 'error' && ((('ename' in o) && typeof o.ename !== 'string') || (('evalue' in o) && typeof o.evalue !== 'string') || (('traceback' in o) && !isStrArray(o.traceback)))) {
+      if (o.output_type === 'stream' && (('name' in o && typeof o.name !== 'string') || ('text' in o && !isMultiline(o.text))))
+        add(`${at} is a stream without a text "name" and "text"`);
+      if (
+        o.output_type === 'error' &&
+        (('ename' in o && typeof o.ename !== 'string') ||
+          ('evalue' in o && typeof o.evalue !== 'string') ||
+          ('traceback' in o && !isStrArray(o.traceback)))
+      ) {
         add(`${at} is an error without text "ename", "evalue" and "traceback"`);
       }
     });
@@ -427,7 +463,7 @@ export function describeJsonError(text: string): string {
       if (c === 0x22) return void i++;
       if (c < 0x20) fail();
       if (c !== 0x5c) i++;
-      else if (text[i + 1] === 'u') (/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)) ? (i += 6) : fail());
+      else if (text[i + 1] === 'u') /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)) ? (i += 6) : fail();
       else if ('"\\/bfnrt'.includes(text[i + 1] ?? 'x')) i += 2;
       else fail();
     }
@@ -533,7 +569,8 @@ export function readNotebook(text: string): NotebookRead {
     return { doc: readV4(converted, nextId), version: { major, minor }, convertedFrom: major, problems };
   }
   if (major === 4 && !Array.isArray(json.cells)) throw new NotebookFormatError('it says it is a format 4 notebook but has no list of "cells"');
-  if ((major === 2 || major === 3) && !Array.isArray(json.worksheets)) throw new NotebookFormatError(`it says it is a format ${major} notebook but has no list of "worksheets"`);
+  if ((major === 2 || major === 3) && !Array.isArray(json.worksheets))
+    throw new NotebookFormatError(`it says it is a format ${major} notebook but has no list of "worksheets"`);
   if (major !== 4) {
     const named = isInt(declared) && Math.abs(declared) < 1000 ? ` (nbformat ${declared})` : '';
     throw new NotebookFormatError(`unsupported notebook format${named}`);
@@ -570,13 +607,18 @@ export function docsEqual(a: unknown, b: unknown): boolean {
 
 /** Python's `str.splitlines(True)`, which nbformat uses to store multi-line strings as lists of lines. */
 export function splitLines(text: string): string[] {
-  return text === '' ? [] : (text.match(/[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])|[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+$/g) ?? []);
+  return text === ''
+    ? []
+    : (text.match(
+        /[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])|[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+$/g,
+      ) ?? []);
 }
 
 /** nbformat's `_split_mimebundle`: only text/*, JavaScript and SVG are stored as lists of lines. */
 function splitBundle(data: Json): Json {
   const out: Json = {};
-  for (const [k, v] of Object.entries(data)) out[k] = typeof v === 'string' && (k.startsWith('text/') || k === 'application/javascript' || k === 'image/svg+xml') ? splitLines(v) : v;
+  for (const [k, v] of Object.entries(data))
+    out[k] = typeof v === 'string' && (k.startsWith('text/') || k === 'application/javascript' || k === 'image/svg+xml') ? splitLines(v) : v;
   return out;
 }
 
@@ -637,7 +679,13 @@ function mergeObject(original: Json, fresh: Json, pick: (key: string) => unknown
 }
 
 /** `spaced`: a file on one line written by Python's json.dumps, with its ", " and ": " separators. */
-export interface Style { indent: string; eol: string; finalEol: boolean; ascii: boolean; spaced: boolean }
+export interface Style {
+  indent: string;
+  eol: string;
+  finalEol: boolean;
+  ascii: boolean;
+  spaced: boolean;
+}
 /** What nbformat writes: 1-space indent, no escapes beyond JSON's own, a final newline. */
 const NBFORMAT_STYLE: Style = { indent: ' ', eol: '\n', finalEol: true, ascii: false, spaced: false };
 
@@ -655,7 +703,11 @@ function detectStyle(text: string): Style {
 
 function stringifySpaced(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stringifySpaced).join(', ')}]`;
-  if (isObj(v)) return `{${Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => `${JSON.stringify(k)}: ${stringifySpaced(x)}`).join(', ')}}`;
+  if (isObj(v))
+    return `{${Object.entries(v)
+      .filter(([, x]) => x !== undefined)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${stringifySpaced(x)}`)
+      .join(', ')}}`;
   return JSON.stringify(v) ?? 'null';
 }
 
@@ -750,7 +802,7 @@ function cellRanges(bytes: Buffer): Array<[number, number]> | null {
     const b = bytes[i]!;
     if (b === QUOTE) {
       const end = afterString(bytes, i);
-      if (depth === 1 && expectKey) (cellsKey = bytes.subarray(i, end).equals(key)), (expectKey = false);
+      if (depth === 1 && expectKey) ((cellsKey = bytes.subarray(i, end).equals(key)), (expectKey = false));
       else if (inCells && depth === 2 && start < 0) ranges.push([i, end]);
       i = end - 1;
     } else if (b === 0x7b || b === 0x5b) {
@@ -760,7 +812,7 @@ function cellRanges(bytes: Buffer): Array<[number, number]> | null {
       depth++;
     } else if (b === 0x7d || b === 0x5d) {
       depth--;
-      if (inCells && depth === 2 && start >= 0) ranges.push([start, i + 1]), (start = -1);
+      if (inCells && depth === 2 && start >= 0) (ranges.push([start, i + 1]), (start = -1));
       else if (inCells && depth === 1) return ranges;
     } else if (depth === 1 && b === 0x2c) {
       expectKey = true;
@@ -801,7 +853,10 @@ export function rememberFileBytes(read: NotebookRead, bytes: Buffer, text: strin
 export type OriginalFile = string | { text: () => string; read: NotebookRead };
 
 /** What a save wrote (or a read parsed), kept with the read that stands for it: the next save merges with it. */
-interface Written { json: Json; style?: Style }
+interface Written {
+  json: Json;
+  style?: Style;
+}
 
 /** Writes over `original` (a format 4 file): what the user did not change keeps the file's JSON, order and layout. */
 function mergeWithOriginal(doc: NotebookDoc, file: OriginalFile): Saved | null {
@@ -854,7 +909,11 @@ export function serializeNotebook(doc: NotebookDoc, original?: OriginalFile): st
 const written = new WeakMap<NotebookRead, Written>();
 
 /** A save's bytes, and the JSON and layout they hold, which the next save over the same file starts from. */
-export interface Saved { bytes: ByteParts; json: Json; style: Style }
+export interface Saved {
+  bytes: ByteParts;
+  json: Json;
+  style: Style;
+}
 
 /** serializeNotebook as bytes, with what it wrote: the next save over that file merges with it instead of parsing 50 MB again. */
 export function serializeForSave(doc: NotebookDoc, original?: OriginalFile): Saved {

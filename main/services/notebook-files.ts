@@ -6,10 +6,22 @@ import { atomicWrite } from './atomic-write.ts';
 import { byteLength, sameBytes, toText, type ByteParts } from './byte-parts.ts';
 import { CrashJournal, type JournalPart } from './crash-journal.ts';
 import { SaveReceipts } from './save-receipts.ts';
-import { decodeNotebookBytes, docsEqual, NotebookFormatError, readNotebook, rememberFileBytes, rememberWritten, serializeForSave, type NotebookRead } from './nbformat.ts';
+import {
+  decodeNotebookBytes,
+  docsEqual,
+  NotebookFormatError,
+  readNotebook,
+  rememberFileBytes,
+  rememberWritten,
+  serializeForSave,
+  type NotebookRead,
+} from './nbformat.ts';
 
 export class NotebookFileError extends Error {
-  constructor(message: string, readonly code: 'not-found' | 'not-notebook' | 'conflict' | 'io' | 'read-only' | 'needs-conversion' | 'stale-outputs') {
+  constructor(
+    message: string,
+    readonly code: 'not-found' | 'not-notebook' | 'conflict' | 'io' | 'read-only' | 'needs-conversion' | 'stale-outputs',
+  ) {
     super(message);
   }
 }
@@ -18,7 +30,12 @@ export class NotebookFileError extends Error {
  * A notebook file as read or written: its bytes, its text (decoded on demand: a file this app wrote is never decoded
  * again), the parsed notebook and why it may not be written over (problems), if any.
  */
-interface FileRead { bytes: ByteParts; text: () => string; read: NotebookRead; problems: string[] }
+interface FileRead {
+  bytes: ByteParts;
+  text: () => string;
+  read: NotebookRead;
+  problems: string[];
+}
 
 /** Reads notebook bytes; throws NotebookFormatError for what is not a notebook. Messages never quote the file. */
 function readNotebookBytes(bytes: Buffer): FileRead {
@@ -29,12 +46,14 @@ function readNotebookBytes(bytes: Buffer): FileRead {
     if (!badUtf8.length) rememberFileBytes(read, bytes, text);
     return { bytes: [bytes], text: () => text, read, problems: [...badUtf8, ...read.problems] };
   } catch (e) {
-    if (e instanceof NotebookFormatError && badUtf8.length) throw new NotebookFormatError(`${badUtf8[0]}, and ${e.message.replace(/^the file /, 'it ')}`);
+    if (e instanceof NotebookFormatError && badUtf8.length)
+      throw new NotebookFormatError(`${badUtf8[0]}, and ${e.message.replace(/^the file /, 'it ')}`);
     throw e;
   }
 }
 
-const summary = (problems: string[]) => `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''}`;
+const summary = (problems: string[]) =>
+  `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''}`;
 
 /** Where the original of a format 2/3 notebook is kept when it is converted: `NAME.ipynb.v3.bak`, numbered if taken. */
 async function backupPath(abs: string, major: number, sameAs?: Buffer): Promise<{ path: string; exists: boolean }> {
@@ -54,7 +73,8 @@ function withFileOutputs(sent: NotebookDoc, onDisk: NotebookDoc | null, keep: st
     if (!wanted.has(c.id)) return c;
     const old = byId.get(c.id);
     // The file no longer has them (changed on disk, or another save won): the editor must send them itself.
-    if (old?.cell_type !== 'code' || c.cell_type !== 'code') throw new NotebookFileError(`${abs} no longer holds the outputs of cell ${c.id}; send them`, 'stale-outputs');
+    if (old?.cell_type !== 'code' || c.cell_type !== 'code')
+      throw new NotebookFileError(`${abs} no longer holds the outputs of cell ${c.id}; send them`, 'stale-outputs');
     return { ...c, outputs: old.outputs ?? [] };
   });
   return { ...sent, cells };
@@ -75,7 +95,10 @@ export class NotebookFiles {
   /** What this app last wrote to each file: a change on disk with exactly these bytes is our own save, not another program's. */
   private readonly lastWritten = new Map<string, ByteParts>();
 
-  constructor(private readonly dataDir: string, private readonly onChangedOnDisk: (path: string, mtimeMs: number) => void) {
+  constructor(
+    private readonly dataDir: string,
+    private readonly onChangedOnDisk: (path: string, mtimeMs: number) => void,
+  ) {
     this.journal = new CrashJournal(join(dataDir, 'journal'));
     this.receipts = new SaveReceipts(join(dataDir, 'save-receipts'));
     this.recentFile = join(dataDir, 'recent.json');
@@ -97,18 +120,22 @@ export class NotebookFiles {
     try {
       file = readNotebookBytes(bytes);
     } catch (e) {
-      if (e instanceof NotebookFormatError) throw new NotebookFileError(`${abs} is not a notebook this app can open: ${e.message}. The file was left untouched.`, 'not-notebook');
+      if (e instanceof NotebookFormatError)
+        throw new NotebookFileError(`${abs} is not a notebook this app can open: ${e.message}. The file was left untouched.`, 'not-notebook');
       throw e;
     }
     this.remember(abs, st, file);
     const { doc, convertedFrom, version } = file.read;
     const readOnly = file.problems.length
-      ? `${abs} is not a valid notebook: ${summary(file.problems)}. It was opened read-only and nothing will be written to it; use Save as… to keep your edits in a new file.`
+      ? `${abs} is not a valid notebook: ${summary(file.problems)}. It was opened read-only and nothing will be written to it; use Save as… to keep ` +
+        `your edits in a new file.`
       : null;
-    const conversion = convertedFrom !== null ? { from: `${version.major}.${version.minor}`, backupPath: (await backupPath(abs, convertedFrom, bytes)).path } : null;
+    const conversion =
+      convertedFrom !== null ? { from: `${version.major}.${version.minor}`, backupPath: (await backupPath(abs, convertedFrom, bytes)).path } : null;
     await this.addRecent(abs);
     const rec = await this.journal.read(abs);
-    const recovered = rec && rec.savedAtMs > st.mtimeMs && !docsEqual(rec.doc, doc) ? { doc: rec.doc, savedAt: new Date(rec.savedAtMs).toISOString() } : null;
+    const recovered =
+      rec && rec.savedAtMs > st.mtimeMs && !docsEqual(rec.doc, doc) ? { doc: rec.doc, savedAt: new Date(rec.savedAtMs).toISOString() } : null;
     return { path: abs, doc, mtimeMs: st.mtimeMs, recovered, readOnly, conversion };
   }
 
@@ -119,7 +146,10 @@ export class NotebookFiles {
    * A format 2/3 file is converted only with `convert` (the user's consent), after its bytes are copied to a backup.
    */
   async save(
-    path: string, sent: NotebookDoc, expectedMtimeMs: number | null, force = false,
+    path: string,
+    sent: NotebookDoc,
+    expectedMtimeMs: number | null,
+    force = false,
     opts: { convert?: boolean; keepOutputs?: string[]; saveId?: string; unconfirmed?: string[] } = {},
   ): Promise<{ path: string; mtimeMs: number; written: boolean; backupPath?: string }> {
     const abs = resolve(path);
@@ -142,16 +172,27 @@ export class NotebookFiles {
       }
     }
     if (old?.problems.some((p) => p.startsWith('it is not valid UTF-8'))) {
-      throw new NotebookFileError(`${abs} is not valid UTF-8 text; it was not overwritten. Use Save as… to keep your edits in a new file.`, 'not-notebook');
+      throw new NotebookFileError(
+        `${abs} is not valid UTF-8 text; it was not overwritten. Use Save as… to keep your edits in a new file.`,
+        'not-notebook',
+      );
     }
     const doc = opts.keepOutputs?.length ? withFileOutputs(sent, old?.read.doc ?? null, opts.keepOutputs, abs) : sent;
     const convertNow = !!old?.read.convertedFrom && !!opts.convert;
     if (old && !convertNow && docsEqual(doc, old.read.doc)) return this.unchanged(abs, old.bytes, current!.mtimeMs);
     if (old && old.problems.length && !force) {
-      throw new NotebookFileError(`${abs} is not a valid notebook (${summary(old.problems)}); it was opened read-only and was not overwritten. Use Save as… to keep your edits in a new file.`, 'read-only');
+      throw new NotebookFileError(
+        `${abs} is not a valid notebook (${summary(old.problems)}); it was opened read-only and was not overwritten. Use Save as… to keep your edits ` +
+          `in a new file.`,
+        'read-only',
+      );
     }
     if (old?.read.convertedFrom && !convertNow && !force) {
-      throw new NotebookFileError(`${abs} is in notebook format ${old.read.convertedFrom}; saving converts it to format 4, which needs your consent (the original is kept as a backup). It was not overwritten.`, 'needs-conversion');
+      throw new NotebookFileError(
+        `${abs} is in notebook format ${old.read.convertedFrom}; saving converts it to format 4, which needs your consent (the original is kept as a ` +
+          `backup). It was not overwritten.`,
+        'needs-conversion',
+      );
     }
     const saved = serializeForSave(doc, old && !old.read.convertedFrom ? { text: old.text, read: old.read } : undefined);
     const { bytes: out } = saved;
@@ -162,7 +203,10 @@ export class NotebookFiles {
       try {
         if (!b.exists) await fs.copyFile(abs, b.path, fsc.COPYFILE_EXCL);
       } catch (e) {
-        throw new NotebookFileError(`could not keep a backup of ${abs} at ${b.path} (${(e as NodeJS.ErrnoException).code ?? 'error'}), so it was not converted`, 'io');
+        throw new NotebookFileError(
+          `could not keep a backup of ${abs} at ${b.path} (${(e as NodeJS.ErrnoException).code ?? 'error'}), so it was not converted`,
+          'io',
+        );
       }
       backup = b.path;
     }

@@ -17,7 +17,13 @@ export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 const MAX_NAME_TRIES = 1000;
 const TRASH_ID = /^[0-9a-z]+-[0-9a-f]{12}$/;
 
-interface TrashRecord { version: 1; originalPath: string; name: string; kind: 'dir' | 'file'; trashedAt: string }
+interface TrashRecord {
+  version: 1;
+  originalPath: string;
+  name: string;
+  kind: 'dir' | 'file';
+  trashedAt: string;
+}
 
 export class FileOpError extends Error {}
 
@@ -45,16 +51,28 @@ function explain(e: unknown, path: string): Error {
   if (e instanceof WorkspaceError || e instanceof FileOpError) return e;
   const code = (e as NodeJS.ErrnoException).code;
   switch (code) {
-    case 'ENOENT': return new FileOpError(`${path} does not exist`);
-    case 'EACCES': case 'EPERM': return new FileOpError(`permission denied: ${path}`);
-    case 'ENOTDIR': return new FileOpError(`${path} is not a folder`);
-    case 'EISDIR': return new FileOpError(`${path} is a folder`);
-    case 'ENOTEMPTY': case 'EEXIST': return new FileOpError(`${path} already exists`);
-    case 'ENOSPC': return new FileOpError(`the disk is full: ${path} was not changed`);
-    case 'EROFS': return new FileOpError(`${path} is on a read-only disk`);
-    case 'EINVAL': return new FileOpError(`${path} cannot be moved into itself`);
-    case 'EBUSY': return new FileOpError(`${path} is in use by another program`);
-    default: return new FileOpError(`${path}: ${code ?? (e as Error).message}`);
+    case 'ENOENT':
+      return new FileOpError(`${path} does not exist`);
+    case 'EACCES':
+    case 'EPERM':
+      return new FileOpError(`permission denied: ${path}`);
+    case 'ENOTDIR':
+      return new FileOpError(`${path} is not a folder`);
+    case 'EISDIR':
+      return new FileOpError(`${path} is a folder`);
+    case 'ENOTEMPTY':
+    case 'EEXIST':
+      return new FileOpError(`${path} already exists`);
+    case 'ENOSPC':
+      return new FileOpError(`the disk is full: ${path} was not changed`);
+    case 'EROFS':
+      return new FileOpError(`${path} is on a read-only disk`);
+    case 'EINVAL':
+      return new FileOpError(`${path} cannot be moved into itself`);
+    case 'EBUSY':
+      return new FileOpError(`${path} is in use by another program`);
+    default:
+      return new FileOpError(`${path}: ${code ?? (e as Error).message}`);
   }
 }
 
@@ -124,7 +142,10 @@ async function copyThenRemove(src: string, dest: string): Promise<void> {
 export class WorkspaceFiles {
   private readonly trashDir: string;
 
-  constructor(private readonly workspace: Workspace, dataDir: string) {
+  constructor(
+    private readonly workspace: Workspace,
+    dataDir: string,
+  ) {
     this.trashDir = join(dataDir, 'trash');
   }
 
@@ -215,7 +236,13 @@ export class WorkspaceFiles {
     const st = await this.lstat(src);
     const trashId = `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`;
     const slot = join(this.trashDir, trashId);
-    const record: TrashRecord = { version: 1, originalPath: src, name: basename(src), kind: st.isDirectory() ? 'dir' : 'file', trashedAt: new Date().toISOString() };
+    const record: TrashRecord = {
+      version: 1,
+      originalPath: src,
+      name: basename(src),
+      kind: st.isDirectory() ? 'dir' : 'file',
+      trashedAt: new Date().toISOString(),
+    };
     await fs.mkdir(slot, { recursive: true, mode: 0o700 });
     try {
       // The record first: an entry in the trash is never without the place it came from.
@@ -282,7 +309,9 @@ export class WorkspaceFiles {
   /** The real path of a folder inside the workspace. */
   private async folder(dir: string): Promise<string> {
     const real = await this.workspace.resolve(dir);
-    const st = await fs.stat(real).catch((e: unknown) => { throw explain(e, real); });
+    const st = await fs.stat(real).catch((e: unknown) => {
+      throw explain(e, real);
+    });
     if (!st.isDirectory()) throw new FileOpError(`${real} is not a folder`);
     return real;
   }

@@ -58,11 +58,15 @@ export class Workspace {
     if (path.includes('\0')) throw new WorkspaceError('a path may not contain NUL characters');
     const abs = isAbsolute(path) ? resolve(path) : resolve(this.folders[0] ?? process.cwd(), path);
     const real = await realPathOf(abs);
-    if (!this.inside(real)) throw new WorkspaceError(`${abs} is outside the workspace (${this.folders.join(', ')}); start GDS with --workspace to add a folder`);
+    if (!this.inside(real))
+      throw new WorkspaceError(`${abs} is outside the workspace (${this.folders.join(', ')}); start GDS with --workspace to add a folder`);
     return real;
   }
 
   async contains(path: string): Promise<boolean> {
-    return this.resolve(path).then(() => true, () => false);
+    return this.resolve(path).then(
+      () => true,
+      () => false,
+    );
   }
 }

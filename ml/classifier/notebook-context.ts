@@ -13,7 +13,8 @@ import { statementNames } from './python-names.ts';
 import { STAGES, type Stage } from './stages.ts';
 
 /** Measures of a model (`cvs = cross_val_score(...)`, `acc = accuracy_score(y, p)`): showing them later judges it too. */
-const MEASURE_CALL = /^(cross_val_score|cross_validate|cross_val_predict|confusion_matrix|classification_report|log_loss|roc_curve|auc|\w+_score|\w+_error)$/;
+const MEASURE_CALL =
+  /^(cross_val_score|cross_validate|cross_val_predict|confusion_matrix|classification_report|log_loss|roc_curve|auc|\w+_score|\w+_error)$/;
 /** Cells that fit or split are doing their own work even when they read predictions (stacking, pseudo-labels). */
 const WORK_CALLS = new Set(['fit', 'fit_generator', 'train', 'train_test_split', 'fit_transform']);
 const PROMOTABLE: ReadonlySet<Stage> = new Set(['explore', 'prep']);
@@ -50,7 +51,10 @@ function statementFlow(node: SyntaxNode): StatementFlow {
   const calls = node.descendantsOfType('call').map((c) => calleeName(c.childForFieldName('function')));
   const assignment = node.type === 'expression_statement' ? node.namedChildren.find((c) => c.type === 'assignment') : undefined;
   const left = assignment?.childForFieldName('left');
-  const rebinds = !!left && (left.type === 'identifier' || ((left.type === 'pattern_list' || left.type === 'tuple_pattern') && left.namedChildren.every((c) => c.type === 'identifier')));
+  const rebinds =
+    !!left &&
+    (left.type === 'identifier' ||
+      ((left.type === 'pattern_list' || left.type === 'tuple_pattern') && left.namedChildren.every((c) => c.type === 'identifier')));
   return { targets: assigned, uses: reads, calls, compound: node.type !== 'expression_statement', rebinds };
 }
 
@@ -84,7 +88,10 @@ export class PredictionFlow {
       const own = new Set(s.compound ? s.targets : []);
       const earlier = (u: string): boolean => this.derived.has(u) && !rebound.has(u) && !own.has(u);
       reads ||= s.uses.some(earlier);
-      const fromModel = s.uses.some((u) => earlier(u) || madeHere.has(u)) || s.calls.some((c) => PREDICT_CALLS.has(c)) || (!s.compound && s.calls.some((c) => MEASURE_CALL.test(c)));
+      const fromModel =
+        s.uses.some((u) => earlier(u) || madeHere.has(u)) ||
+        s.calls.some((c) => PREDICT_CALLS.has(c)) ||
+        (!s.compound && s.calls.some((c) => MEASURE_CALL.test(c)));
       if (fromModel && !s.calls.includes('fit')) s.targets.forEach((t) => (this.derived.add(t), madeHere.add(t)));
       // `data = data.join(dummies)` of clean data, or `x = 0`: the name no longer holds model output.
       else if (s.rebinds) s.targets.forEach((t) => (this.derived.delete(t), madeHere.delete(t)));

@@ -66,7 +66,8 @@ export interface StatementNames {
 export function statementNames(node: SyntaxNode): StatementNames {
   const assigned: string[] = [];
   const reads: string[] = [];
-  const assignment = node.type === 'expression_statement' ? node.namedChildren.find((c) => c.type === 'assignment' || c.type === 'augmented_assignment') : undefined;
+  const assignment =
+    node.type === 'expression_statement' ? node.namedChildren.find((c) => c.type === 'assignment' || c.type === 'augmented_assignment') : undefined;
   if (assignment) {
     const left = assignment.childForFieldName('left');
     const right = assignment.childForFieldName('right');

@@ -61,18 +61,26 @@ const per = (prefix: string): string[] => STAGES.map((s) => `${prefix}:${s}`);
 /** Features of the cell itself: the leading part of every row, and all the cell-alone regression reads. */
 export function cellFeatureNames(): string[] {
   return [
-    ...per('log-lstm'), ...per('log-label-model'),
+    ...per('log-lstm'),
+    ...per('log-label-model'),
     ...LABELING_FUNCTIONS.map((l) => `lf:${l.name}`),
-    ...per('line-share'), ...per('log-lines'), 'log-cell-lines',
+    ...per('line-share'),
+    ...per('log-lines'),
+    'log-cell-lines',
   ];
 }
 
 export function denseFeatureNames(): string[] {
   return [
     ...cellFeatureNames(),
-    ...per('context-stage'), ...REASONS.map((r) => `context:${r}`),
-    ...per('previous-cell'), 'first-cell', 'log-position',
-    ...per('mean-earlier'), 'max-earlier:train', 'max-earlier:eval',
+    ...per('context-stage'),
+    ...REASONS.map((r) => `context:${r}`),
+    ...per('previous-cell'),
+    'first-cell',
+    'log-position',
+    ...per('mean-earlier'),
+    'max-earlier:train',
+    'max-earlier:eval',
   ];
 }
 
@@ -95,9 +103,12 @@ export function cellRow(source: string, signals: CellSignals): CellRow {
   const votes = Array.from({ length: LABELING_FUNCTIONS.length }, (_, j) => ((signals.votes[j] ?? -1) >= 0 ? 1 : 0));
   return {
     dense: [
-      ...signals.lstm.map(logp), ...signals.lm.map(logp),
+      ...signals.lstm.map(logp),
+      ...signals.lm.map(logp),
       ...votes,
-      ...lines.map((c) => c / Math.max(total, 1)), ...lines.map((c) => Math.log1p(c)), Math.log1p(source.split('\n').length),
+      ...lines.map((c) => c / Math.max(total, 1)),
+      ...lines.map((c) => Math.log1p(c)),
+      Math.log1p(source.split('\n').length),
     ],
     tokens: [...new Set(tokenize(source))],
   };
@@ -119,9 +130,14 @@ export class StackFeatures {
     const p = STAGES.map((s) => base.probs[s]);
     const dense = [
       ...cell.dense,
-      ...STAGES.map((s) => (ctx.stage === s ? 1 : 0)), ...REASONS.map((r) => (ctx.context === r ? 1 : 0)),
-      ...(this.previous ?? STAGES.map(() => 0)), this.count === 0 ? 1 : 0, Math.log1p(this.count),
-      ...this.sum.map((v) => (this.count ? v / this.count : 0)), this.maxTrain, this.maxEval,
+      ...STAGES.map((s) => (ctx.stage === s ? 1 : 0)),
+      ...REASONS.map((r) => (ctx.context === r ? 1 : 0)),
+      ...(this.previous ?? STAGES.map(() => 0)),
+      this.count === 0 ? 1 : 0,
+      Math.log1p(this.count),
+      ...this.sum.map((v) => (this.count ? v / this.count : 0)),
+      this.maxTrain,
+      this.maxEval,
     ];
     this.previous = p;
     p.forEach((v, k) => (this.sum[k]! += v));
@@ -136,17 +152,28 @@ const finite = (xs: unknown): boolean => Array.isArray(xs) && xs.every((x) => ty
 
 function checkLinear(params: LinearParams | null, names: string[], path: string, what: string): void {
   if (typeof params !== 'object' || params === null) throw new Error(`${path}: the ${what} is not an object; rerun \`gds train stacker\``);
-  if (!Array.isArray(params.dense) || params.dense.join(',') !== names.join(',')) throw new Error(`${path}: the ${what} was fitted on other features; rerun \`gds train stacker\``);
+  if (!Array.isArray(params.dense) || params.dense.join(',') !== names.join(','))
+    throw new Error(`${path}: the ${what} was fitted on other features; rerun \`gds train stacker\``);
   const width = params.dense.length + (Array.isArray(params.tokens) ? params.tokens.length : NaN);
   const rows = Array.isArray(params.coef) ? params.coef : [];
-  if (rows.length !== STAGES.length || rows.some((r) => !Array.isArray(r) || r.length !== width) || params.intercept?.length !== STAGES.length || params.mean?.length !== params.dense.length || params.scale?.length !== params.dense.length) throw new Error(`${path}: the ${what}'s weights do not match its features`);
-  if (!rows.every(finite) || !finite(params.intercept) || !finite(params.mean) || !finite(params.scale) || params.scale.some((x) => x === 0)) throw new Error(`${path}: the ${what} holds weights that are not finite numbers (or a zero scale)`);
+  if (
+    rows.length !== STAGES.length ||
+    rows.some((r) => !Array.isArray(r) || r.length !== width) ||
+    params.intercept?.length !== STAGES.length ||
+    params.mean?.length !== params.dense.length ||
+    params.scale?.length !== params.dense.length
+  )
+    throw new Error(`${path}: the ${what}'s weights do not match its features`);
+  if (!rows.every(finite) || !finite(params.intercept) || !finite(params.mean) || !finite(params.scale) || params.scale.some((x) => x === 0))
+    throw new Error(`${path}: the ${what} holds weights that are not finite numbers (or a zero scale)`);
 }
 
 export function checkStacker(params: StackerParams, path: string): StackerParams {
   if (params.kind !== 'gds-stage-stacker' || params.version !== 1) throw new Error(`${path} is not a stage stacker (version 1)`);
-  if (typeof params.labelModelWeight !== 'number') throw new Error(`${path} does not say which label-model weight it was fitted with; rerun \`gds train stacker\``);
-  if (!Array.isArray(params.lfNames) || params.lfNames.join(',') !== LABELING_FUNCTIONS.map((l) => l.name).join(',')) throw new Error(`${path} was fitted for other labeling functions; rerun \`gds train stacker\``);
+  if (typeof params.labelModelWeight !== 'number')
+    throw new Error(`${path} does not say which label-model weight it was fitted with; rerun \`gds train stacker\``);
+  if (!Array.isArray(params.lfNames) || params.lfNames.join(',') !== LABELING_FUNCTIONS.map((l) => l.name).join(','))
+    throw new Error(`${path} was fitted for other labeling functions; rerun \`gds train stacker\``);
   checkLinear(params, denseFeatureNames(), path, 'in-context stacker');
   if (params.alone !== undefined) checkLinear(params.alone ?? null, cellFeatureNames(), path, 'cell-alone stacker');
   return params;
@@ -160,7 +187,9 @@ export function readStacker(modelDir: string): StackerParams | null {
   try {
     params = JSON.parse(readFileSync(path, 'utf8')) as StackerParams;
   } catch (e) {
-    throw new Error(`${path} is not readable JSON (${e instanceof Error ? e.message : String(e)}); rerun \`gds train stacker\` or delete it to use the context rules alone`);
+    throw new Error(
+      `${path} is not readable JSON (${e instanceof Error ? e.message : String(e)}); rerun \`gds train stacker\` or delete it to use the context rules alone`,
+    );
   }
   return checkStacker(params, path);
 }
@@ -197,7 +226,11 @@ export function makeStacker(params: StackerParams): Stacker {
 }
 
 /** The stacked answer for a cell; names why when it differs from `base`, the answer without the cells before. */
-export function stackedClassification(row: StackRow, base: StageProbs, probs: number[]): { stage: Stage; probs: Record<Stage, number>; context?: StackedReason } {
+export function stackedClassification(
+  row: StackRow,
+  base: StageProbs,
+  probs: number[],
+): { stage: Stage; probs: Record<Stage, number>; context?: StackedReason } {
   let best = 0;
   probs.forEach((p, k) => (p > probs[best]! ? (best = k) : undefined));
   const stage = STAGES[best]!;

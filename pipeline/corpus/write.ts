@@ -28,7 +28,8 @@ export class CorpusWriter {
     this.byHash = db.prepare('SELECT id FROM notebooks WHERE content_hash = ? AND duplicate_of IS NULL ORDER BY id LIMIT 1');
     this.insNotebook = db.prepare(`INSERT INTO notebooks
       (origin_key, ref, source_id, title, author, votes, score, language, content_hash, origin_path, duplicate_of, code_cells, markdown_cells, imported_at)
-      VALUES (@originKey, @ref, @sourceId, @title, @author, @votes, @score, @language, @hash, @originPath, @duplicateOf, @codeCells, @markdownCells, @importedAt)`);
+      VALUES (@originKey, @ref, @sourceId, @title, @author, @votes, @score, @language, @hash, @originPath, @duplicateOf,
+        @codeCells, @markdownCells, @importedAt)`);
     this.insCell = db.prepare('INSERT INTO cells (notebook_id, idx, type, source, outputs) VALUES (?, ?, ?, ?, ?)');
     this.insApi = db.prepare('INSERT OR IGNORE INTO api_calls (name, cell_id, notebook_id, count) VALUES (?, ?, ?, ?)');
     // Later importers may know more about a source than earlier ones; never overwrite a value with null.

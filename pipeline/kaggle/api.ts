@@ -44,7 +44,10 @@ function listOf(body: unknown, key: string): Json[] {
   return arr.filter((x): x is Json => typeof x === 'object' && x !== null);
 }
 
-const tagNames = (v: unknown): string[] => (Array.isArray(v) ? v.map((t) => (typeof t === 'object' && t !== null ? str((t as Json).name) || str((t as Json).ref) : str(t))).filter(Boolean) : []);
+const tagNames = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v.map((t) => (typeof t === 'object' && t !== null ? str((t as Json).name) || str((t as Json).ref) : str(t))).filter(Boolean)
+    : [];
 
 /** Competition refs may be bare slugs or full URLs; the kernels filter wants the slug. */
 export function competitionSlug(ref: string): string {
@@ -53,7 +56,11 @@ export function competitionSlug(ref: string): string {
 
 export async function listCompetitions(c: KaggleClient, search: string, page: number): Promise<KaggleSource[]> {
   const body = await c.call(
-    { service: 'competitions.CompetitionApiService', method: 'ListCompetitions', body: { group: 'COMPETITION_LIST_TAB_EVERYTHING', category: 'HOST_SEGMENT_UNSPECIFIED', sortBy: 'COMPETITION_SORT_BY_BEST', search, page } },
+    {
+      service: 'competitions.CompetitionApiService',
+      method: 'ListCompetitions',
+      body: { group: 'COMPETITION_LIST_TAB_EVERYTHING', category: 'HOST_SEGMENT_UNSPECIFIED', sortBy: 'COMPETITION_SORT_BY_BEST', search, page },
+    },
     { path: 'competitions/list', query: { search, page } },
   );
   return listOf(body, 'competitions').map((x) => {
@@ -109,11 +116,27 @@ export async function listKernels(c: KaggleClient, source: Pick<KaggleSource, 'k
     {
       service: 'kernels.KernelsApiService',
       method: 'ListKernels',
-      body: { ...filter, group: 'EVERYONE', kernelType: 'notebook', language: 'python', outputType: 'all', search: '', sortBy: 'VOTE_COUNT', user: '', page, pageSize },
+      body: {
+        ...filter,
+        group: 'EVERYONE',
+        kernelType: 'notebook',
+        language: 'python',
+        outputType: 'all',
+        search: '',
+        sortBy: 'VOTE_COUNT',
+        user: '',
+        page,
+        pageSize,
+      },
     },
-    { path: 'kernels/list', query: { ...filter, group: 'everyone', kernelType: 'notebook', language: 'python', sortBy: 'voteCount', page, pageSize } },
+    {
+      path: 'kernels/list',
+      query: { ...filter, group: 'everyone', kernelType: 'notebook', language: 'python', sortBy: 'voteCount', page, pageSize },
+    },
   );
-  return listOf(body, 'kernels').map(kernelMeta).filter((k) => k.ref.includes('/'));
+  return listOf(body, 'kernels')
+    .map(kernelMeta)
+    .filter((k) => k.ref.includes('/'));
 }
 
 export async function pullKernel(c: KaggleClient, ref: string): Promise<PulledKernel> {
@@ -127,5 +150,10 @@ export async function pullKernel(c: KaggleClient, ref: string): Promise<PulledKe
   if (!blob || typeof blob.source !== 'string') throw new KaggleApiError('bad_payload', 200, `pull of ${ref} has no blob.source`);
   const meta = kernelMeta((typeof b.metadata === 'object' && b.metadata !== null ? b.metadata : { ref }) as Json);
   if (!meta.ref) meta.ref = ref;
-  return { meta, source: blob.source, language: str(blob.language).toLowerCase() || meta.language, kernelType: str(blob.kernelType).toLowerCase() || meta.kernelType };
+  return {
+    meta,
+    source: blob.source,
+    language: str(blob.language).toLowerCase() || meta.language,
+    kernelType: str(blob.kernelType).toLowerCase() || meta.kernelType,
+  };
 }

@@ -71,7 +71,11 @@ export class KaggleClient {
     const baseUrl = (opts.baseUrl ?? env.GDS_KAGGLE_API_URL ?? 'https://api.kaggle.com').replace(/\/$/, '');
     this.o = {
       baseUrl,
-      legacyUrl: (opts.legacyUrl ?? env.GDS_KAGGLE_LEGACY_URL ?? (opts.baseUrl || env.GDS_KAGGLE_API_URL ? baseUrl : 'https://www.kaggle.com')).replace(/\/$/, ''),
+      legacyUrl: (
+        opts.legacyUrl ??
+        env.GDS_KAGGLE_LEGACY_URL ??
+        (opts.baseUrl || env.GDS_KAGGLE_API_URL ? baseUrl : 'https://www.kaggle.com')
+      ).replace(/\/$/, ''),
       transport: opts.transport ?? 'rpc',
       minIntervalMs: opts.minIntervalMs ?? 1000,
       retryAfterFloorMs: opts.retryAfterFloorMs ?? 5000,
@@ -99,10 +103,17 @@ export class KaggleClient {
   }
 
   /** One call with retries: 429 waits (Retry-After, bounded) without counting as a failure; 5xx/network retry with backoff. */
-  async call(rpc: { service: string; method: string; body: Json }, legacy: { path: string; query?: Record<string, string | number | undefined> }): Promise<unknown> {
+  async call(
+    rpc: { service: string; method: string; body: Json },
+    legacy: { path: string; query?: Record<string, string | number | undefined> },
+  ): Promise<unknown> {
     let url: string;
     let init: RequestInit;
-    const headers: Record<string, string> = { Authorization: authorizationHeader(this.opts.credentials), 'User-Agent': 'kaggle-api/v1.8.0', Accept: 'application/json' };
+    const headers: Record<string, string> = {
+      Authorization: authorizationHeader(this.opts.credentials),
+      'User-Agent': 'kaggle-api/v1.8.0',
+      Accept: 'application/json',
+    };
     if (this.o.transport === 'rpc') {
       url = `${this.o.baseUrl}/v1/${rpc.service}/${rpc.method}`;
       init = { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(rpc.body) };

@@ -48,7 +48,12 @@ export class CrawlState {
     else {
       const prev = this.kernels.get(e.ref);
       const attempts = (prev?.attempts ?? 0) + 1;
-      this.kernels.set(e.ref, e.type === 'done' ? { status: 'done', source: e.source, attempts } : { status: 'failed', source: e.source, kind: e.kind, reason: e.reason, attempts });
+      this.kernels.set(
+        e.ref,
+        e.type === 'done'
+          ? { status: 'done', source: e.source, attempts }
+          : { status: 'failed', source: e.source, kind: e.kind, reason: e.reason, attempts },
+      );
     }
   }
 

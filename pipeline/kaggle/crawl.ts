@@ -74,7 +74,17 @@ async function listAll(o: CrawlOptions, source: KaggleSource): Promise<string[]>
 
 export async function crawlKaggle(o: CrawlOptions): Promise<CrawlSummary> {
   const state = new CrawlState(o.statePath ?? join(o.outDir, 'crawl-state.jsonl'));
-  const summary: CrawlSummary = { sources: 0, pulled: 0, already_done: 0, failed: 0, retried: 0, stopped: false, stop_reason: null, failures: [], state_file: state.path };
+  const summary: CrawlSummary = {
+    sources: 0,
+    pulled: 0,
+    already_done: 0,
+    failed: 0,
+    retried: 0,
+    stopped: false,
+    stop_reason: null,
+    failures: [],
+    state_file: state.path,
+  };
   const log = o.log ?? (() => undefined);
   const stop = (reason: string): CrawlSummary => {
     summary.stopped = true;
@@ -87,7 +97,8 @@ export async function crawlKaggle(o: CrawlOptions): Promise<CrawlSummary> {
   try {
     sources = await discover(o);
   } catch (e) {
-    if (e instanceof KaggleApiError && e.kind === 'auth') throw new Error(`Kaggle rejected the credentials (401): check ~/.kaggle/kaggle.json or KAGGLE_USERNAME/KAGGLE_KEY`);
+    if (e instanceof KaggleApiError && e.kind === 'auth')
+      throw new Error(`Kaggle rejected the credentials (401): check ~/.kaggle/kaggle.json or KAGGLE_USERNAME/KAGGLE_KEY`);
     throw e;
   }
   log(`${sources.length} sources with at least ${o.minKernels ?? 20} kernels`);
@@ -96,9 +107,27 @@ export async function crawlKaggle(o: CrawlOptions): Promise<CrawlSummary> {
     summary.sources++;
     const dir = join(o.outDir, 'datasets', sourceFolder(source.ref));
     mkdirSync(join(dir, 'kernels'), { recursive: true });
-    const meta = { slug: source.ref, kind: source.kind, title: source.title, desc: source.description, eval: source.evaluation, tags: source.tags, url: source.url, kernelCount: source.kernelCount };
+    const meta = {
+      slug: source.ref,
+      kind: source.kind,
+      title: source.title,
+      desc: source.description,
+      eval: source.evaluation,
+      tags: source.tags,
+      url: source.url,
+      kernelCount: source.kernelCount,
+    };
     writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 1)}\n`);
-    o.store?.writer.upsertSource({ kind: source.kind, slug: source.ref, title: source.title, tags: source.tags, description: source.description, evaluation: source.evaluation, url: source.url, kernelCount: source.kernelCount });
+    o.store?.writer.upsertSource({
+      kind: source.kind,
+      slug: source.ref,
+      title: source.title,
+      tags: source.tags,
+      description: source.description,
+      evaluation: source.evaluation,
+      url: source.url,
+      kernelCount: source.kernelCount,
+    });
     let refs = state.listed.get(source.ref);
     if (!refs) {
       try {

@@ -36,7 +36,10 @@ function framesOf(msg: string): string[] {
   return out;
 }
 
-export function connectWebTransport(onConnection: (connected: boolean) => void, onRestarted: () => void = () => undefined): { invoke: Invoke; subscribe: Subscribe } {
+export function connectWebTransport(
+  onConnection: (connected: boolean) => void,
+  onRestarted: () => void = () => undefined,
+): { invoke: Invoke; subscribe: Subscribe } {
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
   const pending = new Map<number, Pending>();
   const queue: string[] = [];

@@ -17,7 +17,9 @@ after(async () => {
 });
 
 const kernelsOn = async (h: JupyterServerHandle) =>
-  ((await (await fetch(`${h.baseUrl}api/kernels`, { headers: { Authorization: `token ${h.settings.token}` } })).json()) as Array<{ id: string }>).map((k) => k.id);
+  ((await (await fetch(`${h.baseUrl}api/kernels`, { headers: { Authorization: `token ${h.settings.token}` } })).json()) as Array<{ id: string }>).map(
+    (k) => k.id,
+  );
 
 test('a wrong token is refused with a clear error', async () => {
   await assert.rejects(ks.attach(`${remote.baseUrl}?token=wrong`), /refused the token/);

@@ -34,15 +34,24 @@ const waitFor = async <T>(fn: () => T | undefined | null | false, ms = 15_000): 
   }
 };
 const commEvents = () => events.flatMap((e) => (e.event === 'kernel.comm' ? [e.payload] : []));
-const outputsOf = (cellId: string): Output[] => events.flatMap((e) => (e.event === 'kernel.output' && e.payload.cellId === cellId ? [e.payload.output] : []));
+const outputsOf = (cellId: string): Output[] =>
+  events.flatMap((e) => (e.event === 'kernel.output' && e.payload.cellId === cellId ? [e.payload.output] : []));
 /** ipywidgets 6 opens with the state as data; 7 and 8 wrap it in `state`. */
-const stateOf = (m: CommMessage): Record<string, unknown> => (typeof m.data.state === 'object' && m.data.state !== null ? (m.data.state as Record<string, unknown>) : m.data);
-const opened = (modelName: string, after = 0) => commEvents().slice(after).find((m) => m.kind === 'open' && stateOf(m)._model_name === modelName);
+const stateOf = (m: CommMessage): Record<string, unknown> =>
+  typeof m.data.state === 'object' && m.data.state !== null ? (m.data.state as Record<string, unknown>) : m.data;
+const opened = (modelName: string, after = 0) =>
+  commEvents()
+    .slice(after)
+    .find((m) => m.kind === 'open' && stateOf(m)._model_name === modelName);
 const isV1 = (m: CommMessage) => stateOf(m)._model_module === 'jupyter-js-widgets';
 /** A state change from the UI, in the widget's protocol. */
 const update = (m: CommMessage, state: Record<string, unknown>) =>
   isV1(m) ? { method: 'backbone', sync_data: state, buffer_keys: [] } : { method: 'update', state, buffer_paths: [] };
-const printed = (cellId: string) => outputsOf(cellId).filter((o) => o.output_type === 'stream').map((o) => String(o.text)).join('');
+const printed = (cellId: string) =>
+  outputsOf(cellId)
+    .filter((o) => o.output_type === 'stream')
+    .map((o) => String(o.text))
+    .join('');
 
 before(async () => {
   if (widgetsMissing) return;
@@ -78,7 +87,11 @@ test('a commSend update changes the value in the kernel, and a kernel-side chang
   assert.equal(printed('s2').trim(), '7');
   const seen = commEvents().length;
   await ks.execute(kernelId, 's3', 's.value = 9');
-  const msg = await waitFor(() => commEvents().slice(seen).find((m) => m.kind === 'msg' && m.commId === open.commId && m.data.method === 'update'));
+  const msg = await waitFor(() =>
+    commEvents()
+      .slice(seen)
+      .find((m) => m.kind === 'msg' && m.commId === open.commId && m.data.method === 'update'),
+  );
   assert.equal(stateOf(msg).value, 9);
 });
 
@@ -98,10 +111,17 @@ test('a tqdm.notebook loop runs; its progress bar counts up to the total and end
   const bar = opened('ProgressModel', seen) ?? opened('FloatProgressModel', seen);
   assert.ok(bar, 'a progress model opened');
   assert.equal(stateOf(bar).max, 5);
-  const updates = commEvents().slice(seen).filter((m) => m.kind === 'msg' && m.commId === bar.commId).map(stateOf);
+  const updates = commEvents()
+    .slice(seen)
+    .filter((m) => m.kind === 'msg' && m.commId === bar.commId)
+    .map(stateOf);
   const values = updates.flatMap((s) => (typeof s.value === 'number' ? [s.value] : []));
   assert.ok(values.length >= 2, `the bar moved several times: ${values.join(',')}`);
-  assert.deepEqual(values, [...values].sort((a, b) => a - b), 'values only grow');
+  assert.deepEqual(
+    values,
+    [...values].sort((a, b) => a - b),
+    'values only grow',
+  );
   assert.equal(values.at(-1), 5);
   assert.ok(updates.some((s) => s.bar_style === 'success'));
   assert.equal(outputsOf('t1').filter((o) => o.output_type === 'stream' || o.output_type === 'error').length, 0, 'no warning, no error');
@@ -111,12 +131,16 @@ test('an Output widget captures what `with out:` prints; the cell gets only what
   const seen = commEvents().length;
   await ks.execute(kernelId, 'o1', 'out = w.Output()\ndisplay(out)\nwith out:\n    print("inside")\nprint("outside")');
   const open = await waitFor(() => opened('OutputModel', seen));
-  const captured = await waitFor(() => commEvents().slice(seen).find((m) => m.kind === 'msg' && m.commId === open.commId && Array.isArray(stateOf(m).outputs) && (stateOf(m).outputs as unknown[]).length));
+  const captured = await waitFor(() =>
+    commEvents()
+      .slice(seen)
+      .find((m) => m.kind === 'msg' && m.commId === open.commId && Array.isArray(stateOf(m).outputs) && (stateOf(m).outputs as unknown[]).length),
+  );
   assert.deepEqual(stateOf(captured).outputs, [{ output_type: 'stream', name: 'stdout', text: 'inside\n' }]);
   assert.equal(printed('o1'), 'outside\n');
 });
 
-test('a restart closes the kernel\'s widgets, and widgets work again on the fresh kernel', { skip: widgetsMissing }, async () => {
+test("a restart closes the kernel's widgets, and widgets work again on the fresh kernel", { skip: widgetsMissing }, async () => {
   const slider = opened('IntSliderModel')!;
   await ks.restart(kernelId);
   const close = await waitFor(() => commEvents().find((m) => m.kind === 'close' && m.commId === slider.commId));

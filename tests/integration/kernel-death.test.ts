@@ -59,7 +59,10 @@ test('os._exit in a cell: the run fails with the death and its reason within 1.5
   const d: KernelDeath = death.payload;
   t.diagnostic(`kernel.died ${death.at - bye.at} ms after the last output before os._exit`);
   assert.ok(death.at - bye.at < 1500, `death told ${death.at - bye.at} ms after the kernel died`);
-  assert.deepEqual({ ...d }, { kernelId, cellId: 'exit1', reason: 'exited with code 1', restarted: true, message: `${KERNEL_DIED_MESSAGE} (exited with code 1)` });
+  assert.deepEqual(
+    { ...d },
+    { kernelId, cellId: 'exit1', reason: 'exited with code 1', restarted: true, message: `${KERNEL_DIED_MESSAGE} (exited with code 1)` },
+  );
   assert.equal(res.status, 'error');
   assert.equal(res.kernelDied, true);
   assert.equal(res.error, d.message);

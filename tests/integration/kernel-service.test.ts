@@ -20,7 +20,10 @@ const waitFor = async <T>(fn: () => T | undefined, ms = 15_000): Promise<T> => {
     await new Promise((r) => setTimeout(r, 50));
   }
 };
-const outputsOf = (cellId: string) => events.filter((e): e is Extract<Ev, { event: 'kernel.output' }> => e.event === 'kernel.output' && e.payload.cellId === cellId).map((e) => e.payload.output);
+const outputsOf = (cellId: string) =>
+  events
+    .filter((e): e is Extract<Ev, { event: 'kernel.output' }> => e.event === 'kernel.output' && e.payload.cellId === cellId)
+    .map((e) => e.payload.output);
 
 before(async () => {
   kernelId = await ks.start('python3');
@@ -42,7 +45,10 @@ test('frames() reads DataFrame columns silently: no execution count, no _ or Out
   assert.deepEqual(train, { name: 'train', columns: ['Age', 'Name'], dtypes: ['float64', 'object'] });
   const after = await ks.execute(kernelId, 'f2', 'print(_, len(Out))');
   assert.equal(after.executionCount, (setup.executionCount ?? 0) + 1, 'the silent request took no execution count');
-  assert.ok(outputsOf('f2').some((o) => String(o.text).startsWith('42 1')), 'the last result and Out are the user\'s own');
+  assert.ok(
+    outputsOf('f2').some((o) => String(o.text).startsWith('42 1')),
+    "the last result and Out are the user's own",
+  );
 });
 
 test('input() asks the UI and continues with the reply', async () => {
@@ -87,13 +93,18 @@ test('a kernel that dies mid-run is reported within two seconds and its run ends
   const res = await ks.execute(kernelId, 'die', 'import os, sys, time; print("about to die"); sys.stdout.flush(); time.sleep(1); os._exit(1)');
   assert.notEqual(res.status, 'ok');
   const idx = await waitFor(() => {
-    const i = events.findIndex((e, k) => k >= before && e.event === 'kernel.status' && ['restarting', 'dead', 'disconnected'].includes(e.payload.status));
+    const i = events.findIndex(
+      (e, k) => k >= before && e.event === 'kernel.status' && ['restarting', 'dead', 'disconnected'].includes(e.payload.status),
+    );
     return i >= 0 ? i : undefined;
   }, 10_000);
   // The cell sleeps 1 s before os._exit; the death must be reported within 2 s after that.
   const delay = (at[idx] ?? Infinity) - started - 1000;
   assert.ok(delay < 2000, `death reported ${delay} ms after it happened`);
-  assert.ok(outputsOf('die').some((o) => String(o.text).includes('about to die')), 'output that arrived before the death is kept');
+  assert.ok(
+    outputsOf('die').some((o) => String(o.text).includes('about to die')),
+    'output that arrived before the death is kept',
+  );
   // The server restarts a dead kernel; the connection keeps working.
   await waitFor(() => events.slice(before).find((e) => e.event === 'kernel.status' && e.payload.status === 'idle'), 30_000);
   assert.equal((await ks.execute(kernelId, 'after', 'print(1)')).status, 'ok');

@@ -25,7 +25,7 @@ function deadPid(): number {
   return Number(r.stdout);
 }
 
-test('a folder whose owner is dead is removed; a live owner\'s, an unowned one and other folders are kept', (t) => {
+test("a folder whose owner is dead is removed; a live owner's, an unowned one and other folders are kept", (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gds-rt-test-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const live = spawn('sleep', ['30'], { stdio: 'ignore' });
@@ -47,9 +47,18 @@ test('SIGKILL of the app leaves its runtime folder; the next start removes it an
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const env = { ...process.env, TMPDIR: dir };
   // A real app process starts its server, then dies by SIGKILL without cleaning up.
-  const app = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
-    `import { startJupyterServer } from ${JSON.stringify(serverModule)}; await startJupyterServer(); process.stdout.write('ready\\n'); setInterval(() => {}, 1000);`],
-  { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const app = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `import { startJupyterServer } from ${JSON.stringify(serverModule)}; await startJupyterServer(); process.stdout.write('ready\\n'); ` +
+        `setInterval(() => {}, 1000);`,
+    ],
+    { env, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise<void>((resolve, reject) => {
     app.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
     app.once('exit', (code) => reject(new Error(`the app exited with ${code} before its server was ready`)));
@@ -71,10 +80,14 @@ test('SIGKILL of the app leaves its runtime folder; the next start removes it an
     else process.env.TMPDIR = previous;
   }
   t.after(() => server?.dispose());
-  assert.ok(!existsSync(join(dir, left)), 'the next start removed the dead app\'s folder');
+  assert.ok(!existsSync(join(dir, left)), "the next start removed the dead app's folder");
   const now = readdirSync(dir).filter((n) => n.startsWith('gds-jupyter-'));
   assert.equal(now.length, 1);
   assert.equal(readFileSync(join(dir, now[0]!, OWNER_FILE), 'utf8').trim(), String(process.pid));
   await server.dispose();
-  assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('gds-jupyter-')), [], 'a clean stop removes its own folder');
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.startsWith('gds-jupyter-')),
+    [],
+    'a clean stop removes its own folder',
+  );
 });

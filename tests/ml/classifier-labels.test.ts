@@ -11,7 +11,11 @@ import { combine } from '../../ml/classifier/classifier.ts';
 import { readGold } from '../../pipeline/training/classifier/gold.ts';
 import { STAGES } from '../../ml/classifier/stages.ts';
 
-const rows = (path: string): Array<Record<string, unknown>> => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+const rows = (path: string): Array<Record<string, unknown>> =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 test('every label file has one known stage per cell and no cell twice', () => {
   const sets = labelSets();
@@ -27,7 +31,8 @@ test('every label file has one known stage per cell and no cell twice', () => {
 test('the held-out test set shares no dataset with the files LFs were developed on or the LSTM learns from', () => {
   const sets = labelSets();
   const testDatasets = new Set(rows(sets.test).map((r) => r.dataset));
-  for (const path of [...sets.train, sets.audit]) for (const r of rows(path)) assert.ok(!testDatasets.has(r.dataset), `${String(r.dataset)} is in ${path} and in the test set`);
+  for (const path of [...sets.train, sets.audit])
+    for (const r of rows(path)) assert.ok(!testDatasets.has(r.dataset), `${String(r.dataset)} is in ${path} and in the test set`);
   if (existsSync(goldPath())) for (const r of rows(goldPath())) assert.ok(!testDatasets.has(r.dataset));
 });
 
@@ -35,7 +40,15 @@ test('rows without a source take it from the shared file, matched by dataset, no
   const dir = mkdtempSync(join(tmpdir(), 'gds-labels-'));
   const shared = join(dir, 'shared.jsonl');
   const second = join(dir, 'second.jsonl');
-  writeFileSync(shared, [{ dataset: 'd', notebook: 'n.ipynb', code_cell: 2, stage: 'prep', source: 'df.describe()' }, { dataset: 'e', notebook: 'n.ipynb', code_cell: 2, stage: 'load', source: 'pd.read_csv(p)' }].map((r) => JSON.stringify(r)).join('\n'));
+  writeFileSync(
+    shared,
+    [
+      { dataset: 'd', notebook: 'n.ipynb', code_cell: 2, stage: 'prep', source: 'df.describe()' },
+      { dataset: 'e', notebook: 'n.ipynb', code_cell: 2, stage: 'load', source: 'pd.read_csv(p)' },
+    ]
+      .map((r) => JSON.stringify(r))
+      .join('\n'),
+  );
   writeFileSync(second, JSON.stringify({ dataset: 'd', notebook: 'n.ipynb', code_cell: 2, stage: 'explore' }));
   const [cell] = readGold(second, shared);
   assert.equal(cell!.source, 'df.describe()');

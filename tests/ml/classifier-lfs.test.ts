@@ -101,7 +101,11 @@ test('what a cell computes flows to the lines that use it: a plot of feature imp
 });
 
 test('temporaries made only to be drawn count with the plot; changing the data does not', () => {
-  const temp = ["cdf = train['Pclass'].value_counts().to_frame().reset_index()", "cdf.rename(columns={'index': 'Pclass'}, inplace=True)", "sns.barplot(x='Pclass', y='Count', data=cdf)"];
+  const temp = [
+    "cdf = train['Pclass'].value_counts().to_frame().reset_index()",
+    "cdf.rename(columns={'index': 'Pclass'}, inplace=True)",
+    "sns.barplot(x='Pclass', y='Count', data=cdf)",
+  ];
   assert.equal(stageOf(temp), 'explore');
   const change = ["train['Age'] = train['Age'].fillna(0)", "train['Fare'] = np.log1p(train['Fare'])", "sns.histplot(train['Fare'])"];
   assert.equal(stageOf(change), 'prep');
@@ -117,13 +121,48 @@ test('training loops and parameter searches are training even when they print sc
     '    print(f1_score(y_va, p))',
   ];
   assert.equal(stageOf(search), 'train');
-  assert.equal(stageOf(['for epoch in range(10):', '    loss = criterion(net(x), y)', '    loss.backward()', '    optimizer.step()', "    print('loss', loss.item())"]), 'train');
+  assert.equal(
+    stageOf([
+      'for epoch in range(10):',
+      '    loss = criterion(net(x), y)',
+      '    loss.backward()',
+      '    optimizer.step()',
+      "    print('loss', loss.item())",
+    ]),
+    'train',
+  );
 });
 
 test('a def that stacks layers defines a network; a loader reads data; a run-length encoder formats predictions', () => {
-  assert.equal(stageOf(['def conv_block(m, dim):', "    n = Conv2D(dim, 3, padding='same')(m)", '    n = BatchNormalization()(n)', '    n = Dropout(0.1)(n)', '    return Concatenate()([m, n])']), 'train');
-  assert.equal(stageOf(['def load_train_data(path):', '    frames = []', '    for f in os.listdir(path):', '        frames.append(pd.read_csv(os.path.join(path, f)))', '    return pd.concat(frames)']), 'load');
-  assert.equal(stageOf(['def rle_encode(img):', '    pixels = img.flatten()', '    runs = np.where(pixels[1:] != pixels[:-1])[0] + 1', "    return ' '.join(str(x) for x in runs)"]), 'eval');
+  assert.equal(
+    stageOf([
+      'def conv_block(m, dim):',
+      "    n = Conv2D(dim, 3, padding='same')(m)",
+      '    n = BatchNormalization()(n)',
+      '    n = Dropout(0.1)(n)',
+      '    return Concatenate()([m, n])',
+    ]),
+    'train',
+  );
+  assert.equal(
+    stageOf([
+      'def load_train_data(path):',
+      '    frames = []',
+      '    for f in os.listdir(path):',
+      '        frames.append(pd.read_csv(os.path.join(path, f)))',
+      '    return pd.concat(frames)',
+    ]),
+    'load',
+  );
+  assert.equal(
+    stageOf([
+      'def rle_encode(img):',
+      '    pixels = img.flatten()',
+      '    runs = np.where(pixels[1:] != pixels[:-1])[0] + 1',
+      "    return ' '.join(str(x) for x in runs)",
+    ]),
+    'eval',
+  );
 });
 
 test('cells of only commented-out code are read as the code they hold; prose comments are not', () => {
@@ -143,7 +182,14 @@ test('printing computed values is exploration; dropping, in-place changes and se
 });
 
 test('keyword LFs stay silent when the line count clearly belongs to another stage', () => {
-  const cell = ['lr = LogisticRegression()', 'pred_tr = lr.fit(X, y).predict(X)', 'pred = lr.predict(X_te)', 'print(accuracy_score(y_te, pred))', 'print(confusion_matrix(y_te, pred))', 'print(classification_report(y_te, pred))'].join('\n');
+  const cell = [
+    'lr = LogisticRegression()',
+    'pred_tr = lr.fit(X, y).predict(X)',
+    'pred = lr.predict(X_te)',
+    'print(accuracy_score(y_te, pred))',
+    'print(confusion_matrix(y_te, pred))',
+    'print(classification_report(y_te, pred))',
+  ].join('\n');
   const fired = firing(cell);
   assert.ok(!fired.includes('estimator_constructor'), fired.join(','));
   assert.ok(fired.includes('stmt_majority_eval'));
@@ -151,8 +197,24 @@ test('keyword LFs stay silent when the line count clearly belongs to another sta
 });
 
 test('third round: fold loops train, bottleneck features are prep, submissions by short name and shell steps', () => {
-  assert.equal(stageOf(['scores = []', 'kf = KFold(n_splits=5)', 'for tr, va in kf.split(X):', '    preds, model = runXGB(X[tr], y[tr], X[va], y[va])', '    scores.append(log_loss(y[va], preds))']), 'train');
-  assert.equal(stageOf(["base = VGG16(weights='imagenet', include_top=False, pooling='avg')", 'train_bf = base.predict(Xtr, batch_size=32)', 'valid_bf = base.predict(Xv, batch_size=32)']), 'prep');
+  assert.equal(
+    stageOf([
+      'scores = []',
+      'kf = KFold(n_splits=5)',
+      'for tr, va in kf.split(X):',
+      '    preds, model = runXGB(X[tr], y[tr], X[va], y[va])',
+      '    scores.append(log_loss(y[va], preds))',
+    ]),
+    'train',
+  );
+  assert.equal(
+    stageOf([
+      "base = VGG16(weights='imagenet', include_top=False, pooling='avg')",
+      'train_bf = base.predict(Xtr, batch_size=32)',
+      'valid_bf = base.predict(Xv, batch_size=32)',
+    ]),
+    'prep',
+  );
   assert.equal(stageOf(["test['target'] = y_final", "test[['ID', 'target']].to_csv('./sub1.csv', index=False)"]), 'eval');
   assert.equal(stageOf(['!cat sub.csv']), 'eval');
   assert.equal(stageOf(['!cp ../input/keras-pretrained-models/* ~/.keras/models/', '!ls ~/.keras/models']), 'load');
@@ -162,18 +224,47 @@ test('third round: fold loops train, bottleneck features are prep, submissions b
 
 test('third round: colormaps are no confusion matrix, parked strings do nothing, plots beside predictions judge them', () => {
   assert.equal(stageOf(['img_clean = img[1000:2400, :]', "plt.imshow(img_clean, cmap=plt.cm.gray, interpolation='nearest')"]), 'explore');
-  assert.equal(stageOf(["train = pd.read_csv('../input/train.csv')", "'''print(train.shape)", "print(train.head())", "print(train.describe())'''"]), 'load');
+  assert.equal(
+    stageOf(["train = pd.read_csv('../input/train.csv')", "'''print(train.shape)", 'print(train.head())', "print(train.describe())'''"]),
+    'load',
+  );
   assert.equal(stageOf(['n, bins, patches = plt.hist(df.y.values, 50)', "plt.xlabel('y')"]), 'explore');
   // Image, true mask and predicted mask side by side: the data is drawn to judge the prediction.
-  assert.equal(stageOf(['ix = random.randint(0, len(preds_train_t))', 'imshow(X_train[ix])', 'plt.show()', 'imshow(np.squeeze(Y_train[ix]))', 'plt.show()', 'imshow(np.squeeze(preds_train_t[ix]))', 'plt.show()']), 'eval');
+  assert.equal(
+    stageOf([
+      'ix = random.randint(0, len(preds_train_t))',
+      'imshow(X_train[ix])',
+      'plt.show()',
+      'imshow(np.squeeze(Y_train[ix]))',
+      'plt.show()',
+      'imshow(np.squeeze(preds_train_t[ix]))',
+      'plt.show()',
+    ]),
+    'eval',
+  );
 });
 
 test('fourth round: cross-validation that only scores is evaluation; summaries made to be shown are exploration', () => {
-  assert.equal(stageOf(['model = LinearRegression()', "result = np.sqrt(-cross_val_score(model, X, y, cv=10, scoring='neg_mean_squared_error'))", 'print(result.mean(), result.std())']), 'eval');
+  assert.equal(
+    stageOf([
+      'model = LinearRegression()',
+      "result = np.sqrt(-cross_val_score(model, X, y, cv=10, scoring='neg_mean_squared_error'))",
+      'print(result.mean(), result.std())',
+    ]),
+    'eval',
+  );
   // Used to choose a parameter it is training (stages.md).
   assert.equal(stageOf(['for alpha in alphas:', '    scores.append(cross_val_score(Ridge(alpha=alpha), X, y, cv=5).mean())']), 'train');
   assert.equal(stageOf(["sub_df.to_csv('two_levels_ensemble.csv', index=False)"]), 'eval');
-  assert.equal(stageOf(['missing_df = df.isnull().sum(axis=0).reset_index()', "missing_df.columns = ['column_name', 'missing_count']", "missing_df = missing_df.loc[missing_df['missing_count'] > 0]", 'missing_df']), 'explore');
+  assert.equal(
+    stageOf([
+      'missing_df = df.isnull().sum(axis=0).reset_index()',
+      "missing_df.columns = ['column_name', 'missing_count']",
+      "missing_df = missing_df.loc[missing_df['missing_count'] > 0]",
+      'missing_df',
+    ]),
+    'explore',
+  );
   assert.equal(stageOf(["shop_sales = merged[['item_cnt_day', 'shop_id']].groupby('shop_id').sum()", 'shop_sales.head(10)']), 'explore');
   // A row filter or a frame changed in place, shown once, is still preparation.
   assert.equal(stageOf(['rates = rates[rates.IndividualRate < 9000]', 'rates = rates[rates.BusinessYear == 2016]', 'rates.head(n=5)']), 'prep');

@@ -11,7 +11,16 @@ import { readGold } from '../../pipeline/training/classifier/gold.ts';
 import { LABELING_FUNCTIONS } from '../../ml/classifier/labeling-functions/index.ts';
 import { labelledNotebooks } from '../../pipeline/training/classifier/labelled-cells-in-context.ts';
 import { fitStacker } from '../../pipeline/training/classifier/fit-stacker.ts';
-import { StackFeatures, cellFeatureNames, cellRow, checkStacker, denseFeatureNames, makeStacker, readStacker, type StackerParams } from '../../ml/classifier/stacker.ts';
+import {
+  StackFeatures,
+  cellFeatureNames,
+  cellRow,
+  checkStacker,
+  denseFeatureNames,
+  makeStacker,
+  readStacker,
+  type StackerParams,
+} from '../../ml/classifier/stacker.ts';
 import { STAGES, type Stage } from '../../ml/classifier/stages.ts';
 import { labelSets, pythonScriptsDir } from '../../pipeline/app-paths.ts';
 
@@ -39,7 +48,10 @@ test('dense features have their names and read only earlier cells', async () => 
   assert.ok(all.every((r) => r.every(Number.isFinite)));
   // The first cell has no earlier cells; later ones do.
   const first = denseFeatureNames().indexOf('first-cell');
-  assert.deepEqual(all.map((r) => r[first]), [1, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(
+    all.map((r) => r[first]),
+    [1, 0, 0, 0, 0, 0, 0],
+  );
   // A prefix of the notebook gives the same rows: nothing comes from later cells.
   assert.deepEqual(rows(NOTEBOOK.slice(0, 4)), all.slice(0, 4));
 });
@@ -48,15 +60,34 @@ function tinyParams(): StackerParams {
   const dense = denseFeatureNames();
   const coef = STAGES.map(() => new Array<number>(dense.length + 1).fill(0));
   coef[STAGES.indexOf('train')]![dense.length] = 5; // the token "fit" says train
-  return { kind: 'gds-stage-stacker', version: 1, labelModelWeight: 0.7, lfNames: LABELING_FUNCTIONS.map((l) => l.name), dense, mean: dense.map(() => 0), scale: dense.map(() => 1), tokens: ['fit'], coef, intercept: STAGES.map(() => 0) };
+  return {
+    kind: 'gds-stage-stacker',
+    version: 1,
+    labelModelWeight: 0.7,
+    lfNames: LABELING_FUNCTIONS.map((l) => l.name),
+    dense,
+    mean: dense.map(() => 0),
+    scale: dense.map(() => 1),
+    tokens: ['fit'],
+    coef,
+    intercept: STAGES.map(() => 0),
+  };
 }
 
 test('stacker weights: a softmax over intercepts, scaled dense features and present tokens', () => {
   const s = makeStacker(tinyParams());
   const zeros = denseFeatureNames().map(() => 0);
-  const without = s.probs({ dense: zeros, tokens: ['model'], context: { stage: 'prep', probs: Object.fromEntries(STAGES.map((x) => [x, 1 / 6])) as Record<Stage, number> } });
+  const without = s.probs({
+    dense: zeros,
+    tokens: ['model'],
+    context: { stage: 'prep', probs: Object.fromEntries(STAGES.map((x) => [x, 1 / 6])) as Record<Stage, number> },
+  });
   without.forEach((p) => assert.ok(Math.abs(p - 1 / 6) < 1e-12));
-  const withFit = s.probs({ dense: zeros, tokens: ['model', 'fit'], context: { stage: 'prep', probs: Object.fromEntries(STAGES.map((x) => [x, 1 / 6])) as Record<Stage, number> } });
+  const withFit = s.probs({
+    dense: zeros,
+    tokens: ['model', 'fit'],
+    context: { stage: 'prep', probs: Object.fromEntries(STAGES.map((x) => [x, 1 / 6])) as Record<Stage, number> },
+  });
   const e5 = Math.exp(5);
   assert.ok(Math.abs(withFit[STAGES.indexOf('train')]! - e5 / (e5 + 5)) < 1e-12);
   assert.ok(Math.abs(withFit.reduce((a, b) => a + b, 0) - 1) < 1e-12);
@@ -80,15 +111,27 @@ test('the cell-alone regression reads only the cell: the leading features of eve
   assert.deepEqual(denseFeatureNames().slice(0, cellFeatureNames().length), cellFeatureNames());
   // Without a stacker the signals carry no cell row and a cell alone is the mixture.
   assert.equal(sig[0]!.cell, undefined);
-  assert.deepEqual(sig.map((s) => clf.alone(s)), sig.map((s) => clf.mixture(s)));
+  assert.deepEqual(
+    sig.map((s) => clf.alone(s)),
+    sig.map((s) => clf.mixture(s)),
+  );
   // A stacked classifier handed such signals (no cell row) answers with the mixture rather than guess a row.
-  assert.deepEqual(sig.map((s) => stacked.alone(s)), sig.map((s) => stacked.mixture(s)));
-  assert.notDeepEqual(stackedSig.map((s) => stacked.alone(s)), stackedSig.map((s) => stacked.mixture(s)));
+  assert.deepEqual(
+    sig.map((s) => stacked.alone(s)),
+    sig.map((s) => stacked.mixture(s)),
+  );
+  assert.notDeepEqual(
+    stackedSig.map((s) => stacked.alone(s)),
+    stackedSig.map((s) => stacked.mixture(s)),
+  );
   const tiny = tinyParams();
   const cellNames = cellFeatureNames();
   const coef = STAGES.map(() => new Array<number>(cellNames.length + 1).fill(0));
   coef[STAGES.indexOf('eval')]![cellNames.length] = 4; // the token "score" says eval
-  const s = makeStacker({ ...tiny, alone: { dense: cellNames, mean: cellNames.map(() => 0), scale: cellNames.map(() => 1), tokens: ['score'], coef, intercept: STAGES.map(() => 0) } });
+  const s = makeStacker({
+    ...tiny,
+    alone: { dense: cellNames, mean: cellNames.map(() => 0), scale: cellNames.map(() => 1), tokens: ['score'], coef, intercept: STAGES.map(() => 0) },
+  });
   const p = s.alone!(cellRow('model.score(X, y)', sig[0]!));
   const e4 = Math.exp(4);
   // Dense weights are all zero: only the token counts.
@@ -103,9 +146,19 @@ test('a stacker for other LFs, features or widths is refused with a clear error'
   assert.throws(() => checkStacker({ ...p, tokens: ['fit', 'extra'] }, 'x.json'), /do not match/);
   assert.throws(() => checkStacker({ ...p, version: 2 as 1 }, 'x.json'), /not a stage stacker/);
   const cellNames = cellFeatureNames();
-  const alone = { dense: cellNames, mean: cellNames.map(() => 0), scale: cellNames.map(() => 1), tokens: [], coef: STAGES.map(() => cellNames.map(() => 0)), intercept: STAGES.map(() => 0) };
+  const alone = {
+    dense: cellNames,
+    mean: cellNames.map(() => 0),
+    scale: cellNames.map(() => 1),
+    tokens: [],
+    coef: STAGES.map(() => cellNames.map(() => 0)),
+    intercept: STAGES.map(() => 0),
+  };
   assert.doesNotThrow(() => checkStacker({ ...p, alone }, 'x.json'));
-  assert.throws(() => checkStacker({ ...p, alone: { ...alone, dense: denseFeatureNames() } }, 'x.json'), /cell-alone stacker was fitted on other features/);
+  assert.throws(
+    () => checkStacker({ ...p, alone: { ...alone, dense: denseFeatureNames() } }, 'x.json'),
+    /cell-alone stacker was fitted on other features/,
+  );
   assert.throws(() => checkStacker({ ...p, alone: { ...alone, tokens: ['fit'] } }, 'x.json'), /cell-alone stacker's weights do not match/);
   assert.throws(() => checkStacker({ ...p, alone: null } as unknown as StackerParams, 'x.json'), /cell-alone stacker is not an object/);
   const bad = { ...alone, coef: alone.coef.map((r, k) => (k === 2 ? r.map(() => Number.NaN) : r)) };
@@ -126,11 +179,17 @@ test('the bundled model answers in notebook context with its stacker; streams an
   const clf = await loadClassifier();
   assert.equal(clf.stacked, true);
   const out = await clf.classifyNotebook(NOTEBOOK);
-  assert.deepEqual(out.map((o) => o.stage), ['import', 'load', 'explore', 'prep', 'train', 'eval', 'eval']);
+  assert.deepEqual(
+    out.map((o) => o.stage),
+    ['import', 'load', 'explore', 'prep', 'train', 'eval', 'eval'],
+  );
   for (const o of out) assert.ok(Math.abs(sum(o.probs) - 1) < 1e-6);
   const stream = clf.notebookStream();
   const sig = await clf.signals(NOTEBOOK);
-  assert.deepEqual(NOTEBOOK.map((s, i) => stream.next(s, sig[i]!)), out);
+  assert.deepEqual(
+    NOTEBOOK.map((s, i) => stream.next(s, sig[i]!)),
+    out,
+  );
   // Alone, the histogram of residuals is a plot like any other; after the predictions it judges the model.
   const [alone] = await clf.classify([NOTEBOOK[6]!]);
   assert.notEqual(alone!.stage, 'eval');
@@ -155,7 +214,10 @@ test('the bundled model answers in notebook context with its stacker; streams an
   const before = await loadClassifier(dir);
   assert.equal(before.stacked, true);
   assert.equal(before.stackedAlone, false);
-  assert.deepEqual(await before.classify(NOTEBOOK), sig.map((s) => clf.mixture(s)));
+  assert.deepEqual(
+    await before.classify(NOTEBOOK),
+    sig.map((s) => clf.mixture(s)),
+  );
   // In context the same stacker answers (only which answers are marked as decided by context may differ).
   const strip = (r: Array<{ stage: Stage; probs: Record<Stage, number> }>): unknown => r.map((o) => [o.stage, o.probs]);
   assert.deepEqual(strip(await before.classifyNotebook(NOTEBOOK)), strip(out));
@@ -174,7 +236,11 @@ test('labelled cells are read in their whole notebook when the crawl has it, els
     { notebook: 'gone.ipynb', dataset: 'titanic', order: 2, source: 'df.head()' },
   ];
   const [full, alone] = labelledNotebooks(cells, { kaggleDir: dir, read });
-  assert.deepEqual(full, { sources: ['import pandas as pd', "df = pd.read_csv('t.csv')", 'df.head()', 'model.fit(X, y)'], labelled: [-1, 1, -1, 0], full: true });
+  assert.deepEqual(full, {
+    sources: ['import pandas as pd', "df = pd.read_csv('t.csv')", 'df.head()', 'model.fit(X, y)'],
+    labelled: [-1, 1, -1, 0],
+    full: true,
+  });
   assert.deepEqual(alone, { sources: ['df.head()'], labelled: [2], full: false });
   // A notebook edited since it was labelled no longer lines up: its labelled cells are read alone.
   const edited = labelledNotebooks(cells.slice(0, 2), { kaggleDir: dir, read: () => ['import numpy as np', '', 'x = 1'] });
@@ -186,7 +252,14 @@ test('fitStacker: real features, real scikit-learn, a stacker that loads and ans
   cpSync(BUNDLED_MODEL_DIR, dir, { recursive: true });
   writeFileSync(join(dir, 'stacker.json'), 'not json');
   const hand = labelSets().train.find((p) => p.endsWith('gds-hand.jsonl'))!;
-  const report = await fitStacker({ modelDir: dir, labelModelWeight: 0.7, sets: [{ path: hand, cells: readGold(hand) }], script: join(pythonScriptsDir(), 'fit_stacker.py'), command: 'test', log: () => {} });
+  const report = await fitStacker({
+    modelDir: dir,
+    labelModelWeight: 0.7,
+    sets: [{ path: hand, cells: readGold(hand) }],
+    script: join(pythonScriptsDir(), 'fit_stacker.py'),
+    command: 'test',
+    log: () => {},
+  });
   assert.equal(report.cells, readGold(hand).length);
   assert.ok(report.cvAccuracy > 0.6 && report.cvAccuracy <= 1, String(report.cvAccuracy));
   assert.ok(report.perFile['gds-hand.jsonl']);

@@ -28,10 +28,7 @@ function notebook(i: number): string {
   return JSON.stringify({
     nbformat: 4,
     metadata: { language_info: { name: 'python' } },
-    cells: [
-      { cell_type: 'markdown', source: ['# Notebook ', String(i)] },
-      ...cells.map((source) => ({ cell_type: 'code', source, outputs: [] })),
-    ],
+    cells: [{ cell_type: 'markdown', source: ['# Notebook ', String(i)] }, ...cells.map((source) => ({ cell_type: 'code', source, outputs: [] }))],
   });
 }
 
@@ -52,7 +49,10 @@ const run = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [gds, ...args], { cwd: root, encoding: 'utf8', timeout: 80_000, env: { ...process.env, ...env } });
 
 test('held-out fixture: one of the test slugs is held out, the others train', () => {
-  assert.deepEqual(SLUGS.map((s) => isHeldOut(s)), [false, false, true]);
+  assert.deepEqual(
+    SLUGS.map((s) => isHeldOut(s)),
+    [false, false, true],
+  );
 });
 
 test('label and train classifier read only --corpus, and the manifest records it', () => {
@@ -73,7 +73,10 @@ test('label and train classifier read only --corpus, and the manifest records it
   const r = run(['train', 'classifier', '--corpus', corpus, '--out', out, '--epochs', '1', '--max-cells', '500', '--no-stacker']);
   assert.equal(r.status, 0, r.stderr);
   assert.ok(!existsSync(join(out, 'stacker.json')));
-  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { data: { corpus: { kind: string; path: string }; corpusCells: number; trainCells: number; dataHash: string }; inference: Record<string, unknown> };
+  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+    data: { corpus: { kind: string; path: string }; corpusCells: number; trainCells: number; dataHash: string };
+    inference: Record<string, unknown>;
+  };
   assert.equal(m.inference.stacker, undefined);
   assert.deepEqual(m.data.corpus, { kind: 'files', path: corpus });
   // Every code cell of the folder, nothing else (the Kaggle cache has hundreds of thousands).
@@ -84,26 +87,56 @@ test('label and train classifier read only --corpus, and the manifest records it
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('train classifier --teacher: the LSTM learns the teacher\'s in-context answers, and the manifest says whose', () => {
+test("train classifier --teacher: the LSTM learns the teacher's in-context answers, and the manifest says whose", () => {
   const dir = mkdtempSync(join(tmpdir(), 'gds-corpus-teacher-'));
   const corpus = join(dir, 'corpus');
   writeCorpus(corpus, 4);
   const bundled = join(root, 'resources', 'models', 'classifier');
   const out = join(dir, 'model');
   // 40 rows of ~90 distinct texts: the teacher answers only for the rows' cells (every copy of each drawn text).
-  const r = run(['train', 'classifier', '--corpus', corpus, '--out', out, '--epochs', '1', '--max-cells', '40', '--no-stacker', '--teacher', bundled]);
+  const r = run([
+    'train',
+    'classifier',
+    '--corpus',
+    corpus,
+    '--out',
+    out,
+    '--epochs',
+    '1',
+    '--max-cells',
+    '40',
+    '--no-stacker',
+    '--teacher',
+    bundled,
+  ]);
   assert.equal(r.status, 0, r.stderr);
   const said = /teacher: (\d+) of (\d+) cells \(those of the training rows\) labelled in notebook context/.exec(r.stderr);
   assert.ok(said, r.stderr);
   const [answered, kept] = [Number(said[1]), Number(said[2])];
   assert.ok(answered >= 40 && answered < kept, `teacher answered ${answered} of ${kept} cells for 40 rows`);
-  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { data: { targets: { kind: string; dir: string; stackerTrainedOn: string[] } } };
+  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+    data: { targets: { kind: string; dir: string; stackerTrainedOn: string[] } };
+  };
   const teacher = JSON.parse(readFileSync(join(bundled, 'manifest.json'), 'utf8')) as { inference: { stacker: { trainedOn: string[] } } };
   assert.equal(m.data.targets.kind, 'teacher');
   assert.equal(m.data.targets.dir, bundled);
   assert.deepEqual(m.data.targets.stackerTrainedOn, teacher.inference.stacker.trainedOn);
   // A folder without a stacker only knows the label model: refused before any training.
-  const plain = run(['train', 'classifier', '--corpus', corpus, '--out', join(dir, 'second'), '--epochs', '1', '--max-cells', '500', '--no-stacker', '--teacher', out]);
+  const plain = run([
+    'train',
+    'classifier',
+    '--corpus',
+    corpus,
+    '--out',
+    join(dir, 'second'),
+    '--epochs',
+    '1',
+    '--max-cells',
+    '500',
+    '--no-stacker',
+    '--teacher',
+    out,
+  ]);
   assert.notEqual(plain.status, 0);
   assert.match(plain.stderr, /no stacker\.json/);
   assert.ok(!existsSync(join(dir, 'second', 'model.onnx')));
@@ -111,7 +144,21 @@ test('train classifier --teacher: the LSTM learns the teacher\'s in-context answ
   const copy = join(dir, 'copy');
   cpSync(bundled, copy, { recursive: true });
   const before = readFileSync(join(copy, 'model.onnx'));
-  const same = run(['train', 'classifier', '--corpus', corpus, '--out', copy, '--epochs', '1', '--max-cells', '500', '--no-stacker', '--teacher', copy]);
+  const same = run([
+    'train',
+    'classifier',
+    '--corpus',
+    corpus,
+    '--out',
+    copy,
+    '--epochs',
+    '1',
+    '--max-cells',
+    '500',
+    '--no-stacker',
+    '--teacher',
+    copy,
+  ]);
   assert.notEqual(same.status, 0);
   assert.match(same.stderr, /--teacher and --out are the same folder/);
   assert.ok(readFileSync(join(copy, 'model.onnx')).equals(before), 'the teacher is untouched');
@@ -148,7 +195,26 @@ test('train recommender --corpus, an interrupted run, --resume, and eval on a co
   const corpus = join(dir, 'corpus');
   const { notebooks } = writeCorpus(corpus, 8);
   const out = join(dir, 'model');
-  const small = ['--kind', 'seq2seq', '--corpus', corpus, '--out', out, '--stage-pairs', '100', '--single-pairs', '200', '--eval-pairs', '50', '--hidden', '16', '--emb', '8', '--layers', '1'];
+  const small = [
+    '--kind',
+    'seq2seq',
+    '--corpus',
+    corpus,
+    '--out',
+    out,
+    '--stage-pairs',
+    '100',
+    '--single-pairs',
+    '200',
+    '--eval-pairs',
+    '50',
+    '--hidden',
+    '16',
+    '--emb',
+    '8',
+    '--layers',
+    '1',
+  ];
 
   // Interrupted after the single model: its checkpoint is in the out folder, with a note of which sub-model it belongs to.
   const first = run(['train', 'recommender', ...small, '--epochs', '1'], { GDS_RECOMMENDER_STOP_AFTER: 'single' });
@@ -166,7 +232,11 @@ test('train recommender --corpus, an interrupted run, --resume, and eval on a co
   const singleEpochs = [...second.stderr.matchAll(/\] single: \{"event":"epoch","epoch":(\d+)/g)].map((x) => Number(x[1]));
   assert.deepEqual(singleEpochs, [2], 'the single model continues at epoch 2');
   assert.match(second.stderr, /single-top3: \{"event":"epoch","epoch":1/);
-  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { source: { kind: string; path: string }; resumedFrom: string; corpus: { trainNotebooks: number; testNotebooks: number; heldOutDatasets: string[] } };
+  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+    source: { kind: string; path: string };
+    resumedFrom: string;
+    corpus: { trainNotebooks: number; testNotebooks: number; heldOutDatasets: string[] };
+  };
   assert.deepEqual(m.source, { kind: 'files', path: corpus });
   assert.equal(m.resumedFrom, join(out, 'checkpoint.pt'));
   assert.equal(m.corpus.trainNotebooks + m.corpus.testNotebooks, notebooks);

@@ -60,7 +60,14 @@ test('an invalid UTF-8 text frame closes that connection only', async () => {
   const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
   ws.on('error', () => undefined);
   // ws checks UTF-8 on receipt; send the bytes as a text frame through the socket's low-level sender.
-  (ws as unknown as { _sender: { send(d: Buffer, o: object): void } })._sender.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false, fin: true, mask: true, compress: false, opcode: 1, readOnly: false });
+  (ws as unknown as { _sender: { send(d: Buffer, o: object): void } })._sender.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), {
+    binary: false,
+    fin: true,
+    mask: true,
+    compress: false,
+    opcode: 1,
+    readOnly: false,
+  });
   assert.equal(await closed, 1007);
   await alive();
 });
@@ -75,9 +82,15 @@ test('a frame over the size limit closes that connection; a big request in piece
   // 6 MB of params in 512 KB pieces, as the page sends a notebook with big outputs.
   const c = await connect(app);
   const msg = JSON.stringify({ id: 7, method: 'app.info', params: { padding: 'y'.repeat(6 * 1024 * 1024) } });
-  const answer = new Promise<{ id: number; ok: boolean }>((r) => c.ws.on('message', (d) => { const f = JSON.parse(d.toString()); if (f.id === 7) r(f); }));
+  const answer = new Promise<{ id: number; ok: boolean }>((r) =>
+    c.ws.on('message', (d) => {
+      const f = JSON.parse(d.toString());
+      if (f.id === 7) r(f);
+    }),
+  );
   const step = 512 * 1024;
-  for (let at = 0, seq = 0; at < msg.length; at += step, seq++) c.ws.send(JSON.stringify({ chunk: { seq, last: at + step >= msg.length, data: msg.slice(at, at + step) } }));
+  for (let at = 0, seq = 0; at < msg.length; at += step, seq++)
+    c.ws.send(JSON.stringify({ chunk: { seq, last: at + step >= msg.length, data: msg.slice(at, at + step) } }));
   assert.equal((await answer).ok, true);
   c.close();
   await alive();
@@ -85,7 +98,7 @@ test('a frame over the size limit closes that connection; a big request in piece
 
 test(`fuzz: ${Number(process.env.GDS_FUZZ_MS ?? 60_000) / 1000} s of malformed HTTP, cookies, paths and frames`, { timeout: 180_000 }, async () => {
   const until = Date.now() + Number(process.env.GDS_FUZZ_MS ?? 60_000);
-  const pick = <T,>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+  const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
   const junk = () => randomBytes(1 + Math.floor(Math.random() * 64));
   const escapes = ['%', '%z', '%zz', '%E0%A4%A', '%C0%AF', '%00', '%FF%FE', '..%2f..%2f', '%%%', '\u00ff'];
   let sent = 0;
@@ -94,15 +107,28 @@ test(`fuzz: ${Number(process.env.GDS_FUZZ_MS ?? 60_000) / 1000} s of malformed H
     sent++;
     if (kind === 0) await get(`/${pick(escapes)}${pick(escapes)}`, { Cookie: `gds_token=${pick(escapes)}; x=${pick(escapes)}` });
     else if (kind === 1) await raw(Buffer.concat([Buffer.from(pick(['GET ', 'POST ', 'G\0T ', '\r\n', ''])), junk(), Buffer.from('\r\n\r\n')]));
-    else if (kind === 2) await raw(`GET /${pick(escapes)} HTTP/1.1\r\nHost: 127.0.0.1:${app.port}\r\nCookie: ${junk().toString('latin1')}\r\nContent-Length: -1\r\n\r\n`);
-    else if (kind === 3) await raw(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${app.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${junk().toString('base64')}\r\nSec-WebSocket-Version: 13\r\nOrigin: ${app.origin}\r\nSec-WebSocket-Protocol: gds.v1, gds.token.${app.token}, gds.client.${pick(escapes)}\r\n\r\n`);
+    else if (kind === 2)
+      await raw(
+        `GET /${pick(escapes)} HTTP/1.1\r\nHost: 127.0.0.1:${app.port}\r\nCookie: ${junk().toString('latin1')}\r\nContent-Length: -1\r\n\r\n`,
+      );
+    else if (kind === 3)
+      await raw(
+        `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${app.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ` +
+          `${junk().toString('base64')}\r\nSec-WebSocket-Version: 13\r\nOrigin: ${app.origin}\r\n` +
+          `Sec-WebSocket-Protocol: gds.v1, gds.token.${app.token}, gds.client.${pick(escapes)}\r\n\r\n`,
+      );
     else {
       const c = await connect(app).catch(() => null);
       if (!c) continue;
       c.ws.on('error', () => undefined);
       const frames: Array<string | Buffer> = [
-        junk(), '{"chunk":{"seq":5,"last":true,"data":"x"}}', '{"chunk":{"seq":0,"last":false,"data":"{\\"id\\":1"}}', '[]', 'null',
-        JSON.stringify({ id: -1, method: 'app.info' }), JSON.stringify({ id: 1, method: 'notebook.open', params: { path: `/${pick(escapes)}` } }),
+        junk(),
+        '{"chunk":{"seq":5,"last":true,"data":"x"}}',
+        '{"chunk":{"seq":0,"last":false,"data":"{\\"id\\":1"}}',
+        '[]',
+        'null',
+        JSON.stringify({ id: -1, method: 'app.info' }),
+        JSON.stringify({ id: 1, method: 'notebook.open', params: { path: `/${pick(escapes)}` } }),
         JSON.stringify({ id: 2, method: 'notebook.save', params: { path: '\0', doc: {}, expectedMtimeMs: null } }),
         JSON.stringify({ id: 3, method: pick(['__proto__', 'constructor', 'toString', 'kernel.execute']), params: { kernelId: pick(escapes) } }),
       ];

@@ -13,7 +13,10 @@ after(async () => {
   await app.stop();
 });
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: app.port, path, headers }, (res) => {
       res.resume();
@@ -85,7 +88,8 @@ test('malformed frames and unknown methods are refused, invalid params named', a
   ws.send(JSON.stringify({ id: 2, method: 'notebook.open', params: { path: 42 } }));
   ws.send(JSON.stringify({ id: 3, method: 'app.info', params: {} }));
   await new Promise((r) => setTimeout(r, 500));
-  const byId = (id: number) => frames.find((f) => (f as { id?: number }).id === id) as { ok: boolean; error?: { code: string; message: string }; result?: { protocol: number } };
+  const byId = (id: number) =>
+    frames.find((f) => (f as { id?: number }).id === id) as { ok: boolean; error?: { code: string; message: string }; result?: { protocol: number } };
   assert.equal(byId(1).ok, false);
   assert.equal(byId(1).error?.code, 'unknown-method');
   assert.equal(byId(2).error?.code, 'bad-params');

@@ -11,7 +11,12 @@ let app: Served;
 let client: WsClient;
 const work = mkdtempSync(join(tmpdir(), 'gds-ws-'));
 const outside = mkdtempSync(join(tmpdir(), 'gds-outside-'));
-const nb = { cells: [{ id: 'a1', cell_type: 'code', source: 'x = 1', metadata: {}, outputs: [], execution_count: null }], metadata: {}, nbformat: 4, nbformat_minor: 5 };
+const nb = {
+  cells: [{ id: 'a1', cell_type: 'code', source: 'x = 1', metadata: {}, outputs: [], execution_count: null }],
+  metadata: {},
+  nbformat: 4,
+  nbformat_minor: 5,
+};
 
 before(async () => {
   writeFileSync(join(work, 'ok.ipynb'), JSON.stringify(nb));
@@ -28,7 +33,10 @@ after(async () => {
 });
 
 const refused = async (p: Promise<unknown>, reason = /outside the workspace/) => {
-  const err = await p.then(() => null, (e: Error) => e);
+  const err = await p.then(
+    () => null,
+    (e: Error) => e,
+  );
   assert.ok(err, 'the call must be refused');
   assert.match(err.message, reason);
   assert.doesNotMatch(err.message, /TOP-SECRET|root:/);
@@ -62,7 +70,10 @@ test('save, journal and watch refuse paths outside; recent lists only workspace 
   await refused(client.call('notebook.journal', { key: join(outside, 'x.ipynb'), doc: nb }));
   await refused(client.call('notebook.watch', { path: join(outside, 'secret.txt') }));
   const recent = await client.call<string[]>('notebook.recent');
-  assert.ok(recent.every((p) => p.startsWith(work)), recent.join(', '));
+  assert.ok(
+    recent.every((p) => p.startsWith(work)),
+    recent.join(', '),
+  );
 });
 
 test('the file browser lists, makes, renames, copies, trashes and uploads only inside the workspace', async () => {

@@ -6,7 +6,9 @@ import type { GdsApi, NotebookDoc, OpenedNotebook } from '../../preload/contract
 
 const doc = (): NotebookDoc => ({
   cells: [{ id: 'c1', cell_type: 'code', source: 'x = 1', metadata: {}, outputs: [], execution_count: null }],
-  metadata: {}, nbformat: 4, nbformat_minor: 5,
+  metadata: {},
+  nbformat: 4,
+  nbformat_minor: 5,
 });
 
 let opened: OpenedNotebook;
@@ -15,7 +17,10 @@ let backupPath: string | undefined;
 const fake = {
   notebook: {
     open: async () => structuredClone(opened),
-    save: async (p: Record<string, unknown>) => (saves.push(p), { path: p.path as string, mtimeMs: 2, written: true, ...(backupPath ? { backupPath } : {}) }),
+    save: async (p: Record<string, unknown>) => (
+      saves.push(p),
+      { path: p.path as string, mtimeMs: 2, written: true, ...(backupPath ? { backupPath } : {}) }
+    ),
     watch: async () => ({ ok: true }),
     create: async () => doc(),
   },
@@ -29,7 +34,11 @@ const { openNotebook, save, newNotebook } = await import('../../renderer/src/act
 const { useNotebook } = await import('../../renderer/src/stores/notebook.ts');
 const { useUi } = await import('../../renderer/src/stores/ui.ts');
 
-const errors = () => useUi.getState().toasts.filter((t) => t.kind === 'error').map((t) => t.text);
+const errors = () =>
+  useUi
+    .getState()
+    .toasts.filter((t) => t.kind === 'error')
+    .map((t) => t.text);
 function reset(): void {
   saves.length = 0;
   backupPath = undefined;
@@ -38,7 +47,9 @@ function reset(): void {
 
 test('a read-only file: told why on open, never sent to be saved over, Save as makes a writable copy', async () => {
   reset();
-  const reason = '/w/bad.ipynb is not a valid notebook: cell 1 has no "source". It was opened read-only and nothing will be written to it; use Save as… to keep your edits in a new file.';
+  const reason =
+    '/w/bad.ipynb is not a valid notebook: cell 1 has no "source". It was opened read-only and nothing will be written to it; use Save as… to ' +
+    'keep your edits in a new file.';
   opened = { path: '/w/bad.ipynb', doc: doc(), mtimeMs: 1, recovered: null, readOnly: reason, conversion: null };
   assert.equal(await openNotebook('/w/bad.ipynb'), true);
   assert.equal(useNotebook.getState().readOnly, reason);
@@ -67,7 +78,13 @@ test('a format 3 file: saving asks first; declining keeps it read-only; agreeing
   const conversion = { from: '3.0', backupPath: '/w/old.ipynb.v3.bak' };
   opened = { path: '/w/old.ipynb', doc: doc(), mtimeMs: 1, recovered: null, readOnly: null, conversion };
   await openNotebook('/w/old.ipynb');
-  assert.match(useUi.getState().toasts.map((t) => t.text).join(), /format 3\.0.*\/w\/old\.ipynb\.v3\.bak/);
+  assert.match(
+    useUi
+      .getState()
+      .toasts.map((t) => t.text)
+      .join(),
+    /format 3\.0.*\/w\/old\.ipynb\.v3\.bak/,
+  );
   useNotebook.getState().setSource('c1', 'x = 3');
   await save();
   assert.equal(saves.length, 0);
@@ -88,7 +105,13 @@ test('a format 3 file: saving asks first; declining keeps it read-only; agreeing
   assert.equal(saves[0]!.convert, true);
   assert.equal(useNotebook.getState().conversion, null);
   assert.equal(useNotebook.getState().dirty, false);
-  assert.match(useUi.getState().toasts.map((t) => t.text).join(), /original is kept at \/w\/old\.ipynb\.v3\.bak/);
+  assert.match(
+    useUi
+      .getState()
+      .toasts.map((t) => t.text)
+      .join(),
+    /original is kept at \/w\/old\.ipynb\.v3\.bak/,
+  );
 });
 
 test('another notebook starts writable', async () => {

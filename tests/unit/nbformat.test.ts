@@ -5,7 +5,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  decodeNotebookBytes, NotebookFormatError, parseNotebook, readNotebook, serializeNotebook, splitLines, VERBATIM,
+  decodeNotebookBytes,
+  NotebookFormatError,
+  parseNotebook,
+  readNotebook,
+  serializeNotebook,
+  splitLines,
+  VERBATIM,
 } from '../../main/services/nbformat.ts';
 import { ensureKaggleCorpus } from '../../pipeline/corpus-cache.ts';
 
@@ -19,14 +25,17 @@ function validate(text: string): void {
 }
 
 /** The reference: Debian's python3-nbformat (scripts/setup.sh installs it). Without it the comparisons are skipped. */
-const noNbformat = spawnSync('/usr/bin/python3', ['-c', 'import nbformat'], { stdio: 'ignore' }).status === 0
-  ? false
-  : 'needs /usr/bin/python3 with nbformat (apt install python3-nbformat, as scripts/setup.sh does)';
+const noNbformat =
+  spawnSync('/usr/bin/python3', ['-c', 'import nbformat'], { stdio: 'ignore' }).status === 0
+    ? false
+    : 'needs /usr/bin/python3 with nbformat (apt install python3-nbformat, as scripts/setup.sh does)';
 if (noNbformat) console.log(`# skipping the nbformat comparisons: ${noNbformat}`);
 
 /** Runs a Python snippet with nbformat loaded and `files` (paths) in sys.argv[1:]; returns its JSON answer. */
 function py<T>(code: string, files: string[]): T {
-  const prelude = 'import sys, json, logging, warnings\nimport nbformat\nfrom nbformat import reader, validator\nwarnings.simplefilter("ignore")\nlogging.disable(logging.CRITICAL)\n';
+  const prelude =
+    'import sys, json, logging, warnings\nimport nbformat\nfrom nbformat import reader, ' +
+    'validator\nwarnings.simplefilter("ignore")\nlogging.disable(logging.CRITICAL)\n';
   return JSON.parse(execFileSync('/usr/bin/python3', ['-c', prelude + code, ...files], { encoding: 'utf8', maxBuffer: 256 << 20 })) as T;
 }
 
@@ -48,9 +57,15 @@ const NBFORMAT_READ = 'print(json.dumps([nbformat.reads(nbformat.writes(nbformat
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'nbformat');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
-const fixtureNames = readdirSync(FIXTURES).filter((f) => f.endsWith('.ipynb')).sort();
+const fixtureNames = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort();
 /** nbformat's own test3.ipynb is test3_no_metadata.ipynb with its notebook metadata; rebuilt here from the official copy. */
-const test3 = () => fixture('test3_no_metadata.ipynb').replace('{\n "nbformat": 3,', '{\n "metadata": {\n  "name": "",\n  "signature": "sha256:0"\n },\n "nbformat": 3,');
+const test3 = () =>
+  fixture('test3_no_metadata.ipynb').replace(
+    '{\n "nbformat": 3,',
+    '{\n "metadata": {\n  "name": "",\n  "signature": "sha256:0"\n },\n "nbformat": 3,',
+  );
 const tmpFile = (name: string, text: string) => {
   const f = join(dir, `${n++}-${name}`);
   writeFileSync(f, text);
@@ -58,31 +73,77 @@ const tmpFile = (name: string, text: string) => {
 };
 
 const v4 = (minor: number, cells: unknown[], extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ cells, metadata: { kernelspec: { name: 'python3', display_name: 'P', language: 'python' } }, nbformat: 4, nbformat_minor: minor, ...extra });
+  JSON.stringify({
+    cells,
+    metadata: { kernelspec: { name: 'python3', display_name: 'P', language: 'python' } },
+    nbformat: 4,
+    nbformat_minor: minor,
+    ...extra,
+  });
 
 test('errors: empty, non-JSON, non-notebook, unsupported', () => {
-  assert.throws(() => parseNotebook('hunter2 is the password'), (e) => e instanceof NotebookFormatError && /line 1, column 1/.test(e.message) && !/hunter/.test(e.message));
-  assert.throws(() => parseNotebook('{"cells": [\n  {"secret": "hunter2",}]}'), (e) => e instanceof NotebookFormatError && /line 2, column 24/.test(e.message) && !/hunter|secret/.test(e.message));
-  assert.throws(() => parseNotebook('{"cells": ["hunter2'), (e) => e instanceof NotebookFormatError && /ends too early/.test(e.message) && !/hunter/.test(e.message));
-  assert.throws(() => parseNotebook('{"nbformat": "hunter2", "cells": []}'), (e) => e instanceof NotebookFormatError && /unsupported/.test(e.message) && !/hunter/.test(e.message));
-  assert.throws(() => parseNotebook('  \n'), (e) => e instanceof NotebookFormatError && /empty/.test(e.message));
-  assert.throws(() => parseNotebook('{nope'), (e) => e instanceof NotebookFormatError && /not valid JSON/.test(e.message));
-  assert.throws(() => parseNotebook('[1,2]'), (e) => e instanceof NotebookFormatError && /not a notebook/.test(e.message));
-  assert.throws(() => parseNotebook('{"a":1}'), (e) => e instanceof NotebookFormatError && /unsupported/.test(e.message));
-  assert.throws(() => parseNotebook('{"nbformat":5,"cells":[]}'), (e) => e instanceof NotebookFormatError && /nbformat 5/.test(e.message));
+  assert.throws(
+    () => parseNotebook('hunter2 is the password'),
+    (e) => e instanceof NotebookFormatError && /line 1, column 1/.test(e.message) && !/hunter/.test(e.message),
+  );
+  assert.throws(
+    () => parseNotebook('{"cells": [\n  {"secret": "hunter2",}]}'),
+    (e) => e instanceof NotebookFormatError && /line 2, column 24/.test(e.message) && !/hunter|secret/.test(e.message),
+  );
+  assert.throws(
+    () => parseNotebook('{"cells": ["hunter2'),
+    (e) => e instanceof NotebookFormatError && /ends too early/.test(e.message) && !/hunter/.test(e.message),
+  );
+  assert.throws(
+    () => parseNotebook('{"nbformat": "hunter2", "cells": []}'),
+    (e) => e instanceof NotebookFormatError && /unsupported/.test(e.message) && !/hunter/.test(e.message),
+  );
+  assert.throws(
+    () => parseNotebook('  \n'),
+    (e) => e instanceof NotebookFormatError && /empty/.test(e.message),
+  );
+  assert.throws(
+    () => parseNotebook('{nope'),
+    (e) => e instanceof NotebookFormatError && /not valid JSON/.test(e.message),
+  );
+  assert.throws(
+    () => parseNotebook('[1,2]'),
+    (e) => e instanceof NotebookFormatError && /not a notebook/.test(e.message),
+  );
+  assert.throws(
+    () => parseNotebook('{"a":1}'),
+    (e) => e instanceof NotebookFormatError && /unsupported/.test(e.message),
+  );
+  assert.throws(
+    () => parseNotebook('{"nbformat":5,"cells":[]}'),
+    (e) => e instanceof NotebookFormatError && /nbformat 5/.test(e.message),
+  );
 });
 
 for (const minor of [0, 1, 2, 3, 4, 5]) {
   test(`nbformat 4.${minor} parse + serialize validates`, () => {
-    const doc = parseNotebook(v4(minor, [
-      { cell_type: 'markdown', metadata: {}, source: ['# T\n', 'body'] },
-      { cell_type: 'code', metadata: { tags: ['x'] }, execution_count: 3, source: 'a = 1\nprint(a)', outputs: [
-        { output_type: 'stream', name: 'stdout', text: ['1\n', '2\n'] },
-        { output_type: 'execute_result', execution_count: 3, metadata: {}, data: { 'text/plain': ['l1\n', 'l2'], 'application/json': { k: [1, 2] } } },
-        { output_type: 'error', ename: 'E', evalue: 'v', traceback: ['t1', 't2'] },
-      ] },
-      { cell_type: 'raw', metadata: {}, source: 'raw text' },
-    ]));
+    const doc = parseNotebook(
+      v4(minor, [
+        { cell_type: 'markdown', metadata: {}, source: ['# T\n', 'body'] },
+        {
+          cell_type: 'code',
+          metadata: { tags: ['x'] },
+          execution_count: 3,
+          source: 'a = 1\nprint(a)',
+          outputs: [
+            { output_type: 'stream', name: 'stdout', text: ['1\n', '2\n'] },
+            {
+              output_type: 'execute_result',
+              execution_count: 3,
+              metadata: {},
+              data: { 'text/plain': ['l1\n', 'l2'], 'application/json': { k: [1, 2] } },
+            },
+            { output_type: 'error', ename: 'E', evalue: 'v', traceback: ['t1', 't2'] },
+          ],
+        },
+        { cell_type: 'raw', metadata: {}, source: 'raw text' },
+      ]),
+    );
     assert.equal(doc.cells.length, 3);
     assert.equal(doc.cells[0]!.source, '# T\nbody');
     assert.equal(doc.cells[1]!.source, 'a = 1\nprint(a)');
@@ -108,9 +169,22 @@ for (const minor of [0, 1, 2, 3, 4, 5]) {
 }
 
 test('unknown fields preserved at top level, cell and output', () => {
-  const doc = parseNotebook(v4(4, [
-    { cell_type: 'code', metadata: {}, source: '', execution_count: null, outputs: [{ output_type: 'display_data', data: {}, metadata: {}, xout: 1 }], attachments: { 'a.png': { 'image/png': 'AAA' } } },
-  ], { xtop: { y: 1 } }));
+  const doc = parseNotebook(
+    v4(
+      4,
+      [
+        {
+          cell_type: 'code',
+          metadata: {},
+          source: '',
+          execution_count: null,
+          outputs: [{ output_type: 'display_data', data: {}, metadata: {}, xout: 1 }],
+          attachments: { 'a.png': { 'image/png': 'AAA' } },
+        },
+      ],
+      { xtop: { y: 1 } },
+    ),
+  );
   const j = JSON.parse(serializeNotebook(doc));
   assert.deepEqual(j.xtop, { y: 1 });
   assert.deepEqual(j.cells[0].attachments, { 'a.png': { 'image/png': 'AAA' } });
@@ -118,13 +192,15 @@ test('unknown fields preserved at top level, cell and output', () => {
 });
 
 test('cell ids: kept when valid, generated when missing/invalid/duplicate', () => {
-  const doc = parseNotebook(v4(5, [
-    { id: 'keep-me_1', cell_type: 'markdown', metadata: {}, source: 'a' },
-    { id: 'keep-me_1', cell_type: 'markdown', metadata: {}, source: 'b' },
-    { id: 'bad id!', cell_type: 'markdown', metadata: {}, source: 'c' },
-    { cell_type: 'markdown', metadata: {}, source: 'd' },
-    { id: 'x'.repeat(65), cell_type: 'markdown', metadata: {}, source: 'e' },
-  ]));
+  const doc = parseNotebook(
+    v4(5, [
+      { id: 'keep-me_1', cell_type: 'markdown', metadata: {}, source: 'a' },
+      { id: 'keep-me_1', cell_type: 'markdown', metadata: {}, source: 'b' },
+      { id: 'bad id!', cell_type: 'markdown', metadata: {}, source: 'c' },
+      { cell_type: 'markdown', metadata: {}, source: 'd' },
+      { id: 'x'.repeat(65), cell_type: 'markdown', metadata: {}, source: 'e' },
+    ]),
+  );
   const ids = doc.cells.map((c) => c.id);
   assert.equal(ids[0], 'keep-me_1');
   assert.equal(new Set(ids).size, 5);
@@ -150,17 +226,31 @@ test('serialize drops transient, maps update_display_data, dedups ids', () => {
 
 test('v3 worksheets with heading, pyout, pyerr, stream and v3 mime keys', () => {
   const v3 = JSON.stringify({
-    metadata: { name: 'old' }, nbformat: 3, nbformat_minor: 0,
-    worksheets: [{ cells: [
-      { cell_type: 'heading', level: 2, metadata: {}, source: ['Title'] },
-      { cell_type: 'markdown', metadata: {}, source: 'text' },
-      { cell_type: 'code', collapsed: false, input: ['x = 1\n', 'x'], language: 'python', metadata: {}, prompt_number: 4, outputs: [
-        { output_type: 'stream', stream: 'stderr', text: ['warn\n'] },
-        { output_type: 'pyout', prompt_number: 4, metadata: {}, text: ['1'], html: ['<b>1</b>'] },
-        { output_type: 'display_data', metadata: {}, png: 'iVBORw0KGgo=' },
-        { output_type: 'pyerr', ename: 'ValueError', evalue: 'bad', traceback: ['tb'] },
-      ] },
-    ] }],
+    metadata: { name: 'old' },
+    nbformat: 3,
+    nbformat_minor: 0,
+    worksheets: [
+      {
+        cells: [
+          { cell_type: 'heading', level: 2, metadata: {}, source: ['Title'] },
+          { cell_type: 'markdown', metadata: {}, source: 'text' },
+          {
+            cell_type: 'code',
+            collapsed: false,
+            input: ['x = 1\n', 'x'],
+            language: 'python',
+            metadata: {},
+            prompt_number: 4,
+            outputs: [
+              { output_type: 'stream', stream: 'stderr', text: ['warn\n'] },
+              { output_type: 'pyout', prompt_number: 4, metadata: {}, text: ['1'], html: ['<b>1</b>'] },
+              { output_type: 'display_data', metadata: {}, png: 'iVBORw0KGgo=' },
+              { output_type: 'pyerr', ename: 'ValueError', evalue: 'bad', traceback: ['tb'] },
+            ],
+          },
+        ],
+      },
+    ],
   });
   const doc = parseNotebook(v3);
   assert.equal(doc.nbformat, 4);
@@ -208,7 +298,13 @@ test('real Kaggle notebooks: the verdict of nbformat, untouched when unedited, v
   for (const ds of datasets) {
     const kdir = join(root, ds, 'kernels');
     if (!existsSync(kdir)) continue;
-    files.push(...readdirSync(kdir).filter((x) => x.endsWith('.ipynb') && readFileSync(join(kdir, x), 'utf8').trim() !== '').sort().slice(0, 3).map((x) => join(kdir, x)));
+    files.push(
+      ...readdirSync(kdir)
+        .filter((x) => x.endsWith('.ipynb') && readFileSync(join(kdir, x), 'utf8').trim() !== '')
+        .sort()
+        .slice(0, 3)
+        .map((x) => join(kdir, x)),
+    );
   }
   assert.ok(files.length >= 4, `found ${files.length} Kaggle notebooks`);
   const verdicts = py<boolean[]>(NBFORMAT_VERDICT, files);
@@ -216,7 +312,11 @@ test('real Kaggle notebooks: the verdict of nbformat, untouched when unedited, v
     // Some of them are not UTF-8: nbformat cannot read those at all.
     const { text: raw, invalidUtf8At } = decodeNotebookBytes(readFileSync(f));
     const r = readNotebook(raw);
-    assert.equal(r.problems.length === 0 && invalidUtf8At === null, verdicts[i], `${f}: ours ${JSON.stringify(r.problems)} (UTF-8 ${invalidUtf8At}), nbformat's ${verdicts[i]}`);
+    assert.equal(
+      r.problems.length === 0 && invalidUtf8At === null,
+      verdicts[i],
+      `${f}: ours ${JSON.stringify(r.problems)} (UTF-8 ${invalidUtf8At}), nbformat's ${verdicts[i]}`,
+    );
     const orig = JSON.parse(raw);
     const origCells = orig.cells ?? (orig.worksheets ?? []).flatMap((w: { cells: unknown[] }) => w.cells);
     assert.equal(r.doc.cells.length, origCells.length, f);
@@ -237,9 +337,17 @@ test('official nbformat test notebooks: our verdict is that of nbformat, and pro
     for (const p of r.problems) assert.doesNotMatch(p, /BAD|bad stream|Lorem|hello/, `${f}: ${p}`);
   });
   assert.deepEqual(Object.fromEntries(names.map((f, i) => [f, verdicts[i]])), {
-    'invalid.ipynb': false, 'test2-handwritten.ipynb': true, 'test3_no_metadata.ipynb': false, 'test3_worksheet_with_no_cells.ipynb': false,
-    'test4.5.ipynb': true, 'test4.ipynb': true, 'test4custom.ipynb': true, 'test4jupyter_metadata.ipynb': true, 'test4plus.ipynb': true,
-    'v4_5_invalid_metadata.ipynb': false, 'test3.ipynb': true,
+    'invalid.ipynb': false,
+    'test2-handwritten.ipynb': true,
+    'test3_no_metadata.ipynb': false,
+    'test3_worksheet_with_no_cells.ipynb': false,
+    'test4.5.ipynb': true,
+    'test4.ipynb': true,
+    'test4custom.ipynb': true,
+    'test4jupyter_metadata.ipynb': true,
+    'test4plus.ipynb': true,
+    'v4_5_invalid_metadata.ipynb': false,
+    'test3.ipynb': true,
   });
 });
 
@@ -306,7 +414,10 @@ test('a v4 heading cell (invalid.ipynb) keeps its level, and a bad output its ty
   const text = fixture('invalid.ipynb');
   const orig = JSON.parse(text);
   const r = readNotebook(text);
-  assert.ok(r.problems.some((p) => /cell 3 is a "heading" cell/.test(p)), r.problems.join('; '));
+  assert.ok(
+    r.problems.some((p) => /cell 3 is a "heading" cell/.test(p)),
+    r.problems.join('; '),
+  );
   assert.ok(r.problems.some((p) => /cell 4, output 1/.test(p)));
   const j = JSON.parse(serializeNotebook(r.doc));
   assert.deepEqual(j.cells[2], orig.cells[2]);
@@ -315,20 +426,26 @@ test('a v4 heading cell (invalid.ipynb) keeps its level, and a bad output its ty
 });
 
 test('nbformat 2 and 3 convert exactly as nbformat converts them (the same bytes, cell ids aside)', { skip: noNbformat }, () => {
-  const cases: Array<[string, string]> = [['test2-handwritten.ipynb', fixture('test2-handwritten.ipynb')], ['test3.ipynb', test3()]];
+  const cases: Array<[string, string]> = [
+    ['test2-handwritten.ipynb', fixture('test2-handwritten.ipynb')],
+    ['test3.ipynb', test3()],
+  ];
   for (const [name, text] of cases) {
     const r = readNotebook(text);
     assert.deepEqual(r.problems, [], name);
     assert.equal(r.convertedFrom, name.startsWith('test2') ? 2 : 3);
     const ours = serializeNotebook(r.doc);
-    const theirs = py<string[]>(`
+    const theirs = py<string[]>(
+      `
 out = []
 orig, ours = sys.argv[1], sys.argv[2]
 nb = nbformat.read(orig, as_version=4)
 for c, m in zip(nb.cells, json.load(open(ours))["cells"]):
     c["id"] = m["id"]
 print(json.dumps([nbformat.writes(nb) + "\\n"]))
-`, [tmpFile(name, text), tmpFile(`ours-${name}`, ours)]);
+`,
+      [tmpFile(name, text), tmpFile(`ours-${name}`, ours)],
+    );
     assert.equal(ours, theirs[0], `${name}: what Jupyter would save`);
   }
   // The finding: format 2 stores lines without their ends; they must come back as lines.
@@ -343,7 +460,15 @@ test('nbformat 3: what nbformat cannot read is reported, not repaired', () => {
 });
 
 test('the layout of the file is kept when an edit is written: indent, escapes, no final newline', () => {
-  const nb = { cells: [{ cell_type: 'markdown', metadata: {}, source: ['caf\u00e9 \u2603'] }, { cell_type: 'markdown', metadata: {}, source: 'b' }], metadata: {}, nbformat: 4, nbformat_minor: 4 };
+  const nb = {
+    cells: [
+      { cell_type: 'markdown', metadata: {}, source: ['caf\u00e9 \u2603'] },
+      { cell_type: 'markdown', metadata: {}, source: 'b' },
+    ],
+    metadata: {},
+    nbformat: 4,
+    nbformat_minor: 4,
+  };
   const text = JSON.stringify(nb, null, 2).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const doc = parseNotebook(text);
   assert.equal(serializeNotebook(doc, text), text);

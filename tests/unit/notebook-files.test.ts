@@ -66,7 +66,7 @@ test('save is atomic, unchanged notebook not rewritten, conflict and force', asy
   files.dispose();
 });
 
-test('a save whose reply was lost (service killed after the rename) is not taken for another program\'s change', async () => {
+test("a save whose reply was lost (service killed after the rename) is not taken for another program's change", async () => {
   const { d, work } = setup();
   const p = join(work, 'a.ipynb');
   let files = new NotebookFiles(join(d, 'data'), () => undefined);
@@ -190,18 +190,22 @@ test('atomicWrite: failure leaves original intact and no temp file; save maps to
 /* ------------------------------------------------------------------ lossless round trip (issue 21) */
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'nbformat');
-const FIXTURE_NAMES = readdirSync(FIXTURES).filter((f) => f.endsWith('.ipynb')).sort();
+const FIXTURE_NAMES = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort();
 const PAST = new Date(1_600_000_000_000);
 /** What the web transport does to a document on its way to the host. */
 const overTheWire = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-const noNbformat = spawnSync('/usr/bin/python3', ['-c', 'import nbformat'], { stdio: 'ignore' }).status === 0
-  ? false
-  : 'needs /usr/bin/python3 with nbformat (apt install python3-nbformat, as scripts/setup.sh does)';
+const noNbformat =
+  spawnSync('/usr/bin/python3', ['-c', 'import nbformat'], { stdio: 'ignore' }).status === 0
+    ? false
+    : 'needs /usr/bin/python3 with nbformat (apt install python3-nbformat, as scripts/setup.sh does)';
 if (noNbformat) console.log(`# skipping the nbformat comparisons: ${noNbformat}`);
 /** nbformat's test3.ipynb: the official test3_no_metadata.ipynb with notebook and worksheet metadata. */
-const test3Text = () => readFileSync(join(FIXTURES, 'test3_no_metadata.ipynb'), 'utf8')
-  .replace('{\n "nbformat": 3,', '{\n "metadata": {\n  "name": ""\n },\n "nbformat": 3,')
-  .replace(/"metadata": \{\}\n  \}\n \]\n\}$/, '"metadata": {\n    "kept": "in the backup"\n   }\n  }\n ]\n}');
+const test3Text = () =>
+  readFileSync(join(FIXTURES, 'test3_no_metadata.ipynb'), 'utf8')
+    .replace('{\n "nbformat": 3,', '{\n "metadata": {\n  "name": ""\n },\n "nbformat": 3,')
+    .replace(/"metadata": \{\}\n  \}\n \]\n\}$/, '"metadata": {\n    "kept": "in the backup"\n   }\n  }\n ]\n}');
 
 function copyFixture(work: string, name: string, text?: string): string {
   const p = join(work, name);
@@ -226,9 +230,17 @@ test('official nbformat test notebooks opened and saved unedited are never rewri
   files.dispose();
 });
 
-test('official nbformat test notebooks: open → edit one cell → save, compared with nbformat\'s own reading', { skip: noNbformat }, async () => {
+test("official nbformat test notebooks: open → edit one cell → save, compared with nbformat's own reading", { skip: noNbformat }, async () => {
   const { work, files } = setup();
-  const valid = ['test2-handwritten.ipynb', 'test3.ipynb', 'test4.ipynb', 'test4.5.ipynb', 'test4plus.ipynb', 'test4custom.ipynb', 'test4jupyter_metadata.ipynb'];
+  const valid = [
+    'test2-handwritten.ipynb',
+    'test3.ipynb',
+    'test4.ipynb',
+    'test4.5.ipynb',
+    'test4plus.ipynb',
+    'test4custom.ipynb',
+    'test4jupyter_metadata.ipynb',
+  ];
   for (const name of valid) {
     const p = copyFixture(work, name, name === 'test3.ipynb' ? test3Text() : undefined);
     const original = copyFixture(work, `original-${name}`, readFileSync(p, 'utf8'));
@@ -239,7 +251,12 @@ test('official nbformat test notebooks: open → edit one cell → save, compare
     doc.cells[k]!.source = 'print("edited")';
     const r = await files.save(p, doc, opened.mtimeMs, false, { convert: !!opened.conversion });
     assert.equal(r.written, true, name);
-    const [theirs, ours] = JSON.parse(execFileSync('/usr/bin/python3', ['-c', `
+    const [theirs, ours] = JSON.parse(
+      execFileSync(
+        '/usr/bin/python3',
+        [
+          '-c',
+          `
 import sys, json, logging
 import nbformat
 logging.disable(logging.CRITICAL)
@@ -250,7 +267,14 @@ for nb in (a, b):
     for c in nb.cells:
         if nb.nbformat_minor >= 5 and not str(sys.argv[3]).startswith("test4"): c.pop("id", None)
 print(json.dumps([a, b]))
-`, original, p, name], { encoding: 'utf8', maxBuffer: 64 << 20 })) as Array<{ cells: Array<Record<string, unknown>> }>;
+`,
+          original,
+          p,
+          name,
+        ],
+        { encoding: 'utf8', maxBuffer: 64 << 20 },
+      ),
+    ) as Array<{ cells: Array<Record<string, unknown>> }>;
     theirs!.cells[k]!.source = 'print("edited")';
     assert.deepEqual(ours, theirs, `${name}: everything but the edit is as nbformat reads the original`);
   }
@@ -285,12 +309,19 @@ test('a file that is not UTF-8 opens read-only and is never written over, not ev
   const { work, files } = setup();
   const text = readFileSync(join(FIXTURES, 'test4.5.ipynb'), 'utf8');
   const at = Buffer.byteLength(text.slice(0, text.indexOf('nbconvert latex test')));
-  const bytes = Buffer.concat([Buffer.from(text.slice(0, text.indexOf('nbconvert latex test'))), Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from(text.slice(text.indexOf('nbconvert latex test')))]);
+  const bytes = Buffer.concat([
+    Buffer.from(text.slice(0, text.indexOf('nbconvert latex test'))),
+    Buffer.from([0x63, 0x61, 0x66, 0xe9]),
+    Buffer.from(text.slice(text.indexOf('nbconvert latex test'))),
+  ]);
   const p = join(work, 'latin1.ipynb');
   writeFileSync(p, bytes);
   const opened = await files.open(p);
   assert.equal(opened.doc.cells.length, 9);
-  assert.match(opened.readOnly!, new RegExp(`latin1\\.ipynb is not a valid notebook: it is not valid UTF-8 text \\(the first invalid byte is at offset ${at + 3}\\)`));
+  assert.match(
+    opened.readOnly!,
+    new RegExp(`latin1\\.ipynb is not a valid notebook: it is not valid UTF-8 text \\(the first invalid byte is at offset ${at + 3}\\)`),
+  );
   const doc = overTheWire(opened.doc);
   doc.cells[0]!.source = '# café';
   await assert.rejects(files.save(p, doc, opened.mtimeMs), isErr('not-notebook'));
@@ -301,14 +332,20 @@ test('a file that is not UTF-8 opens read-only and is never written over, not ev
 
 test('nbformat 2 and 3 are converted only with consent, after the original is copied to a backup', async () => {
   const { work, files } = setup();
-  for (const [name, text, major] of [['test3.ipynb', test3Text(), 3], ['test2.ipynb', readFileSync(join(FIXTURES, 'test2-handwritten.ipynb'), 'utf8'), 2]] as const) {
+  for (const [name, text, major] of [
+    ['test3.ipynb', test3Text(), 3],
+    ['test2.ipynb', readFileSync(join(FIXTURES, 'test2-handwritten.ipynb'), 'utf8'), 2],
+  ] as const) {
     const p = copyFixture(work, name, text);
     const opened = await files.open(p);
     assert.equal(opened.readOnly, null);
     assert.deepEqual(opened.conversion, { from: `${major}.0`, backupPath: `${p}.v${major}.bak` });
     const doc = overTheWire(opened.doc);
     doc.cells[0]!.source = '# edited';
-    await assert.rejects(files.save(p, doc, opened.mtimeMs), (e: unknown) => isErr('needs-conversion')(e) && new RegExp(`format ${major}`).test((e as Error).message));
+    await assert.rejects(
+      files.save(p, doc, opened.mtimeMs),
+      (e: unknown) => isErr('needs-conversion')(e) && new RegExp(`format ${major}`).test((e as Error).message),
+    );
     assert.equal(readFileSync(p, 'utf8'), text);
     assert.equal(existsSync(`${p}.v${major}.bak`), false, 'no backup before consent');
     const r = await files.save(p, doc, opened.mtimeMs, false, { convert: true });
@@ -353,12 +390,19 @@ test('error messages name the file and the problem, never its contents', async (
   const { work, files } = setup();
   const p = join(work, 'shadow.ipynb');
   writeFileSync(p, 'root:$6$hunter2secret:19000:0:99999:7:::\n');
-  await assert.rejects(files.open(p), (e: unknown) => isErr('not-notebook')(e) && (e as Error).message.includes(p) && /line 1, column 1/.test((e as Error).message) && !/hunter2|root:/.test((e as Error).message));
+  await assert.rejects(
+    files.open(p),
+    (e: unknown) =>
+      isErr('not-notebook')(e) &&
+      (e as Error).message.includes(p) &&
+      /line 1, column 1/.test((e as Error).message) &&
+      !/hunter2|root:/.test((e as Error).message),
+  );
   await assert.rejects(files.save(p, emptyNotebook(), null), (e: unknown) => isErr('not-notebook')(e) && !/hunter2|root:/.test((e as Error).message));
   files.dispose();
 });
 
-test('an edited save keeps the file\'s own layout and every field the app does not know', async () => {
+test("an edited save keeps the file's own layout and every field the app does not know", async () => {
   const { work, files } = setup();
   const p = copyFixture(work, 'test4plus.ipynb');
   const text = readFileSync(p, 'utf8');
@@ -376,7 +420,14 @@ test('a save may leave out outputs the file already holds (keepOutputs); the fil
   const p = join(work, 'big.ipynb');
   const doc = emptyNotebook();
   doc.cells = [
-    { id: 'a', cell_type: 'code', source: 'x = 1', metadata: {}, execution_count: 1, outputs: [{ output_type: 'stream', name: 'stdout', text: 'big output\n'.repeat(1000) }] },
+    {
+      id: 'a',
+      cell_type: 'code',
+      source: 'x = 1',
+      metadata: {},
+      execution_count: 1,
+      outputs: [{ output_type: 'stream', name: 'stdout', text: 'big output\n'.repeat(1000) }],
+    },
     { id: 'b', cell_type: 'code', source: 'y = 2', metadata: {}, execution_count: null, outputs: [] },
   ];
   writeFileSync(p, serializeNotebook(doc));
@@ -388,7 +439,10 @@ test('a save may leave out outputs the file already holds (keepOutputs); the fil
   assert.equal(reread.doc.cells[0]?.source, 'x = 10');
   assert.equal(reread.doc.cells[0]?.outputs?.length, 1, 'the outputs the editor left out are still in the file');
   assert.match(readFileSync(p, 'utf8'), /big output/);
-  const stale = { ...lean, cells: [...lean.cells, { id: 'new', cell_type: 'code' as const, source: '', metadata: {}, execution_count: null, outputs: [] }] };
+  const stale = {
+    ...lean,
+    cells: [...lean.cells, { id: 'new', cell_type: 'code' as const, source: '', metadata: {}, execution_count: null, outputs: [] }],
+  };
   await assert.rejects(files.save(p, stale, reread.mtimeMs, false, { keepOutputs: ['new'] }), isErr('stale-outputs'));
 });
 

@@ -2,7 +2,18 @@
 // is ever overwritten and nothing outside the workspace is touched, whether by path, `..` or a symlink.
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_LIST_ENTRIES, WorkspaceFiles } from '../../main/services/workspace-files.ts';
@@ -21,7 +32,10 @@ beforeEach(() => {
 });
 
 const refused = async (p: Promise<unknown>, re: RegExp = /outside the workspace/) => {
-  const err = await p.then(() => null, (e: Error) => e);
+  const err = await p.then(
+    () => null,
+    (e: Error) => e,
+  );
   assert.ok(err, 'the call must be refused');
   assert.match(err.message, re);
   assert.doesNotMatch(err.message, /SECRET/);
@@ -42,8 +56,14 @@ test('list: folders first, then by name (numbers in order), dotfiles hidden, kin
   mkdirSync(join(work, 'Adir'));
   mkdirSync(join(work, '.git'));
   const list = await files.list(work);
-  assert.deepEqual(list.map((e) => e.name), ['Adir', 'zdir', 'a9.csv', 'a10.csv', 'b.ipynb']);
-  assert.deepEqual(list.map((e) => e.kind), ['dir', 'dir', 'file', 'file', 'notebook']);
+  assert.deepEqual(
+    list.map((e) => e.name),
+    ['Adir', 'zdir', 'a9.csv', 'a10.csv', 'b.ipynb'],
+  );
+  assert.deepEqual(
+    list.map((e) => e.kind),
+    ['dir', 'dir', 'file', 'file', 'notebook'],
+  );
   assert.equal(list[3]!.size, 4);
   assert.equal(list[3]!.path, join(work, 'a10.csv'));
   assert.ok(list[3]!.mtimeMs > 0);
@@ -57,7 +77,13 @@ test('list leaves out links that lead outside, keeps links inside (folder links 
   symlinkSync(join(work, 'real'), join(work, 'a-link-in'));
   symlinkSync(join(work, 'nowhere'), join(work, 'broken'));
   const list = await files.list(work);
-  assert.deepEqual(list.map((e) => [e.name, e.kind]), [['a-link-in', 'dir'], ['real', 'dir']]);
+  assert.deepEqual(
+    list.map((e) => [e.name, e.kind]),
+    [
+      ['a-link-in', 'dir'],
+      ['real', 'dir'],
+    ],
+  );
   await refused(files.list(join(work, 'link-out')));
   await refused(files.list(outside));
   await refused(files.list(join(work, '..')));
@@ -204,24 +230,28 @@ test('trash refuses outside, via a symlinked folder, and the workspace folder it
   assert.equal(readFileSync(join(outside, 'SECRET.txt'), 'utf8'), 'SECRET');
 });
 
-test('trash on another disk (the data folder on tmpfs): copied and removed, restored exactly', { skip: !existsSync('/dev/shm') || statSync('/dev/shm').dev === statSync(tmpdir()).dev }, async () => {
-  const shm = mkdtempSync(join('/dev/shm', 'gds-wf-data-'));
-  const far = new WorkspaceFiles(new Workspace([work]), shm);
-  mkdirSync(join(work, 'd'));
-  writeFileSync(join(work, 'd', 'f.ipynb'), 'F');
-  symlinkSync('f.ipynb', join(work, 'd', 'l.ipynb'));
-  utimesSync(join(work, 'd', 'f.ipynb'), 1_000_000, 1_000_000);
-  writeFileSync(join(work, 'g.txt'), 'G');
-  const dir = await far.trash(join(work, 'd'));
-  const file = await far.trash(join(work, 'g.txt'));
-  assert.deepEqual(readdirSync(work), []);
-  await far.restore(dir.trashId);
-  await far.restore(file.trashId);
-  assert.equal(readFileSync(join(work, 'd', 'l.ipynb'), 'utf8'), 'F');
-  assert.equal(statSync(join(work, 'd', 'f.ipynb')).mtimeMs, 1_000_000_000);
-  assert.equal(readFileSync(join(work, 'g.txt'), 'utf8'), 'G');
-  assert.deepEqual(readdirSync(join(shm, 'trash')), []);
-});
+test(
+  'trash on another disk (the data folder on tmpfs): copied and removed, restored exactly',
+  { skip: !existsSync('/dev/shm') || statSync('/dev/shm').dev === statSync(tmpdir()).dev },
+  async () => {
+    const shm = mkdtempSync(join('/dev/shm', 'gds-wf-data-'));
+    const far = new WorkspaceFiles(new Workspace([work]), shm);
+    mkdirSync(join(work, 'd'));
+    writeFileSync(join(work, 'd', 'f.ipynb'), 'F');
+    symlinkSync('f.ipynb', join(work, 'd', 'l.ipynb'));
+    utimesSync(join(work, 'd', 'f.ipynb'), 1_000_000, 1_000_000);
+    writeFileSync(join(work, 'g.txt'), 'G');
+    const dir = await far.trash(join(work, 'd'));
+    const file = await far.trash(join(work, 'g.txt'));
+    assert.deepEqual(readdirSync(work), []);
+    await far.restore(dir.trashId);
+    await far.restore(file.trashId);
+    assert.equal(readFileSync(join(work, 'd', 'l.ipynb'), 'utf8'), 'F');
+    assert.equal(statSync(join(work, 'd', 'f.ipynb')).mtimeMs, 1_000_000_000);
+    assert.equal(readFileSync(join(work, 'g.txt'), 'utf8'), 'G');
+    assert.deepEqual(readdirSync(join(shm, 'trash')), []);
+  },
+);
 
 test('restore checks the original place against the current workspace', async () => {
   writeFileSync(join(outside, 'o.txt'), 'O');
@@ -253,5 +283,9 @@ test('upload: writes the bytes, never over an existing file, names and folders c
   const big = Buffer.alloc(50 * 1024 * 1024 + 3).toString('base64');
   await refused(files.upload(work, 'big.bin', big), /50 MB/);
   assert.equal(existsSync(join(work, 'big.bin')), false);
-  assert.deepEqual(readdirSync(work).filter((n) => n.startsWith('.')), [], 'no temporary file is left');
+  assert.deepEqual(
+    readdirSync(work).filter((n) => n.startsWith('.')),
+    [],
+    'no temporary file is left',
+  );
 });

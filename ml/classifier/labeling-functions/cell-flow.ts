@@ -27,7 +27,6 @@ export class CellFlowState {
   }
 }
 
-
 /**
  * Temporaries made only to be drawn (`cdf = df.x.value_counts().reset_index()` then `sns.barplot(data=cdf)`) serve
  * the plot: they count with it. Walks the cell backwards; a name read by later real work (prep, train, load) is not a
@@ -39,7 +38,16 @@ export function servePlots(statements: Statement[], stages: Array<Stage | null>)
   const createdBefore: Array<Set<string>> = statements.map((s) => {
     const before = new Set(created);
     s.assigned.forEach((a) => {
-      if (!s.reads.includes(a) && s.targets.some((t) => t.split(',').map((x) => x.replace(/[()\s]/g, '')).includes(a))) created.add(a);
+      if (
+        !s.reads.includes(a) &&
+        s.targets.some((t) =>
+          t
+            .split(',')
+            .map((x) => x.replace(/[()\s]/g, ''))
+            .includes(a),
+        )
+      )
+        created.add(a);
     });
     return before;
   });
@@ -54,7 +62,8 @@ export function servePlots(statements: Statement[], stages: Array<Stage | null>)
       continue;
     }
     const fresh = (a: string): boolean => !s.reads.includes(a) || createdBefore[j]!.has(a);
-    const served = s.assigned.length > 0 && s.assigned.every((a) => feeds.has(a) && !blocked.has(a) && fresh(a)) ? feeds.get(s.assigned[0]!) : undefined;
+    const served =
+      s.assigned.length > 0 && s.assigned.every((a) => feeds.has(a) && !blocked.has(a) && fresh(a)) ? feeds.get(s.assigned[0]!) : undefined;
     if (served && (st === 'prep' || st === null) && s.kind === 'expression_statement') {
       stages[j] = served;
       for (const r of s.reads) if (!blocked.has(r)) feeds.set(r, served);
@@ -65,8 +74,52 @@ export function servePlots(statements: Statement[], stages: Array<Stage | null>)
 }
 
 /** Calls that summarise the data (`g.size()`, `df.isnull().sum()`), and what may surround them in such a query. */
-const SUMMARY_CALLS = new Set(['groupby', 'agg', 'aggregate', 'size', 'count', 'mean', 'median', 'sum', 'std', 'value_counts', 'nunique', 'describe', 'corr', 'isnull', 'isna', 'crosstab', 'FreqDist', 'most_common', 'Counter']);
-const QUERY_CALLS = new Set([...SUMMARY_CALLS, 'min', 'max', 'var', 'unique', 'sort_values', 'reset_index', 'drop', 'head', 'tail', 'to_frame', 'round', 'len', 'list', 'sorted', 'DataFrame', 'Series', 'quantile', 'cumsum', 'sort_index', 'nlargest', 'nsmallest', 'div']);
+const SUMMARY_CALLS = new Set([
+  'groupby',
+  'agg',
+  'aggregate',
+  'size',
+  'count',
+  'mean',
+  'median',
+  'sum',
+  'std',
+  'value_counts',
+  'nunique',
+  'describe',
+  'corr',
+  'isnull',
+  'isna',
+  'crosstab',
+  'FreqDist',
+  'most_common',
+  'Counter',
+]);
+const QUERY_CALLS = new Set([
+  ...SUMMARY_CALLS,
+  'min',
+  'max',
+  'var',
+  'unique',
+  'sort_values',
+  'reset_index',
+  'drop',
+  'head',
+  'tail',
+  'to_frame',
+  'round',
+  'len',
+  'list',
+  'sorted',
+  'DataFrame',
+  'Series',
+  'quantile',
+  'cumsum',
+  'sort_index',
+  'nlargest',
+  'nsmallest',
+  'div',
+]);
 /** Model inputs (`X`, `y_train`, `train`) are made for the model even when shown right away. */
 const MODEL_INPUT = /^(X|y|x|Y)(_\w+)?$|^(train|test|val|valid|df|data)\w*$|_(train|test|val|valid)$/i;
 

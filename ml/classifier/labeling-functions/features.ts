@@ -88,8 +88,23 @@ function statementOf(node: SyntaxNode): Statement {
     if (sup) bases.push(...sup.namedChildren.map((c) => c.text));
   }
   const names = statementNames(inner);
-  const returnsValue = inner.type === 'function_definition' && inner.descendantsOfType(['return_statement', 'yield']).some((r) => r.type === 'yield' || r.namedChildren.length > 0);
-  return { kind: inner.type, lines: Math.max(1, effectiveLines(node.text)), calls, callees, attrs, targets, bases, text: node.text, children: bodyStatements(inner), ...names, returnsValue, clause: 0 };
+  const returnsValue =
+    inner.type === 'function_definition' &&
+    inner.descendantsOfType(['return_statement', 'yield']).some((r) => r.type === 'yield' || r.namedChildren.length > 0);
+  return {
+    kind: inner.type,
+    lines: Math.max(1, effectiveLines(node.text)),
+    calls,
+    callees,
+    attrs,
+    targets,
+    bases,
+    text: node.text,
+    children: bodyStatements(inner),
+    ...names,
+    returnsValue,
+    clause: 0,
+  };
 }
 
 const COMPOUND = new Set(['function_definition', 'for_statement', 'while_statement', 'if_statement', 'with_statement', 'try_statement']);
@@ -128,7 +143,10 @@ export function extractFeatures(source: string): CellFeatures {
     const body = only.namedChildren[0]!.text.replace(/^[rbuf]*('''|"""|'|")/i, '').replace(/('''|"""|'|")$/, '');
     if (/\w\(|^\s*[\w.[\]'"]+\s*=[^=]/m.test(body) && body.includes('\n')) return extractFeatures(body);
   }
-  const magics = source.split('\n').filter((l) => /^\s*[%!]/.test(l)).map((l) => l.trim());
+  const magics = source
+    .split('\n')
+    .filter((l) => /^\s*[%!]/.test(l))
+    .map((l) => l.trim());
   const calls = new Set<string>();
   const callees = new Set<string>();
   const attrs = new Set<string>();

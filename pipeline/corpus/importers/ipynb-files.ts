@@ -24,8 +24,19 @@ export async function importNotebookFolder(dir: string, session: ImportSession):
       session.addBad(file, prepared.error);
       continue;
     }
-    const ref = `${basename(root)}/${relative(root, file).split('\\').join('/').replace(/\.ipynb$/i, '')}`;
-    session.add({ originKey: `file:${file}`, ref, title: basename(ref), language: prepared.language, originPath: file, cells: prepared.cells, apiCalls: prepared.apiCalls });
+    const ref = `${basename(root)}/${relative(root, file)
+      .split('\\')
+      .join('/')
+      .replace(/\.ipynb$/i, '')}`;
+    session.add({
+      originKey: `file:${file}`,
+      ref,
+      title: basename(ref),
+      language: prepared.language,
+      originPath: file,
+      cells: prepared.cells,
+      apiCalls: prepared.apiCalls,
+    });
   }
 }
 
@@ -47,7 +58,12 @@ export function importNotebookFile(file: string, session: ImportSession): void {
  * What a zip may decompress to (a zip bomb of 300 KB once took 3 GB of memory): per notebook, per archive, and the
  * compression ratio of any entry over `ratioFloorBytes` (notebooks compress about 3–20:1; a bomb 1000:1).
  */
-export interface ZipLimits { maxEntryBytes: number; maxTotalBytes: number; maxRatio: number; ratioFloorBytes: number }
+export interface ZipLimits {
+  maxEntryBytes: number;
+  maxTotalBytes: number;
+  maxRatio: number;
+  ratioFloorBytes: number;
+}
 const MiB = 1024 * 1024;
 export const ZIP_LIMITS: ZipLimits = { maxEntryBytes: 100 * MiB, maxTotalBytes: 8 * 1024 * MiB, maxRatio: 200, ratioFloorBytes: 1 * MiB };
 
@@ -58,7 +74,10 @@ function refuseDeclared(entry: yauzl.Entry, totalSoFar: number, limits: ZipLimit
   const declared = entry.uncompressedSize;
   if (declared > limits.maxEntryBytes) return `declares ${size(declared)} uncompressed, over the limit of ${size(limits.maxEntryBytes)} per notebook`;
   if (declared > limits.ratioFloorBytes && declared / Math.max(1, entry.compressedSize) > limits.maxRatio) {
-    return `declares a compression ratio of ${Math.round(declared / Math.max(1, entry.compressedSize))}:1, over the limit of ${limits.maxRatio}:1 (a zip bomb?)`;
+    return (
+      `declares a compression ratio of ${Math.round(declared / Math.max(1, entry.compressedSize))}:1, over the limit of ${limits.maxRatio}:1 (a zip ` +
+      `bomb?)`
+    );
   }
   if (totalSoFar + declared > limits.maxTotalBytes) return `would take the archive past ${size(limits.maxTotalBytes)} decompressed`;
   return null;
@@ -67,7 +86,9 @@ function refuseDeclared(entry: yauzl.Entry, totalSoFar: number, limits: ZipLimit
 class ZipLimitError extends Error {}
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
-  return new Promise((res, rej) => yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true }, (err, zip) => (err ? rej(err) : res(zip))));
+  return new Promise((res, rej) =>
+    yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true }, (err, zip) => (err ? rej(err) : res(zip))),
+  );
 }
 
 /** Decompresses one entry, counting: it stops the moment the data passes what the header declared, or a limit. */
@@ -88,7 +109,8 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, limits: ZipLimits): P
       stream.on('data', (c: Buffer) => {
         bytes += c.length;
         if (bytes > declared) return fail(new ZipLimitError(`holds more data than the ${size(declared)} its header declares; stopped reading`));
-        if (bytes > limits.maxEntryBytes) return fail(new ZipLimitError(`decompresses past the limit of ${size(limits.maxEntryBytes)} per notebook; stopped reading`));
+        if (bytes > limits.maxEntryBytes)
+          return fail(new ZipLimitError(`decompresses past the limit of ${size(limits.maxEntryBytes)} per notebook; stopped reading`));
         if (bytes > limits.ratioFloorBytes && bytes / Math.max(1, entry.compressedSize) > limits.maxRatio) {
           return fail(new ZipLimitError(`decompresses at more than ${limits.maxRatio}:1 (a zip bomb?); stopped reading`));
         }
@@ -97,7 +119,11 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, limits: ZipLimits): P
       stream.on('end', () => !failed && res(Buffer.concat(chunks)));
       stream.on('error', (e: Error) => {
         // yauzl checks the declared size too and may notice first.
-        fail(/too many bytes/i.test(e.message) ? new ZipLimitError(`holds more data than the ${size(declared)} its header declares; stopped reading`) : e);
+        fail(
+          /too many bytes/i.test(e.message)
+            ? new ZipLimitError(`holds more data than the ${size(declared)} its header declares; stopped reading`)
+            : e,
+        );
       });
     }),
   );
@@ -115,7 +141,8 @@ const isNotebookEntry = (name: string) =>
  * number of entries first (for progress), `onSkip` each entry that is not a notebook.
  */
 export async function readZipNotebooks(
-  path: string, onNotebook: (nb: ZipNotebook) => void,
+  path: string,
+  onNotebook: (nb: ZipNotebook) => void,
   opts: { limits?: ZipLimits; onCount?: (entries: number) => void; onSkip?: () => void } = {},
 ): Promise<void> {
   const limits = opts.limits ?? ZIP_LIMITS;
@@ -139,9 +166,13 @@ export async function readZipNotebooks(
       total += entry.uncompressedSize;
       readEntry(zip, entry, limits)
         .then((bytes) => onNotebook({ name, bytes }))
-        .catch((e: Error) => onNotebook(e instanceof ZipLimitError
-          ? { name, error: `refused zip entry ${name} in ${path}: it ${e.message}`, refused: true }
-          : { name, error: `unreadable zip entry: ${e.message}`, refused: false }))
+        .catch((e: Error) =>
+          onNotebook(
+            e instanceof ZipLimitError
+              ? { name, error: `refused zip entry ${name} in ${path}: it ${e.message}`, refused: true }
+              : { name, error: `unreadable zip entry: ${e.message}`, refused: false },
+          ),
+        )
         .finally(() => zip.readEntry());
     });
     zip.on('end', () => res());
@@ -154,15 +185,19 @@ export async function importNotebookZip(path: string, session: ImportSession, li
   const abs = resolve(path);
   const zipName = basename(abs).replace(/\.zip$/i, '');
   let opened = false;
-  await readZipNotebooks(abs, (nb) => {
-    if ('error' in nb) session.addBad(`${abs}!${nb.name}`, nb.error);
-    else addParsed(session, `zip:${abs}!${nb.name}`, `${zipName}/${nb.name.replace(/\.ipynb$/i, '')}`, `${abs}!${nb.name}`, nb.bytes);
-  }, {
-    limits,
-    onCount: (n) => {
-      opened = true;
-      session.expect(n);
+  await readZipNotebooks(
+    abs,
+    (nb) => {
+      if ('error' in nb) session.addBad(`${abs}!${nb.name}`, nb.error);
+      else addParsed(session, `zip:${abs}!${nb.name}`, `${zipName}/${nb.name.replace(/\.ipynb$/i, '')}`, `${abs}!${nb.name}`, nb.bytes);
     },
-    onSkip: () => session.expect(-1),
-  }).catch((e: Error) => session.addBad(abs, opened ? `zip error: ${e.message}` : `not a readable zip: ${e.message}`));
+    {
+      limits,
+      onCount: (n) => {
+        opened = true;
+        session.expect(n);
+      },
+      onSkip: () => session.expect(-1),
+    },
+  ).catch((e: Error) => session.addBad(abs, opened ? `zip error: ${e.message}` : `not a readable zip: ${e.message}`));
 }

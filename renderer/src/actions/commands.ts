@@ -5,7 +5,11 @@ import { interruptKernel, restartKernel, runAbove, runAllCells, runBelow, runCel
 import { newNotebook, save } from './files.ts';
 import { openFind } from './find.ts';
 
-export interface CommandInfo { label: string; keys?: string; run(): void }
+export interface CommandInfo {
+  label: string;
+  keys?: string;
+  run(): void;
+}
 
 const nb = () => useNotebook.getState();
 const activeId = () => nb().doc?.cells[nb().active]?.id;
@@ -112,7 +116,15 @@ export function installCommandModeKeys(): () => void {
       return;
     }
     // A focused button or link outside the cells (the sidebar, say) is pressed with Enter or Space, as anywhere.
-    if ((e.key === 'Enter' || e.key === ' ') && !ctrl && !e.shiftKey && !e.altKey && t?.closest('button, a, summary') && !t.closest('[data-testid="notebook"]')) return;
+    if (
+      (e.key === 'Enter' || e.key === ' ') &&
+      !ctrl &&
+      !e.shiftKey &&
+      !e.altKey &&
+      t?.closest('button, a, summary') &&
+      !t.closest('[data-testid="notebook"]')
+    )
+      return;
     const twice = (k: string) => last.key === k && Date.now() - last.at < 600;
     if (e.key === 'Enter') cmd = e.shiftKey ? 'cell.runAdvance' : ctrl ? 'cell.run' : e.altKey ? 'cell.runInsert' : 'cell.edit';
     else if (ctrl && e.shiftKey && e.key === 'ArrowUp') cmd = 'cell.moveUp';

@@ -7,7 +7,15 @@ export async function searchCorpus(): Promise<void> {
   const { query, api, stage, minVotes, set } = useCorpus.getState();
   set({ error: null });
   try {
-    set({ hits: await host().corpus.search({ query, api: api || undefined, stage: stage || undefined, minVotes: minVotes ? Number(minVotes) : undefined, limit: 100 }) });
+    set({
+      hits: await host().corpus.search({
+        query,
+        api: api || undefined,
+        stage: stage || undefined,
+        minVotes: minVotes ? Number(minVotes) : undefined,
+        limit: 100,
+      }),
+    });
   } catch (e) {
     set({ error: (e as Error).message, hits: null });
   }

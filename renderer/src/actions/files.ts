@@ -59,14 +59,20 @@ export async function openNotebook(path: string, opts: { reload?: boolean; quiet
     } else if (opened.recovered) {
       const doc = withFileOutputs(opened.recovered.doc, opened.doc);
       useUi.getState().setDialog({ kind: 'recovered', doc, savedAt: opened.recovered.savedAt });
-    }
-    else if (opened.readOnly) useUi.getState().setDialog({ kind: 'readOnly', reason: opened.readOnly });
+    } else if (opened.readOnly) useUi.getState().setDialog({ kind: 'readOnly', reason: opened.readOnly });
     if (opened.recovered && opened.readOnly) useUi.getState().toast('error', opened.readOnly);
     if (opened.conversion && !opened.readOnly) {
-      useUi.getState().toast('info', `${name} is in the old notebook format ${opened.conversion.from} and is shown converted to format 4. The file is converted only when you save and agree; its original is then kept as ${opened.conversion.backupPath}.`);
+      useUi
+        .getState()
+        .toast(
+          'info',
+          `${name} is in the old notebook format ${opened.conversion.from} and is shown converted to format 4. The file is converted only when you save ` +
+            `and agree; its original is then kept as ${opened.conversion.backupPath}.`,
+        );
     }
     showTitle(opened.path, !!opened.readOnly);
-    if (opts.startKernel) void ensureKernel(tab).catch(() => undefined); // a failed start shows on the kernel badge
+    if (opts.startKernel)
+      void ensureKernel(tab).catch(() => undefined); // a failed start shows on the kernel badge
     else void joinSession(tab, opened.path);
     return true;
   } catch (e) {
@@ -130,7 +136,11 @@ async function joinSession(tab: Tab, path: string): Promise<void> {
 }
 
 /** Per tab: the save in flight, the outputs the file holds, saves sent without a reply yet. */
-interface SaveState { saving: Promise<void> | null; fileOutputs: Map<string, unknown>; unconfirmed: string[] }
+interface SaveState {
+  saving: Promise<void> | null;
+  fileOutputs: Map<string, unknown>;
+  unconfirmed: string[];
+}
 const saveStates = new WeakMap<Tab, SaveState>();
 
 function saveState(tab: Tab): SaveState {
@@ -185,18 +195,24 @@ export async function save(opts: { path?: string; force?: boolean; convert?: boo
       const convert = sameFile && !!opts.convert && !!st.conversion;
       const saveId = crypto.randomUUID();
       const base = {
-        path, expectedMtimeMs: sameFile ? st.mtimeMs : null, force: opts.force, ...(convert ? { convert: true } : {}),
-        saveId, ...(sameFile && state.unconfirmed.length ? { unconfirmed: [...state.unconfirmed] } : {}),
+        path,
+        expectedMtimeMs: sameFile ? st.mtimeMs : null,
+        force: opts.force,
+        ...(convert ? { convert: true } : {}),
+        saveId,
+        ...(sameFile && state.unconfirmed.length ? { unconfirmed: [...state.unconfirmed] } : {}),
       };
       // Until a reply comes, this save may have written the file (the service can die after the rename; see
       // `save-receipts.ts` on the host).
       state.unconfirmed = [...state.unconfirmed, saveId].slice(-8);
       const lean = sameFile && !convert ? withoutFileOutputs(st.doc!, state.fileOutputs) : null;
       const res = lean
-        ? await host().notebook.save({ ...base, ...lean }).catch((e: unknown) => {
-          if (!errorText(e).includes('no longer holds the outputs')) throw e;
-          return host().notebook.save({ ...base, doc: st.doc! });
-        })
+        ? await host()
+            .notebook.save({ ...base, ...lean })
+            .catch((e: unknown) => {
+              if (!errorText(e).includes('no longer holds the outputs')) throw e;
+              return host().notebook.save({ ...base, doc: st.doc! });
+            })
         : await host().notebook.save({ ...base, doc: st.doc! });
       state.unconfirmed = [];
       rememberFileOutputs(st.doc!, tab);

@@ -21,7 +21,12 @@ export function followFileChanges(): () => void {
         if (!path || !under(path, change.path)) continue;
         orphans.set(path, tab);
         tab.notebook.setState({ path: null, dirty: true });
-        useUi.getState().toast('info', `${path.split(/[\\/]/).pop()} was moved to the trash; its tab stays open unsaved (Undo brings the file back, Save as keeps a copy).`);
+        useUi
+          .getState()
+          .toast(
+            'info',
+            `${path.split(/[\\/]/).pop()} was moved to the trash; its tab stays open unsaved (Undo brings the file back, Save as keeps a copy).`,
+          );
       }
     } else if (change.kind === 'restored') {
       for (const [path, tab] of orphans) {
@@ -31,6 +36,8 @@ export function followFileChanges(): () => void {
       }
     } else return;
     const { path } = activeTab().notebook.getState();
-    void host().notebook.watch({ path }).catch(() => undefined);
+    void host()
+      .notebook.watch({ path })
+      .catch(() => undefined);
   });
 }

@@ -15,7 +15,14 @@ import { Toolbar } from './Toolbar.tsx';
 import { VariablesPanel } from './VariablesPanel.tsx';
 import { TrainingWizard } from './TrainingWizard.tsx';
 
-const PANEL_NAMES = { files: 'Files', outline: 'Workflow', checks: 'Checks', variables: 'Variables', corpus: 'Corpus', training: 'Training' } as const;
+const PANEL_NAMES = {
+  files: 'Files',
+  outline: 'Workflow',
+  checks: 'Checks',
+  variables: 'Variables',
+  corpus: 'Corpus',
+  training: 'Training',
+} as const;
 
 export function App() {
   const panel = useUi((s) => s.panel);
@@ -31,7 +38,9 @@ export function App() {
         <aside className="sidebar">
           <nav className="tabs">
             {(['files', 'outline', 'checks', 'variables', 'corpus', 'training'] as const).map((p) => (
-              <button key={p} className={panel === p ? 'on' : ''} data-testid={`panel-${p}`} onClick={() => useUi.getState().setPanel(p)}>{PANEL_NAMES[p]}</button>
+              <button key={p} className={panel === p ? 'on' : ''} data-testid={`panel-${p}`} onClick={() => useUi.getState().setPanel(p)}>
+                {PANEL_NAMES[p]}
+              </button>
             ))}
           </nav>
           {panel === 'files' && <FileBrowser />}
@@ -42,9 +51,16 @@ export function App() {
           {panel === 'training' && <p className="muted">The training wizard is open on the right; pick Workflow to return to the notebook.</p>}
         </aside>
         <main className="content">
-          {panel === 'training' ? <TrainingWizard />
-            : panel === 'corpus' && corpusView ? <CorpusViewer nb={corpusView} onBack={() => useUi.getState().setCorpusView(null)} />
-            : <><TabBar /><Notebook key={activeTab} /></>}
+          {panel === 'training' ? (
+            <TrainingWizard />
+          ) : panel === 'corpus' && corpusView ? (
+            <CorpusViewer nb={corpusView} onBack={() => useUi.getState().setCorpusView(null)} />
+          ) : (
+            <>
+              <TabBar />
+              <Notebook key={activeTab} />
+            </>
+          )}
         </main>
       </div>
       <Dialogs />

@@ -30,15 +30,21 @@ if (typeof window !== 'undefined') {
 
 // As tall as the editor that replaces it (CellEditor: 19 px lines, at least 27 px), so nothing moves when it does.
 function StaticCode({ source }: { source: string }) {
-  return <pre className="static-code" style={{ minHeight: Math.max(27, source.split('\n').length * 19) }}>{source}</pre>;
+  return (
+    <pre className="static-code" style={{ minHeight: Math.max(27, source.split('\n').length * 19) }}>
+      {source}
+    </pre>
+  );
 }
 
 function Prompt({ cell }: { cell: CellModel }) {
   const rt = useNotebook((s) => s.runtime[cell.id]);
-  const label = rt?.state === 'running' ? '*' : rt?.state === 'queued' ? '…' : cell.execution_count ?? ' ';
+  const label = rt?.state === 'running' ? '*' : rt?.state === 'queued' ? '…' : (cell.execution_count ?? ' ');
   return (
     <div className="prompt" data-state={rt?.state ?? 'idle'}>
-      <button className="run-button" data-testid="run-cell" title="Run cell (Shift+Enter)" tabIndex={-1} onClick={() => runCells([cell.id])}>▶</button>
+      <button className="run-button" data-testid="run-cell" title="Run cell (Shift+Enter)" tabIndex={-1} onClick={() => runCells([cell.id])}>
+        ▶
+      </button>
       <span className="count">[{label}]</span>
       <RunTime rt={rt} />
     </div>
@@ -70,7 +76,19 @@ function pressCell(e: React.MouseEvent, index: number): void {
   focusNotebook();
 }
 
-function CellView({ cell, index, active, selected, editMode }: { cell: CellModel; index: number; active: boolean; selected: boolean; editMode: boolean }) {
+function CellView({
+  cell,
+  index,
+  active,
+  selected,
+  editMode,
+}: {
+  cell: CellModel;
+  index: number;
+  active: boolean;
+  selected: boolean;
+  editMode: boolean;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   // Monaco editors are made near the viewport only; the active cell gets its editor at once.
   const near = useNearViewport(ref, active);
@@ -94,25 +112,56 @@ function CellView({ cell, index, active, selected, editMode }: { cell: CellModel
   }, [active, editMode, cell.cell_type]);
   const showEditor = cell.cell_type === 'code' || editingMd;
   // Sanitizing markdown costs about a millisecond a cell; only mounted cells (near the scroll position) pay it.
-  const mdHtml = useMemo(() => (cell.cell_type === 'code' || !mdNow ? null : cell.source.trim() ? markdownToSafeHtml(cell.source) : '<p class="muted">Double-click to edit markdown</p>'), [cell.cell_type, cell.source, mdNow]);
+  const mdHtml = useMemo(
+    () =>
+      cell.cell_type === 'code' || !mdNow
+        ? null
+        : cell.source.trim()
+          ? markdownToSafeHtml(cell.source)
+          : '<p class="muted">Double-click to edit markdown</p>',
+    [cell.cell_type, cell.source, mdNow],
+  );
   return (
-    <div ref={ref} className={`cell ${active ? 'active' : ''} ${selected ? 'selected' : ''} ${active && editMode ? 'editing' : ''}`}
-      data-testid="cell" data-cell-type={cell.cell_type} data-cell-index={index} data-cell-id={cell.id} onMouseDown={(e) => pressCell(e, index)}>
+    <div
+      ref={ref}
+      className={`cell ${active ? 'active' : ''} ${selected ? 'selected' : ''} ${active && editMode ? 'editing' : ''}`}
+      data-testid="cell"
+      data-cell-type={cell.cell_type}
+      data-cell-index={index}
+      data-cell-id={cell.id}
+      onMouseDown={(e) => pressCell(e, index)}
+    >
       <div className="cell-row">
         {cell.cell_type === 'code' ? <Prompt cell={cell} /> : <div className="prompt" />}
         <div className="cell-body">
-          {cell.cell_type === 'code' && <div className="cell-meta"><StageBadge cellId={cell.id} /></div>}
+          {cell.cell_type === 'code' && (
+            <div className="cell-meta">
+              <StageBadge cellId={cell.id} />
+            </div>
+          )}
           {showEditor ? (
             near || (active && editMode) ? (
               <Suspense fallback={<StaticCode source={cell.source} />}>
-                <CellEditor cellId={cell.id} source={cell.source} language={cell.cell_type === 'code' ? 'python' : 'markdown'} focus={active && editMode} />
+                <CellEditor
+                  cellId={cell.id}
+                  source={cell.source}
+                  language={cell.cell_type === 'code' ? 'python' : 'markdown'}
+                  focus={active && editMode}
+                />
               </Suspense>
-            ) : <StaticCode source={cell.source} />
+            ) : (
+              <StaticCode source={cell.source} />
+            )
           ) : mdHtml === null ? (
-            <div className="markdown pending" onDoubleClick={() => useNotebook.getState().setMode('edit')}>{cell.source}</div>
+            <div className="markdown pending" onDoubleClick={() => useNotebook.getState().setMode('edit')}>
+              {cell.source}
+            </div>
           ) : (
-            <div className="markdown rendered" onDoubleClick={() => useNotebook.getState().setMode('edit')}
-              dangerouslySetInnerHTML={{ __html: mdHtml }} />
+            <div
+              className="markdown rendered"
+              onDoubleClick={() => useNotebook.getState().setMode('edit')}
+              dangerouslySetInnerHTML={{ __html: mdHtml }}
+            />
           )}
           {cell.cell_type === 'code' && <OutputArea cell={cell} />}
           {active && cell.cell_type === 'code' && <SuggestionChips cellId={cell.id} />}

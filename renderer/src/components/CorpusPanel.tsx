@@ -29,20 +29,48 @@ export function CorpusViewer({ nb, onBack }: { nb: CorpusNotebookView; onBack: (
   };
   return (
     <div className="corpus-viewer" data-testid="corpus-viewer">
-      <button className="link" onClick={onBack}>← back to the notebook</button>
+      <button className="link" onClick={onBack}>
+        ← back to the notebook
+      </button>
       <h4>{nb.title ?? nb.ref}</h4>
-      <p className="muted">{nb.author ?? 'unknown author'} · {nb.votes ?? 0} votes · <button className="link" onClick={() => void showSource()}>{nb.source}</button></p>
-      <button className="primary" data-testid="open-copy" onClick={() => void openCopy()}>Open a copy in the editor</button>
+      <p className="muted">
+        {nb.author ?? 'unknown author'} · {nb.votes ?? 0} votes ·{' '}
+        <button className="link" onClick={() => void showSource()}>
+          {nb.source}
+        </button>
+      </p>
+      <button className="primary" data-testid="open-copy" onClick={() => void openCopy()}>
+        Open a copy in the editor
+      </button>
       {source && (
         <div className="source-page" data-testid="source-page">
-          <h5>{source.title ?? source.slug} <span className="muted">({source.kind}, {source.notebooks} notebooks)</span></h5>
-          {source.tags.length > 0 && <p>{source.tags.map((t) => <span key={t} className="tag">{t}</span>)}</p>}
+          <h5>
+            {source.title ?? source.slug}{' '}
+            <span className="muted">
+              ({source.kind}, {source.notebooks} notebooks)
+            </span>
+          </h5>
+          {source.tags.length > 0 && (
+            <p>
+              {source.tags.map((t) => (
+                <span key={t} className="tag">
+                  {t}
+                </span>
+              ))}
+            </p>
+          )}
           {source.description && <p className="desc">{source.description.slice(0, 1200)}</p>}
-          {source.evaluation && <p className="desc"><strong>Evaluation:</strong> {source.evaluation.slice(0, 800)}</p>}
+          {source.evaluation && (
+            <p className="desc">
+              <strong>Evaluation:</strong> {source.evaluation.slice(0, 800)}
+            </p>
+          )}
         </div>
       )}
       {nb.cells.map((c) => (
-        <pre key={c.index} className={`corpus-cell ${c.type}`} title={c.apiCalls.join(' ')}>{c.source}</pre>
+        <pre key={c.index} className={`corpus-cell ${c.type}`} title={c.apiCalls.join(' ')}>
+          {c.source}
+        </pre>
       ))}
     </div>
   );
@@ -54,23 +82,58 @@ export function CorpusPanel() {
   const search = searchCorpus;
   return (
     <div className="corpus" data-testid="corpus-panel">
-      <input data-testid="corpus-query" placeholder="Search code and markdown" value={query} onChange={(e) => set({ query: e.target.value })} onKeyDown={(e) => e.key === 'Enter' && void search()} />
-      <input data-testid="corpus-api" placeholder="API call, e.g. xgboost.train" value={api} onChange={(e) => set({ api: e.target.value })} onKeyDown={(e) => e.key === 'Enter' && void search()} />
+      <input
+        data-testid="corpus-query"
+        placeholder="Search code and markdown"
+        value={query}
+        onChange={(e) => set({ query: e.target.value })}
+        onKeyDown={(e) => e.key === 'Enter' && void search()}
+      />
+      <input
+        data-testid="corpus-api"
+        placeholder="API call, e.g. xgboost.train"
+        value={api}
+        onChange={(e) => set({ api: e.target.value })}
+        onKeyDown={(e) => e.key === 'Enter' && void search()}
+      />
       <div className="row">
         <select aria-label="Stage" value={stage} onChange={(e) => set({ stage: e.target.value as StageId | '' })}>
           <option value="">any stage</option>
-          {STAGE_IDS.map((s) => <option key={s} value={s}>{STAGE_LABEL[s]}</option>)}
+          {STAGE_IDS.map((s) => (
+            <option key={s} value={s}>
+              {STAGE_LABEL[s]}
+            </option>
+          ))}
         </select>
-        <input aria-label="Minimum votes" className="narrow" placeholder="min votes" value={minVotes} onChange={(e) => set({ minVotes: e.target.value.replace(/\D/g, '') })} />
-        <button className="primary" data-testid="corpus-search" onClick={() => void search()}>Search</button>
+        <input
+          aria-label="Minimum votes"
+          className="narrow"
+          placeholder="min votes"
+          value={minVotes}
+          onChange={(e) => set({ minVotes: e.target.value.replace(/\D/g, '') })}
+        />
+        <button className="primary" data-testid="corpus-search" onClick={() => void search()}>
+          Search
+        </button>
       </div>
       {error && <p className="error-text">{error}</p>}
       {hits && <p className="muted">{hits.length} results</p>}
       <ul className="hits">
         {hits?.map((h) => (
           <li key={`${h.notebookId}-${h.cellIndex}`} data-testid="corpus-hit">
-            <button className="hit" onClick={() => void host().corpus.notebook({ id: h.notebookId }).then(setViewing, (e: Error) => set({ error: e.message }))}>
-              <span className="hit-ref">{h.ref}</span> <span className="muted">{h.source} · cell {h.cellIndex + 1}{h.votes !== null ? ` · ${h.votes} votes` : ''}</span>
+            <button
+              className="hit"
+              onClick={() =>
+                void host()
+                  .corpus.notebook({ id: h.notebookId })
+                  .then(setViewing, (e: Error) => set({ error: e.message }))
+              }
+            >
+              <span className="hit-ref">{h.ref}</span>{' '}
+              <span className="muted">
+                {h.source} · cell {h.cellIndex + 1}
+                {h.votes !== null ? ` · ${h.votes} votes` : ''}
+              </span>
               <Snippet text={h.snippet} />
             </button>
           </li>

@@ -60,7 +60,11 @@ function PathDialog({ mode }: { mode: 'open' | 'saveAs' }) {
   const [path, setPath] = useState(mode === 'saveAs' ? saveAsStart() : '');
   const [recent, setRecent] = useState<string[]>([]);
   useEffect(() => {
-    if (mode === 'open') void host().notebook.recent({}).then(setRecent).catch(() => undefined);
+    if (mode === 'open')
+      void host()
+        .notebook.recent({})
+        .then(setRecent)
+        .catch(() => undefined);
   }, [mode]);
   const go = async (p: string) => {
     if (!p.trim()) return;
@@ -70,14 +74,31 @@ function PathDialog({ mode }: { mode: 'open' | 'saveAs' }) {
   };
   return (
     <Modal title={mode === 'open' ? 'Open notebook' : 'Save notebook as'} testid={`dialog-${mode}`}>
-      <input data-testid="path-input" autoFocus className="wide" placeholder="/path/to/notebook.ipynb" value={path}
-        onChange={(e) => setPath(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void go(path)} />
+      <input
+        data-testid="path-input"
+        autoFocus
+        className="wide"
+        placeholder="/path/to/notebook.ipynb"
+        value={path}
+        onChange={(e) => setPath(e.target.value)}
+        onKeyDown={(e) => e.key === 'Enter' && void go(path)}
+      />
       {recent.length > 0 && (
-        <ul className="recent">{recent.map((r) => <li key={r}><button className="link" onClick={() => void go(r)}>{r}</button></li>)}</ul>
+        <ul className="recent">
+          {recent.map((r) => (
+            <li key={r}>
+              <button className="link" onClick={() => void go(r)}>
+                {r}
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
       <div className="actions">
         <button onClick={close}>Cancel</button>
-        <button className="primary" data-testid="path-ok" onClick={() => void go(path)}>{mode === 'open' ? 'Open' : 'Save'}</button>
+        <button className="primary" data-testid="path-ok" onClick={() => void go(path)}>
+          {mode === 'open' ? 'Open' : 'Save'}
+        </button>
       </div>
     </Modal>
   );
@@ -93,7 +114,7 @@ function AttachDialog() {
       useKernel.getState().set({ kernelId: null, status: 'none', server: res.server === 'attached' ? res.baseUrl : null });
       const specs = await host().kernel.specs({});
       useKernel.getState().set({ specs: specs.specs });
-      useUi.getState().toast('info', res.server === 'attached' ? `Attached to ${res.baseUrl}` : 'Using the app\'s own Jupyter server');
+      useUi.getState().toast('info', res.server === 'attached' ? `Attached to ${res.baseUrl}` : "Using the app's own Jupyter server");
       close();
     } catch (e) {
       setError((e as Error).message);
@@ -101,14 +122,29 @@ function AttachDialog() {
   };
   return (
     <Modal title="Jupyter server" testid="dialog-attach">
-      <p>Attach to a running Jupyter server (the URL it printed, with its token), or go back to the app's own server. Running kernels are shut down.</p>
-      <input data-testid="attach-url" autoFocus className="wide" placeholder="http://127.0.0.1:8888/?token=…" value={url}
-        onChange={(e) => setUrl(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void go(url.trim())} />
-      {error && <p className="error-text" data-testid="attach-error">{error}</p>}
+      <p>
+        Attach to a running Jupyter server (the URL it printed, with its token), or go back to the app's own server. Running kernels are shut down.
+      </p>
+      <input
+        data-testid="attach-url"
+        autoFocus
+        className="wide"
+        placeholder="http://127.0.0.1:8888/?token=…"
+        value={url}
+        onChange={(e) => setUrl(e.target.value)}
+        onKeyDown={(e) => e.key === 'Enter' && void go(url.trim())}
+      />
+      {error && (
+        <p className="error-text" data-testid="attach-error">
+          {error}
+        </p>
+      )}
       <div className="actions">
         <button onClick={() => void go(null)}>Use the app's own server</button>
         <button onClick={close}>Cancel</button>
-        <button className="primary" data-testid="attach-ok" onClick={() => void go(url.trim())}>Attach</button>
+        <button className="primary" data-testid="attach-ok" onClick={() => void go(url.trim())}>
+          Attach
+        </button>
       </div>
     </Modal>
   );
@@ -125,8 +161,25 @@ function Body({ dialog }: { dialog: NonNullable<Dialog> }) {
         <Modal title="Recover unsaved changes?" testid="dialog-recovered">
           <p>GDS found edits from {new Date(dialog.savedAt).toLocaleString()} that were never saved to this file (the app closed unexpectedly).</p>
           <div className="actions">
-            <button data-testid="discard-recovery" onClick={() => { void host().notebook.discardRecovery({ key: nb.path ?? nb.untitledKey }); close(); }}>Keep the file on disk</button>
-            <button className="primary" data-testid="restore-recovery" onClick={() => { useNotebook.getState().load(dialog.doc, nb.path, nb.mtimeMs, true); close(); }}>Restore my edits</button>
+            <button
+              data-testid="discard-recovery"
+              onClick={() => {
+                void host().notebook.discardRecovery({ key: nb.path ?? nb.untitledKey });
+                close();
+              }}
+            >
+              Keep the file on disk
+            </button>
+            <button
+              className="primary"
+              data-testid="restore-recovery"
+              onClick={() => {
+                useNotebook.getState().load(dialog.doc, nb.path, nb.mtimeMs, true);
+                close();
+              }}
+            >
+              Restore my edits
+            </button>
           </div>
         </Modal>
       );
@@ -135,8 +188,23 @@ function Body({ dialog }: { dialog: NonNullable<Dialog> }) {
         <Modal title="The file changed on disk" testid="dialog-changed">
           <p>Another program changed {nb.path}. Autosave is paused until you choose.</p>
           <div className="actions">
-            <button onClick={() => { close(); if (nb.path) void openNotebook(nb.path, { reload: true }); }}>Load the version on disk</button>
-            <button className="primary" onClick={() => { close(); void save({ force: true }); }}>Keep my version (overwrite)</button>
+            <button
+              onClick={() => {
+                close();
+                if (nb.path) void openNotebook(nb.path, { reload: true });
+              }}
+            >
+              Load the version on disk
+            </button>
+            <button
+              className="primary"
+              onClick={() => {
+                close();
+                void save({ force: true });
+              }}
+            >
+              Keep my version (overwrite)
+            </button>
           </div>
         </Modal>
       );
@@ -146,7 +214,16 @@ function Body({ dialog }: { dialog: NonNullable<Dialog> }) {
           <p>The kernel stopped unexpectedly (out of memory, a crash, or the server went away). Outputs that arrived are kept.</p>
           <div className="actions">
             <button onClick={close}>Not now</button>
-            <button className="primary" data-testid="restart-kernel" onClick={() => { close(); void restartKernel(false); }}>Restart kernel</button>
+            <button
+              className="primary"
+              data-testid="restart-kernel"
+              onClick={() => {
+                close();
+                void restartKernel(false);
+              }}
+            >
+              Restart kernel
+            </button>
           </div>
         </Modal>
       );
@@ -158,7 +235,9 @@ function Body({ dialog }: { dialog: NonNullable<Dialog> }) {
           <p data-testid="read-only-reason">{dialog.reason}</p>
           <div className="actions">
             <button onClick={close}>Keep reading</button>
-            <button className="primary" data-testid="read-only-save-as" onClick={() => useUi.getState().setDialog({ kind: 'saveAs' })}>Save a copy as…</button>
+            <button className="primary" data-testid="read-only-save-as" onClick={() => useUi.getState().setDialog({ kind: 'saveAs' })}>
+              Save a copy as…
+            </button>
           </div>
         </Modal>
       );
@@ -166,19 +245,36 @@ function Body({ dialog }: { dialog: NonNullable<Dialog> }) {
       const name = nb.path?.split(/[\\/]/).pop() ?? 'This notebook';
       const decline = () => {
         useNotebook.getState().setFileState({
-          readOnly: `${name} stays in notebook format ${dialog.from}: you chose not to convert it, so nothing will be written to it. Use Save as… to keep your edits in a new file.`,
+          readOnly:
+            `${name} stays in notebook format ${dialog.from}: you chose not to convert it, so nothing will be written to it. Use Save as… to keep your ` +
+            `edits in a new file.`,
         });
         close();
       };
       return (
         <Modal title="Convert this notebook to format 4?" testid="dialog-convert">
-          <p>{name} is in the old notebook format {dialog.from}. Saving converts it to format 4 the way Jupyter does: heading cells become
-            markdown, worksheets become one list of cells (worksheet metadata is dropped), and very old tools may no longer open it.</p>
-          <p>Before it is converted, the original file is copied to <code data-testid="convert-backup">{dialog.backupPath}</code>.</p>
+          <p>
+            {name} is in the old notebook format {dialog.from}. Saving converts it to format 4 the way Jupyter does: heading cells become markdown,
+            worksheets become one list of cells (worksheet metadata is dropped), and very old tools may no longer open it.
+          </p>
+          <p>
+            Before it is converted, the original file is copied to <code data-testid="convert-backup">{dialog.backupPath}</code>.
+          </p>
           <div className="actions">
-            <button data-testid="convert-decline" onClick={decline}>Keep it read-only</button>
+            <button data-testid="convert-decline" onClick={decline}>
+              Keep it read-only
+            </button>
             <button onClick={() => useUi.getState().setDialog({ kind: 'saveAs' })}>Save as a new file…</button>
-            <button className="primary" data-testid="convert-ok" onClick={() => { close(); void save({ convert: true }); }}>Convert and save</button>
+            <button
+              className="primary"
+              data-testid="convert-ok"
+              onClick={() => {
+                close();
+                void save({ convert: true });
+              }}
+            >
+              Convert and save
+            </button>
           </div>
         </Modal>
       );
@@ -186,16 +282,42 @@ function Body({ dialog }: { dialog: NonNullable<Dialog> }) {
     case 'shortcuts':
       return (
         <Modal title="Keyboard shortcuts" testid="dialog-shortcuts">
-          <h3>Command mode <span className="muted">(Esc; blue bar)</span></h3>
-          <table className="shortcuts" data-testid="shortcuts-command"><tbody>
-            {Object.values(COMMANDS).filter((c) => c.keys).map((c) => <tr key={c.label}><td><kbd>{c.keys}</kbd></td><td>{c.label}</td></tr>)}
-          </tbody></table>
-          <h3>Edit mode <span className="muted">(Enter or click in a cell; green bar)</span></h3>
-          <table className="shortcuts" data-testid="shortcuts-edit"><tbody>
-            {EDIT_MODE_KEYS.map((k) => <tr key={k.keys}><td><kbd>{k.keys}</kbd></td><td>{k.label}</td></tr>)}
-          </tbody></table>
+          <h3>
+            Command mode <span className="muted">(Esc; blue bar)</span>
+          </h3>
+          <table className="shortcuts" data-testid="shortcuts-command">
+            <tbody>
+              {Object.values(COMMANDS)
+                .filter((c) => c.keys)
+                .map((c) => (
+                  <tr key={c.label}>
+                    <td>
+                      <kbd>{c.keys}</kbd>
+                    </td>
+                    <td>{c.label}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+          <h3>
+            Edit mode <span className="muted">(Enter or click in a cell; green bar)</span>
+          </h3>
+          <table className="shortcuts" data-testid="shortcuts-edit">
+            <tbody>
+              {EDIT_MODE_KEYS.map((k) => (
+                <tr key={k.keys}>
+                  <td>
+                    <kbd>{k.keys}</kbd>
+                  </td>
+                  <td>{k.label}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
           <p className="muted">Ctrl+O and Ctrl+Shift+S work in both modes. Esc closes any dialog.</p>
-          <div className="actions"><button onClick={close}>Close</button></div>
+          <div className="actions">
+            <button onClick={close}>Close</button>
+          </div>
         </Modal>
       );
   }

@@ -5,13 +5,30 @@ import { useEffect, useRef, useState, type DragEvent, type KeyboardEvent, type M
 import type { FileEntry } from '../../../preload/contract.ts';
 import { useFiles } from '../stores/files.ts';
 import {
-  baseName, createNotebook, duplicate, MAX_LIST_ENTRIES, open, refreshAll, rename, targetFolder, toggleFolder, trash, undoTrash, upload,
+  baseName,
+  createNotebook,
+  duplicate,
+  MAX_LIST_ENTRIES,
+  open,
+  refreshAll,
+  rename,
+  targetFolder,
+  toggleFolder,
+  trash,
+  undoTrash,
+  upload,
 } from './file-browser-actions.ts';
 import './file-browser.css';
 
 /** A row's entry and the folder it is listed in (roots have none). */
-interface Target { entry: FileEntry; dir: string | null }
-interface Menu extends Target { x: number; y: number }
+interface Target {
+  entry: FileEntry;
+  dir: string | null;
+}
+interface Menu extends Target {
+  x: number;
+  y: number;
+}
 
 function rootEntry(path: string): FileEntry {
   return { name: baseName(path), path, kind: 'dir', size: 0, mtimeMs: 0 };
@@ -43,8 +60,14 @@ function RenameInput({ entry, dir }: { entry: FileEntry; dir: string }) {
   };
   return (
     <input
-      ref={ref} className="fb-rename" data-testid="file-rename-input" aria-label={`New name for ${entry.name}`} value={value}
-      onChange={(e) => setValue(e.target.value)} onBlur={() => finish(true)} onClick={(e) => e.stopPropagation()}
+      ref={ref}
+      className="fb-rename"
+      data-testid="file-rename-input"
+      aria-label={`New name for ${entry.name}`}
+      value={value}
+      onChange={(e) => setValue(e.target.value)}
+      onBlur={() => finish(true)}
+      onClick={(e) => e.stopPropagation()}
       onKeyDown={(e) => {
         e.stopPropagation();
         if (e.key === 'Enter') finish(true);
@@ -82,9 +105,13 @@ function Row({ target, depth, onMenu }: { target: Target; depth: number; onMenu:
   const icon = entry.kind === 'dir' ? (expanded ? '▾' : '▸') : entry.kind === 'notebook' ? '●' : '○';
   return (
     <div
-      className={`fb-row${selected ? ' selected' : ''}${dropping ? ' drop' : ''}`} style={{ paddingLeft: 4 + depth * 14 }}
-      data-testid={dir ? 'file-entry' : 'file-root'} data-path={entry.path} data-name={entry.name} data-kind={entry.kind}
-      data-drop-dir={entry.kind === 'dir' ? entry.path : dir ?? undefined}
+      className={`fb-row${selected ? ' selected' : ''}${dropping ? ' drop' : ''}`}
+      style={{ paddingLeft: 4 + depth * 14 }}
+      data-testid={dir ? 'file-entry' : 'file-root'}
+      data-path={entry.path}
+      data-name={entry.name}
+      data-kind={entry.kind}
+      data-drop-dir={entry.kind === 'dir' ? entry.path : (dir ?? undefined)}
       onContextMenu={(e: MouseEvent) => {
         e.preventDefault();
         useFiles.getState().set({ selected: entry.path });
@@ -92,24 +119,41 @@ function Row({ target, depth, onMenu }: { target: Target; depth: number; onMenu:
       }}
     >
       {renaming && dir ? (
-        <><span className={`fb-icon fb-kind-${entry.kind}`} aria-hidden>{icon}</span><RenameInput entry={entry} dir={dir} /></>
+        <>
+          <span className={`fb-icon fb-kind-${entry.kind}`} aria-hidden>
+            {icon}
+          </span>
+          <RenameInput entry={entry} dir={dir} />
+        </>
       ) : (
         <button
-          className="fb-name" role="treeitem" aria-expanded={entry.kind === 'dir' ? expanded : undefined} aria-selected={selected}
-          title={describe(entry)} onClick={activate} onKeyDown={onKeyDown}
+          className="fb-name"
+          role="treeitem"
+          aria-expanded={entry.kind === 'dir' ? expanded : undefined}
+          aria-selected={selected}
+          title={describe(entry)}
+          onClick={activate}
+          onKeyDown={onKeyDown}
         >
-          <span className={`fb-icon fb-kind-${entry.kind}`} aria-hidden>{icon}</span>
+          <span className={`fb-icon fb-kind-${entry.kind}`} aria-hidden>
+            {icon}
+          </span>
           <span className="fb-label">{entry.name}</span>
         </button>
       )}
       <button
-        className="fb-more" data-testid="file-menu-button" aria-label={`Actions for ${entry.name}`} title="Actions"
+        className="fb-more"
+        data-testid="file-menu-button"
+        aria-label={`Actions for ${entry.name}`}
+        title="Actions"
         onClick={(e) => {
           const r = e.currentTarget.getBoundingClientRect();
           useFiles.getState().set({ selected: entry.path });
           onMenu({ ...target, x: r.left, y: r.bottom });
         }}
-      >⋯</button>
+      >
+        ⋯
+      </button>
     </div>
   );
 }
@@ -123,12 +167,28 @@ function Folder({ target, depth, onMenu }: { target: Target; depth: number; onMe
       <Row target={target} depth={depth} onMenu={onMenu} />
       {expanded && (
         <div role="group" data-drop-dir={path}>
-          {listing?.error && <p className="error-text fb-note" style={{ paddingLeft: 18 + depth * 14 }} data-testid="files-error">{listing.error}</p>}
-          {!listing?.entries && listing?.loading && <p className="muted fb-note" style={{ paddingLeft: 18 + depth * 14 }}>Loading…</p>}
-          {listing?.entries?.length === 0 && <p className="muted fb-note" style={{ paddingLeft: 18 + depth * 14 }}>Empty folder</p>}
-          {listing?.entries?.map((e) => (e.kind === 'dir'
-            ? <Folder key={e.path} target={{ entry: e, dir: path }} depth={depth + 1} onMenu={onMenu} />
-            : <Row key={e.path} target={{ entry: e, dir: path }} depth={depth + 1} onMenu={onMenu} />))}
+          {listing?.error && (
+            <p className="error-text fb-note" style={{ paddingLeft: 18 + depth * 14 }} data-testid="files-error">
+              {listing.error}
+            </p>
+          )}
+          {!listing?.entries && listing?.loading && (
+            <p className="muted fb-note" style={{ paddingLeft: 18 + depth * 14 }}>
+              Loading…
+            </p>
+          )}
+          {listing?.entries?.length === 0 && (
+            <p className="muted fb-note" style={{ paddingLeft: 18 + depth * 14 }}>
+              Empty folder
+            </p>
+          )}
+          {listing?.entries?.map((e) =>
+            e.kind === 'dir' ? (
+              <Folder key={e.path} target={{ entry: e, dir: path }} depth={depth + 1} onMenu={onMenu} />
+            ) : (
+              <Row key={e.path} target={{ entry: e, dir: path }} depth={depth + 1} onMenu={onMenu} />
+            ),
+          )}
           {(listing?.entries?.length ?? 0) >= MAX_LIST_ENTRIES && (
             <p className="muted fb-note" style={{ paddingLeft: 18 + depth * 14 }} data-testid="files-capped">
               Only the first {MAX_LIST_ENTRIES.toLocaleString()} entries are shown.
@@ -159,7 +219,16 @@ function ContextMenu({ menu, close }: { menu: Menu; close: () => void }) {
   }, [close]);
   const { entry, dir } = menu;
   const item = (id: string, label: string, run: () => void) => (
-    <button role="menuitem" data-testid={`file-menu-${id}`} onClick={() => { close(); run(); }}>{label}</button>
+    <button
+      role="menuitem"
+      data-testid={`file-menu-${id}`}
+      onClick={() => {
+        close();
+        run();
+      }}
+    >
+      {label}
+    </button>
   );
   // Kept inside the window when the click was near its right or bottom edge.
   const style = { left: Math.min(menu.x, window.innerWidth - 190), top: Math.min(menu.y, window.innerHeight - 180) };
@@ -180,9 +249,15 @@ function UndoBar() {
   if (!trashed) return null;
   return (
     <div className="fb-undo" data-testid="files-undo-bar" role="status">
-      <span className="fb-label">Moved <strong>{trashed.name}</strong> to the trash.</span>
-      <button className="link" data-testid="files-undo" onClick={() => void undoTrash()}>Undo</button>
-      <button className="link fb-dismiss" aria-label="Dismiss" onClick={() => useFiles.getState().set({ trashed: null })}>×</button>
+      <span className="fb-label">
+        Moved <strong>{trashed.name}</strong> to the trash.
+      </span>
+      <button className="link" data-testid="files-undo" onClick={() => void undoTrash()}>
+        Undo
+      </button>
+      <button className="link fb-dismiss" aria-label="Dismiss" onClick={() => useFiles.getState().set({ trashed: null })}>
+        ×
+      </button>
     </div>
   );
 }
@@ -195,7 +270,10 @@ function Recent() {
       <h4>Recent</h4>
       {recent.slice(0, 10).map((p) => (
         <button key={p} className="fb-name" data-testid="recent-file" data-path={p} title={p} onClick={() => void open(p)}>
-          <span className="fb-icon fb-kind-notebook" aria-hidden>●</span><span className="fb-label">{baseName(p)}</span>
+          <span className="fb-icon fb-kind-notebook" aria-hidden>
+            ●
+          </span>
+          <span className="fb-label">{baseName(p)}</span>
         </button>
       ))}
     </div>
@@ -229,7 +307,8 @@ export function FileBrowser() {
   };
   return (
     <div
-      className={`file-browser${dropTarget ? ' dragging' : ''}`} data-testid="file-browser"
+      className={`file-browser${dropTarget ? ' dragging' : ''}`}
+      data-testid="file-browser"
       // The notebook's command-mode keys (A, B, D D…) must not act while the browser has the focus; Ctrl/⌘ keys still do.
       onKeyDown={(e) => !(e.ctrlKey || e.metaKey) && e.stopPropagation()}
       onDragOver={(e) => {
@@ -251,14 +330,30 @@ export function FileBrowser() {
       }}
     >
       <div className="fb-toolbar">
-        <button className="primary" data-testid="files-new-notebook" title="New notebook in the selected folder" onClick={newHere} disabled={!roots?.length}>+ Notebook</button>
-        <button data-testid="files-refresh" title="Refresh" aria-label="Refresh" onClick={() => void refreshAll()}>↻</button>
+        <button
+          className="primary"
+          data-testid="files-new-notebook"
+          title="New notebook in the selected folder"
+          onClick={newHere}
+          disabled={!roots?.length}
+        >
+          + Notebook
+        </button>
+        <button data-testid="files-refresh" title="Refresh" aria-label="Refresh" onClick={() => void refreshAll()}>
+          ↻
+        </button>
       </div>
       <UndoBar />
-      {rootsError && <p className="error-text" data-testid="files-error">{rootsError}</p>}
+      {rootsError && (
+        <p className="error-text" data-testid="files-error">
+          {rootsError}
+        </p>
+      )}
       {roots?.length === 0 && <p className="muted">No workspace folder. Start GDS with --workspace DIR.</p>}
       <div className="fb-tree" role="tree" aria-label="Workspace files">
-        {roots?.map((r) => <Folder key={r} target={{ entry: rootEntry(r), dir: null }} depth={0} onMenu={setMenu} />)}
+        {roots?.map((r) => (
+          <Folder key={r} target={{ entry: rootEntry(r), dir: null }} depth={0} onMenu={setMenu} />
+        ))}
       </div>
       <p className="muted fb-hint">{dropTarget ? `Drop to add to ${baseName(dropTarget)}` : 'Drop files here to add them to the workspace.'}</p>
       <Recent />

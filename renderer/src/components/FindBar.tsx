@@ -77,12 +77,42 @@ export function FindBar() {
   return (
     <div className="find-bar-anchor">
       <div className="find-bar" role="search" data-testid="find-bar">
-        <input ref={input} data-testid="find-input" type="text" placeholder="Find in notebook" aria-label="Find in notebook"
-          value={query} onChange={(e) => onInput(e.target.value)} onKeyDown={onKeyDown} />
-        <span className="find-count muted" data-testid="find-count" aria-live="polite">{count}</span>
-        <button tabIndex={-1} title="Previous match (Shift+Enter)" aria-label="Previous match" onMouseDown={keep} onClick={() => step(-1)} disabled={!matches.length}>↑</button>
-        <button tabIndex={-1} title="Next match (Enter)" aria-label="Next match" onMouseDown={keep} onClick={() => step(1)} disabled={!matches.length}>↓</button>
-        <button tabIndex={-1} title="Close (Esc)" aria-label="Close find" onMouseDown={keep} onClick={close}>×</button>
+        <input
+          ref={input}
+          data-testid="find-input"
+          type="text"
+          placeholder="Find in notebook"
+          aria-label="Find in notebook"
+          value={query}
+          onChange={(e) => onInput(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        <span className="find-count muted" data-testid="find-count" aria-live="polite">
+          {count}
+        </span>
+        <button
+          tabIndex={-1}
+          title="Previous match (Shift+Enter)"
+          aria-label="Previous match"
+          onMouseDown={keep}
+          onClick={() => step(-1)}
+          disabled={!matches.length}
+        >
+          ↑
+        </button>
+        <button
+          tabIndex={-1}
+          title="Next match (Enter)"
+          aria-label="Next match"
+          onMouseDown={keep}
+          onClick={() => step(1)}
+          disabled={!matches.length}
+        >
+          ↓
+        </button>
+        <button tabIndex={-1} title="Close (Esc)" aria-label="Close find" onMouseDown={keep} onClick={close}>
+          ×
+        </button>
       </div>
     </div>
   );

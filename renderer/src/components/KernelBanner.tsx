@@ -7,7 +7,7 @@ import { useNotebook } from '../stores/notebook.ts';
 export function KernelBanner() {
   const death = useKernel((s) => s.death);
   const status = useKernel((s) => s.status);
-  const index = useNotebook((s) => (death?.cellId ? s.doc?.cells.findIndex((c) => c.id === death.cellId) ?? -1 : -1));
+  const index = useNotebook((s) => (death?.cellId ? (s.doc?.cells.findIndex((c) => c.id === death.cellId) ?? -1) : -1));
   if (!death) return null;
   const fresh = death.restarted && status !== 'dead';
   const dismiss = () => useKernel.getState().set({ death: null });
@@ -20,16 +20,40 @@ export function KernelBanner() {
     <div className="banner kernel-died" role="alert" data-testid="kernel-banner" data-restarted={fresh ? 'true' : 'false'}>
       <span className="banner-text">
         <strong>The kernel died{death.reason ? `: ${death.reason}` : ''}.</strong>{' '}
-        {index >= 0 ? <>It was running <button className="link" data-testid="kernel-banner-cell" onClick={() => useNotebook.getState().select(index)}>cell {index + 1}</button>; its variables were lost. </> : 'Its variables were lost. '}
-        {death.notRun > 0 && <span data-testid="kernel-banner-not-run">{death.notRun === 1 ? '1 queued cell was' : `${death.notRun} queued cells were`} not run. </span>}
-        {fresh
-          ? <span data-testid="kernel-banner-fresh">A fresh kernel is running now (execution counts start again at 1): re-run the cells you need.</span>
-          : <span>The kernel is not running: restart it to go on.</span>}
+        {index >= 0 ? (
+          <>
+            It was running{' '}
+            <button className="link" data-testid="kernel-banner-cell" onClick={() => useNotebook.getState().select(index)}>
+              cell {index + 1}
+            </button>
+            ; its variables were lost.{' '}
+          </>
+        ) : (
+          'Its variables were lost. '
+        )}
+        {death.notRun > 0 && (
+          <span data-testid="kernel-banner-not-run">{death.notRun === 1 ? '1 queued cell was' : `${death.notRun} queued cells were`} not run. </span>
+        )}
+        {fresh ? (
+          <span data-testid="kernel-banner-fresh">A fresh kernel is running now (execution counts start again at 1): re-run the cells you need.</span>
+        ) : (
+          <span>The kernel is not running: restart it to go on.</span>
+        )}
       </span>
       <span className="banner-actions">
-        {fresh && index >= 0 && <button data-testid="kernel-banner-rerun" onClick={rerun}>Re-run up to cell {index + 1}</button>}
-        {!fresh && <button className="primary" data-testid="kernel-banner-restart" onClick={() => void restartKernel(false)}>Restart kernel</button>}
-        <button data-testid="kernel-banner-dismiss" onClick={dismiss}>Dismiss</button>
+        {fresh && index >= 0 && (
+          <button data-testid="kernel-banner-rerun" onClick={rerun}>
+            Re-run up to cell {index + 1}
+          </button>
+        )}
+        {!fresh && (
+          <button className="primary" data-testid="kernel-banner-restart" onClick={() => void restartKernel(false)}>
+            Restart kernel
+          </button>
+        )}
+        <button data-testid="kernel-banner-dismiss" onClick={dismiss}>
+          Dismiss
+        </button>
       </span>
     </div>
   );

@@ -18,7 +18,11 @@ function StreamView({ value, stderr }: { value: string; stderr: boolean }) {
   return (
     <div>
       <pre className={`stream ${stderr ? 'stderr' : ''}`} dangerouslySetInnerHTML={{ __html: ansiToHtml(shown) }} />
-      {long && <button className="link" onClick={() => setAll(true)}>Output truncated ({value.length.toLocaleString()} characters): show all</button>}
+      {long && (
+        <button className="link" onClick={() => setAll(true)}>
+          Output truncated ({value.length.toLocaleString()} characters): show all
+        </button>
+      )}
     </div>
   );
 }
@@ -30,9 +34,12 @@ export function OutputView({ output }: { output: Output }) {
   const data = (output.data ?? {}) as Record<string, unknown>;
   if (data['text/html'] !== undefined) return <SandboxedFrame html={text(data['text/html'])} title="HTML output" />;
   if (data['image/svg+xml'] !== undefined) return <SandboxedFrame html={text(data['image/svg+xml'])} title="SVG output" />;
-  if (data['image/png'] !== undefined) return <img className="output-image" alt="output" src={`data:image/png;base64,${text(data['image/png']).replace(/\s/g, '')}`} />;
-  if (data['image/jpeg'] !== undefined) return <img className="output-image" alt="output" src={`data:image/jpeg;base64,${text(data['image/jpeg']).replace(/\s/g, '')}`} />;
-  if (data['text/markdown'] !== undefined) return <div className="markdown" dangerouslySetInnerHTML={{ __html: markdownToSafeHtml(text(data['text/markdown'])) }} />;
+  if (data['image/png'] !== undefined)
+    return <img className="output-image" alt="output" src={`data:image/png;base64,${text(data['image/png']).replace(/\s/g, '')}`} />;
+  if (data['image/jpeg'] !== undefined)
+    return <img className="output-image" alt="output" src={`data:image/jpeg;base64,${text(data['image/jpeg']).replace(/\s/g, '')}`} />;
+  if (data['text/markdown'] !== undefined)
+    return <div className="markdown" dangerouslySetInnerHTML={{ __html: markdownToSafeHtml(text(data['text/markdown'])) }} />;
   if (data['text/latex'] !== undefined) return <div className="latex" dangerouslySetInnerHTML={{ __html: latexToHtml(text(data['text/latex'])) }} />;
   if (data['application/json'] !== undefined) return <pre className="stream json">{JSON.stringify(data['application/json'], null, 2)}</pre>;
   if (data['text/plain'] !== undefined) return <StreamView value={text(data['text/plain'])} stderr={false} />;

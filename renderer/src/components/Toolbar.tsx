@@ -12,23 +12,43 @@ function KernelStatus() {
   const status = useKernel((s) => s.status);
   const connected = useKernel((s) => s.connected);
   const shown = connected ? status : 'disconnected';
-  return <span className={`kernel-status ks-${shown}`} data-testid="kernel-status" data-status={shown} title="Kernel status">● {shown === 'none' ? 'no kernel' : shown}</span>;
+  return (
+    <span className={`kernel-status ks-${shown}`} data-testid="kernel-status" data-status={shown} title="Kernel status">
+      ● {shown === 'none' ? 'no kernel' : shown}
+    </span>
+  );
 }
 
 function KernelPicker() {
   const specs = useKernel((s) => s.specs);
   const name = useKernel((s) => s.kernelName);
   useEffect(() => {
-    host().kernel.specs({}).then((r) => useKernel.getState().set({ specs: r.specs })).catch(() => undefined);
+    host()
+      .kernel.specs({})
+      .then((r) => useKernel.getState().set({ specs: r.specs }))
+      .catch(() => undefined);
   }, []);
   return (
-    <select aria-label="Kernel" value={name} onChange={(e) => {
-      const spec = specs.find((x) => x.name === e.target.value);
-      const kernelspec = { name: e.target.value, display_name: spec?.displayName ?? e.target.value, language: spec?.language ?? 'python' };
-      useNotebook.getState().doc && useNotebook.setState((s) => ({ doc: s.doc && { ...s.doc, metadata: { ...s.doc.metadata, kernelspec } }, dirty: true, version: s.version + 1 }));
-      void switchKernel(e.target.value);
-    }}>
-      {(specs.length ? specs : [{ name, displayName: name, language: 'python' }]).map((s) => <option key={s.name} value={s.name}>{s.displayName}</option>)}
+    <select
+      aria-label="Kernel"
+      value={name}
+      onChange={(e) => {
+        const spec = specs.find((x) => x.name === e.target.value);
+        const kernelspec = { name: e.target.value, display_name: spec?.displayName ?? e.target.value, language: spec?.language ?? 'python' };
+        useNotebook.getState().doc &&
+          useNotebook.setState((s) => ({
+            doc: s.doc && { ...s.doc, metadata: { ...s.doc.metadata, kernelspec } },
+            dirty: true,
+            version: s.version + 1,
+          }));
+        void switchKernel(e.target.value);
+      }}
+    >
+      {(specs.length ? specs : [{ name, displayName: name, language: 'python' }]).map((s) => (
+        <option key={s.name} value={s.name}>
+          {s.displayName}
+        </option>
+      ))}
     </select>
   );
 }
@@ -36,14 +56,21 @@ function KernelPicker() {
 function ServerButton() {
   const server = useKernel((s) => s.server);
   return (
-    <button data-testid="server-button" title={server ? `Attached to ${server}` : 'Kernels run on the app\'s own Jupyter server'}
-      onClick={() => useUi.getState().setDialog({ kind: 'attach' })}>{server ? 'Remote' : 'Local'} server</button>
+    <button
+      data-testid="server-button"
+      title={server ? `Attached to ${server}` : "Kernels run on the app's own Jupyter server"}
+      onClick={() => useUi.getState().setDialog({ kind: 'attach' })}
+    >
+      {server ? 'Remote' : 'Local'} server
+    </button>
   );
 }
 
 // A click does not take the focus (as in JupyterLab): an editor keeps it, or command mode keeps it on the notebook.
 const B = ({ cmd, label, title }: { cmd: string; label: string; title?: string }) => (
-  <button data-cmd={cmd} title={title ?? label} onMouseDown={(e) => e.preventDefault()} onClick={() => runCommand(cmd)}>{label}</button>
+  <button data-cmd={cmd} title={title ?? label} onMouseDown={(e) => e.preventDefault()} onClick={() => runCommand(cmd)}>
+    {label}
+  </button>
 );
 
 export function Toolbar() {
@@ -65,7 +92,10 @@ export function Toolbar() {
       <B cmd="kernel.restartRunAll" label="↻▶" title="Restart and run all" />
       <B cmd="help.shortcuts" label="?" title="Keyboard shortcuts (H)" />
       <span className="grow" />
-      <span className="file-name" data-testid="file-name" title={path ?? ''}>{path ? path.split(/[\\/]/).pop() : 'Untitled'}{dirty ? ' •' : ''}</span>
+      <span className="file-name" data-testid="file-name" title={path ?? ''}>
+        {path ? path.split(/[\\/]/).pop() : 'Untitled'}
+        {dirty ? ' •' : ''}
+      </span>
       <ModeIndicator />
       <KernelPicker />
       <ServerButton />

@@ -152,7 +152,12 @@ export async function upload(dir: string, files: File[]): Promise<void> {
   const written: string[] = [];
   for (const file of files) {
     if (file.size > MAX_UPLOAD_BYTES) {
-      useUi.getState().toast('error', `${file.name} is ${(file.size / 1024 / 1024).toFixed(0)} MB; files over 50 MB cannot be dropped here. Copy it into the workspace folder instead.`);
+      useUi
+        .getState()
+        .toast(
+          'error',
+          `${file.name} is ${(file.size / 1024 / 1024).toFixed(0)} MB; files over 50 MB cannot be dropped here. Copy it into the workspace folder instead.`,
+        );
       continue;
     }
     try {

@@ -34,7 +34,10 @@ async function send<T>(kind: Kind, token: Token, request: () => Promise<T>): Pro
   }
   if (token.isCancellationRequested) return null;
   const reply = request();
-  const settled = reply.then(() => undefined, () => undefined);
+  const settled = reply.then(
+    () => undefined,
+    () => undefined,
+  );
   inFlight = settled;
   try {
     return await reply;
@@ -68,7 +71,10 @@ function pause(ms: number, token: Token): Promise<boolean> {
  */
 const DOT_PAUSE_MS = 150;
 
-interface Asked { code: string; cursor: number }
+interface Asked {
+  code: string;
+  cursor: number;
+}
 
 /**
  * The request to send now: the text as asked, or, if since then the user has only typed more of the word at the
@@ -76,7 +82,10 @@ interface Asked { code: string; cursor: number }
  * longer prefix the kernel answers faster and with fewer items.
  */
 function typedSince(model: Model, asked: Asked): Asked & { typed: number } {
-  const pos = monaco.editor.getEditors().find((e) => e.getModel() === model)?.getPosition();
+  const pos = monaco.editor
+    .getEditors()
+    .find((e) => e.getModel() === model)
+    ?.getPosition();
   if (!pos || model.isDisposed()) return { ...asked, typed: 0 };
   const code = model.getValue();
   const cursor = model.getOffsetAt(pos);
@@ -87,8 +96,17 @@ function typedSince(model: Model, asked: Asked): Asked & { typed: number } {
 
 const K = monaco.languages.CompletionItemKind;
 const KINDS: Record<string, monaco.languages.CompletionItemKind> = {
-  function: K.Function, method: K.Method, class: K.Class, module: K.Module, keyword: K.Keyword, instance: K.Variable,
-  statement: K.Variable, param: K.Variable, property: K.Property, path: K.File, magic: K.Keyword,
+  function: K.Function,
+  method: K.Method,
+  class: K.Class,
+  module: K.Module,
+  keyword: K.Keyword,
+  instance: K.Variable,
+  statement: K.Variable,
+  param: K.Variable,
+  property: K.Property,
+  path: K.File,
+  magic: K.Keyword,
 };
 
 function kindOf(type: string | null, text: string): monaco.languages.CompletionItemKind {
@@ -110,7 +128,13 @@ function shortSignature(sig: string, max = 48): string {
 const itemDocs = new WeakMap<monaco.languages.CompletionItem, { kernelId: string; code: string; cursor: number }>();
 const DOC_TYPES = new Set(['function', 'method', 'class', 'module', 'instance', 'statement', 'property']);
 
-function toSuggestions(model: Model, position: monaco.Position, kernelId: string, sent: Asked & { typed: number }, reply: KernelCompletion): monaco.languages.CompletionItem[] {
+function toSuggestions(
+  model: Model,
+  position: monaco.Position,
+  kernelId: string,
+  sent: Asked & { typed: number },
+  reply: KernelCompletion,
+): monaco.languages.CompletionItem[] {
   // The reply counts in the text that was sent; Monaco's range counts in the text at `position` (what was asked):
   // the two differ only by `typed` characters of the word at the cursor, after `position`.
   const askedCursor = sent.cursor - sent.typed;
@@ -127,7 +151,7 @@ function toSuggestions(model: Model, position: monaco.Position, kernelId: string
       insertText: m.text,
       range,
       sortText: String(i).padStart(width, '0'), // the kernel's order: public names before private ones
-      detail: m.signature ? `${m.text}${m.signature}` : m.type ?? undefined,
+      detail: m.signature ? `${m.text}${m.signature}` : (m.type ?? undefined),
     };
     if (m.type && DOC_TYPES.has(m.type)) {
       const code = sent.code.slice(0, reply.cursorStart) + m.text + sent.code.slice(reply.cursorEnd);
@@ -165,8 +189,23 @@ const completionProvider: monaco.languages.CompletionItemProvider = {
 // IPython's inspect text is a list of `Header: value` sections (Signature, Docstring, Type, ...), a value going on
 // over the lines below its header until the next header.
 
-const HEADERS = ['Signature', 'Init signature', 'Call signature', 'Docstring', 'Init docstring', 'Class docstring', 'Call docstring',
-  'Type', 'String form', 'Length', 'File', 'Namespace', 'Definition', 'Source', 'Subclasses'];
+const HEADERS = [
+  'Signature',
+  'Init signature',
+  'Call signature',
+  'Docstring',
+  'Init docstring',
+  'Class docstring',
+  'Call docstring',
+  'Type',
+  'String form',
+  'Length',
+  'File',
+  'Namespace',
+  'Definition',
+  'Source',
+  'Subclasses',
+];
 const HEADER_LINE = new RegExp(`^(${HEADERS.join('|')}):(?:[ \\t]+(.*))?$`);
 
 function sections(text: string): Map<string, string> {
@@ -189,7 +228,8 @@ function sections(text: string): Map<string, string> {
 }
 
 const signatureIn = (s: Map<string, string>) => s.get('Signature') ?? s.get('Init signature') ?? s.get('Call signature') ?? null;
-const docstringIn = (s: Map<string, string>) => s.get('Docstring') ?? s.get('Init docstring') ?? s.get('Class docstring') ?? s.get('Call docstring') ?? null;
+const docstringIn = (s: Map<string, string>) =>
+  s.get('Docstring') ?? s.get('Init docstring') ?? s.get('Class docstring') ?? s.get('Call docstring') ?? null;
 
 /** A fenced block that no backtick run in `body` can close early. */
 function fence(lang: string, body: string): string {
@@ -236,7 +276,10 @@ const hoverProvider: monaco.languages.HoverProvider = {
     const cursor = keyboard || !word ? offset : model.getOffsetAt({ lineNumber: line, column: word.endColumn });
     const help = await send('hover', token, () => host().kernel.inspect({ kernelId, code: model.getValue(), cursor, detail: 0 }));
     if (!help?.found || token.isCancellationRequested) return null;
-    const range = word && !keyboard ? new monaco.Range(line, word.startColumn, line, word.endColumn) : new monaco.Range(line, position.column, line, position.column);
+    const range =
+      word && !keyboard
+        ? new monaco.Range(line, word.startColumn, line, word.endColumn)
+        : new monaco.Range(line, position.column, line, position.column);
     return { contents: [docsMarkdown(help.text, { signature: true })], range };
   },
 };
@@ -261,10 +304,36 @@ function showDocs(ed: monaco.editor.ICodeEditor): void {
 
 // ---- parameter hints -------------------------------------------------------------------------------------------------
 
-const NOT_CALLS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'elif', 'else', 'while', 'for', 'return', 'yield', 'await', 'assert', 'del',
-  'lambda', 'with', 'as', 'from', 'import', 'raise', 'except']);
+const NOT_CALLS = new Set([
+  'and',
+  'or',
+  'not',
+  'in',
+  'is',
+  'if',
+  'elif',
+  'else',
+  'while',
+  'for',
+  'return',
+  'yield',
+  'await',
+  'assert',
+  'del',
+  'lambda',
+  'with',
+  'as',
+  'from',
+  'import',
+  'raise',
+  'except',
+]);
 
-interface Call { nameEnd: number; commas: number; arg: string }
+interface Call {
+  nameEnd: number;
+  commas: number;
+  arg: string;
+}
 
 /** The call whose parentheses hold `offset`: where its name ends, which argument the cursor is in and its text. */
 function enclosingCall(code: string, offset: number): Call | null {
@@ -298,14 +367,21 @@ function enclosingCall(code: string, offset: number): Call | null {
   return null;
 }
 
-interface Signature { label: string; params: { name: string; range: [number, number] }[]; doc: string | null }
+interface Signature {
+  label: string;
+  params: { name: string; range: [number, number] }[];
+  doc: string | null;
+}
 
 /** Splits IPython's signature (often one parameter a line) into a one-line label and its parameters' spans. */
 function parseSignature(text: string): Signature | null {
   const s = sections(text);
   const raw = signatureIn(s);
   if (!raw) return null;
-  const label = raw.replace(/\s*\n\s*/g, ' ').replace(/\(\s+/, '(').replace(/,?\s*\)(\s*->|$)/, ')$1');
+  const label = raw
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\(\s+/, '(')
+    .replace(/,?\s*\)(\s*->|$)/, ')$1');
   const open = label.indexOf('(');
   if (open < 0) return null;
   const params: Signature['params'] = [];
@@ -316,7 +392,8 @@ function parseSignature(text: string): Signature | null {
     const piece = label.slice(start, end);
     const lead = piece.length - piece.trimStart().length;
     const trimmed = piece.trim();
-    if (trimmed) params.push({ name: /^\**\s*([\p{L}_][\p{L}\p{N}_]*)/u.exec(trimmed)?.[1] ?? trimmed, range: [start + lead, start + lead + trimmed.length] });
+    if (trimmed)
+      params.push({ name: /^\**\s*([\p{L}_][\p{L}\p{N}_]*)/u.exec(trimmed)?.[1] ?? trimmed, range: [start + lead, start + lead + trimmed.length] });
     start = end + 1;
   };
   for (let i = open + 1; i < label.length; i++) {

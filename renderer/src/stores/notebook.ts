@@ -99,13 +99,37 @@ function notebookState(set: StoreApi<NotebookStore>['setState'], get: () => Note
   const clamp = (i: number, n: number) => Math.max(0, Math.min(i, n - 1));
 
   return {
-    doc: null, path: null, mtimeMs: null, untitledKey: `untitled:${newCellId()}`, dirty: false, version: 0,
-    active: 0, selected: [], mode: 'command', undoStack: [], runtime: {}, pendingClear: {}, readOnly: null, conversion: null,
+    doc: null,
+    path: null,
+    mtimeMs: null,
+    untitledKey: `untitled:${newCellId()}`,
+    dirty: false,
+    version: 0,
+    active: 0,
+    selected: [],
+    mode: 'command',
+    undoStack: [],
+    runtime: {},
+    pendingClear: {},
+    readOnly: null,
+    conversion: null,
 
     load(doc, path, mtimeMs, dirty = false) {
       // Another file (or none) starts writable; the same file keeps its state (a restored crash journal, say).
       const file = path !== get().path || path === null ? { readOnly: null, conversion: null } : {};
-      set({ doc, path, mtimeMs, dirty, version: get().version + 1, active: 0, selected: doc.cells[0] ? [doc.cells[0].id] : [], undoStack: [], runtime: {}, mode: 'command', ...file });
+      set({
+        doc,
+        path,
+        mtimeMs,
+        dirty,
+        version: get().version + 1,
+        active: 0,
+        selected: doc.cells[0] ? [doc.cells[0].id] : [],
+        undoStack: [],
+        runtime: {},
+        mode: 'command',
+        ...file,
+      });
     },
     markSaved(path, mtimeMs, savedVersion) {
       set({ path, mtimeMs, dirty: get().version !== savedVersion });
@@ -114,7 +138,10 @@ function notebookState(set: StoreApi<NotebookStore>['setState'], get: () => Note
       set(state);
     },
     setSource(id, source) {
-      edit(mapCell(id, (c) => (c.source === source ? c : { ...c, source })), false);
+      edit(
+        mapCell(id, (c) => (c.source === source ? c : { ...c, source })),
+        false,
+      );
     },
     insert(at, type = 'code', source = '') {
       const cell = makeCell(type, source);
@@ -138,29 +165,45 @@ function notebookState(set: StoreApi<NotebookStore>['setState'], get: () => Note
       if (!doc) return;
       const to = active + delta;
       if (to < 0 || to >= doc.cells.length) return;
-      edit((cells) => {
-        const next = [...cells];
-        const [c] = next.splice(active, 1);
-        if (c) next.splice(to, 0, c);
-        return next;
-      }, true, { active: to });
+      edit(
+        (cells) => {
+          const next = [...cells];
+          const [c] = next.splice(active, 1);
+          if (c) next.splice(to, 0, c);
+          return next;
+        },
+        true,
+        { active: to },
+      );
     },
     changeType(type) {
       const ids = new Set(get().selected);
-      edit((cells) => cells.map((c) => {
-        if (!ids.has(c.id) || c.cell_type === type) return c;
-        const { outputs, execution_count, ...rest } = c;
-        void outputs; void execution_count;
-        return type === 'code' ? { ...rest, cell_type: 'code', outputs: [], execution_count: null } : { ...rest, cell_type: type };
-      }), true);
+      edit(
+        (cells) =>
+          cells.map((c) => {
+            if (!ids.has(c.id) || c.cell_type === type) return c;
+            const { outputs, execution_count, ...rest } = c;
+            void outputs;
+            void execution_count;
+            return type === 'code' ? { ...rest, cell_type: 'code', outputs: [], execution_count: null } : { ...rest, cell_type: type };
+          }),
+        true,
+      );
     },
     split(id, offset) {
-      edit((cells) => cells.flatMap((c) => {
-        if (c.id !== id) return [c];
-        const a = c.source.slice(0, offset).replace(/\n$/, '');
-        const b = c.source.slice(offset).replace(/^\n/, '');
-        return [{ ...c, source: a }, { ...makeCell(c.cell_type), source: b }];
-      }), true);
+      edit(
+        (cells) =>
+          cells.flatMap((c) => {
+            if (c.id !== id) return [c];
+            const a = c.source.slice(0, offset).replace(/\n$/, '');
+            const b = c.source.slice(offset).replace(/^\n/, '');
+            return [
+              { ...c, source: a },
+              { ...makeCell(c.cell_type), source: b },
+            ];
+          }),
+        true,
+      );
     },
     mergeSelected() {
       const { selected, doc, active } = get();
@@ -169,14 +212,26 @@ function notebookState(set: StoreApi<NotebookStore>['setState'], get: () => Note
       const group = doc.cells.filter((c) => ids.has(c.id));
       const first = group[0];
       if (!first || group.length < 2) return;
-      const merged: Cell = { ...first, source: group.map((c) => c.source).join('\n\n'), ...(first.cell_type === 'code' ? { outputs: [], execution_count: null } : {}) };
-      edit((cells) => cells.filter((c) => !ids.has(c.id) || c.id === first.id).map((c) => (c.id === first.id ? merged : c)), true, { selected: [first.id] });
+      const merged: Cell = {
+        ...first,
+        source: group.map((c) => c.source).join('\n\n'),
+        ...(first.cell_type === 'code' ? { outputs: [], execution_count: null } : {}),
+      };
+      edit((cells) => cells.filter((c) => !ids.has(c.id) || c.id === first.id).map((c) => (c.id === first.id ? merged : c)), true, {
+        selected: [first.id],
+      });
     },
     undo() {
       const { undoStack, doc, version } = get();
       const prev = undoStack[undoStack.length - 1];
       if (!doc || !prev) return;
-      set({ doc: { ...doc, cells: prev }, undoStack: undoStack.slice(0, -1), dirty: true, version: version + 1, active: clamp(get().active, prev.length) });
+      set({
+        doc: { ...doc, cells: prev },
+        undoStack: undoStack.slice(0, -1),
+        dirty: true,
+        version: version + 1,
+        active: clamp(get().active, prev.length),
+      });
     },
     select(index, extend = false) {
       const { doc, selected, active } = get();
@@ -193,35 +248,60 @@ function notebookState(set: StoreApi<NotebookStore>['setState'], get: () => Note
     },
     appendOutput(cellId, output) {
       const wait = get().pendingClear[cellId];
-      edit(mapCell(cellId, (c) => {
-        const outs = wait ? [] : [...(c.outputs ?? [])];
-        const last = outs[outs.length - 1];
-        // Consecutive stream chunks of one stream become one output, as Jupyter stores them.
-        if (output.output_type === 'stream' && last?.output_type === 'stream' && last.name === output.name) {
-          outs[outs.length - 1] = { ...last, text: String(last.text ?? '') + String(output.text ?? '') };
-        } else outs.push(output);
-        return { ...c, outputs: outs };
-      }), false, wait ? { pendingClear: { ...get().pendingClear, [cellId]: false } } : {});
+      edit(
+        mapCell(cellId, (c) => {
+          const outs = wait ? [] : [...(c.outputs ?? [])];
+          const last = outs[outs.length - 1];
+          // Consecutive stream chunks of one stream become one output, as Jupyter stores them.
+          if (output.output_type === 'stream' && last?.output_type === 'stream' && last.name === output.name) {
+            outs[outs.length - 1] = { ...last, text: String(last.text ?? '') + String(output.text ?? '') };
+          } else outs.push(output);
+          return { ...c, outputs: outs };
+        }),
+        false,
+        wait ? { pendingClear: { ...get().pendingClear, [cellId]: false } } : {},
+      );
     },
     clearOutputs(cellId, wait = false) {
       if (wait) return set({ pendingClear: { ...get().pendingClear, [cellId]: true } });
-      edit(mapCell(cellId, (c) => (c.outputs?.length ? { ...c, outputs: [] } : c)), false);
+      edit(
+        mapCell(cellId, (c) => (c.outputs?.length ? { ...c, outputs: [] } : c)),
+        false,
+      );
     },
     clearAllOutputs() {
       edit((cells) => cells.map((c) => (c.cell_type === 'code' ? { ...c, outputs: [], execution_count: null } : c)), true);
     },
     updateDisplay(displayId, output) {
-      edit((cells) => cells.map((c) => {
-        if (!c.outputs?.some((o) => (o.transient as { display_id?: string } | undefined)?.display_id === displayId)) return c;
-        return { ...c, outputs: c.outputs.map((o) => ((o.transient as { display_id?: string } | undefined)?.display_id === displayId ? { ...o, data: output.data, metadata: output.metadata } : o)) };
-      }), false);
+      edit(
+        (cells) =>
+          cells.map((c) => {
+            if (!c.outputs?.some((o) => (o.transient as { display_id?: string } | undefined)?.display_id === displayId)) return c;
+            return {
+              ...c,
+              outputs: c.outputs.map((o) =>
+                (o.transient as { display_id?: string } | undefined)?.display_id === displayId
+                  ? { ...o, data: output.data, metadata: output.metadata }
+                  : o,
+              ),
+            };
+          }),
+        false,
+      );
     },
     setRuntime(cellId, rt, executionCount) {
       set({ runtime: { ...get().runtime, [cellId]: rt } });
-      if (executionCount !== undefined) edit(mapCell(cellId, (c) => ({ ...c, execution_count: executionCount })), false);
+      if (executionCount !== undefined)
+        edit(
+          mapCell(cellId, (c) => ({ ...c, execution_count: executionCount })),
+          false,
+        );
     },
     setCellMetadata(cellId, key, value) {
-      edit(mapCell(cellId, (c) => ({ ...c, metadata: { ...c.metadata, [key]: value } })), false);
+      edit(
+        mapCell(cellId, (c) => ({ ...c, metadata: { ...c.metadata, [key]: value } })),
+        false,
+      );
     },
     setNotebookMetadata(key, value) {
       const { doc, version } = get();

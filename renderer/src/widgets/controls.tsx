@@ -25,12 +25,18 @@ export function formatNumber(v: number, spec: unknown, integer: boolean): string
   const m = typeof spec === 'string' ? /^,?(?:\.(\d{1,2}))?([dfeg%])?$/.exec(spec) : null;
   const digits = m?.[1] !== undefined ? Number(m[1]) : null;
   switch (m?.[2]) {
-    case 'd': return String(Math.round(v));
-    case 'f': return v.toFixed(digits ?? 6);
-    case 'e': return v.toExponential(digits ?? 6);
-    case 'g': return String(Number(v.toPrecision(Math.max(1, digits ?? 6))));
-    case '%': return `${(v * 100).toFixed(digits ?? 6)}%`;
-    default: return integer ? String(Math.round(v)) : digits !== null ? v.toFixed(digits) : String(v);
+    case 'd':
+      return String(Math.round(v));
+    case 'f':
+      return v.toFixed(digits ?? 6);
+    case 'e':
+      return v.toExponential(digits ?? 6);
+    case 'g':
+      return String(Number(v.toPrecision(Math.max(1, digits ?? 6))));
+    case '%':
+      return `${(v * 100).toFixed(digits ?? 6)}%`;
+    default:
+      return integer ? String(Math.round(v)) : digits !== null ? v.toFixed(digits) : String(v);
   }
 }
 
@@ -39,7 +45,11 @@ function Description({ model }: ViewProps) {
   const style = useRefState(model.state.style);
   const width = safeCssValue(style?.description_width);
   if (!text) return null;
-  return <label className="gds-w-description" style={width ? { width, minWidth: width } : undefined} title={text}>{text}</label>;
+  return (
+    <label className="gds-w-description" style={width ? { width, minWidth: width } : undefined} title={text}>
+      {text}
+    </label>
+  );
 }
 
 export function Described({ model, children }: ViewProps & { children: ReactNode }) {
@@ -63,8 +73,18 @@ export function ProgressView({ model }: ViewProps) {
   const barStyle = ['success', 'info', 'warning', 'danger'].includes(str(s.bar_style)) ? str(s.bar_style) : '';
   return (
     <Described model={model}>
-      <div className={`gds-w-progress-track${vertical ? ' vertical' : ''}`} role="progressbar" aria-valuemin={min} aria-valuemax={max} aria-valuenow={value}>
-        <div className={`gds-w-progress-bar ${barStyle}`} data-bar-style={barStyle} style={{ ...(vertical ? { height: size } : { width: size }), ...(color ? { background: color } : {}) }} />
+      <div
+        className={`gds-w-progress-track${vertical ? ' vertical' : ''}`}
+        role="progressbar"
+        aria-valuemin={min}
+        aria-valuemax={max}
+        aria-valuenow={value}
+      >
+        <div
+          className={`gds-w-progress-bar ${barStyle}`}
+          data-bar-style={barStyle}
+          style={{ ...(vertical ? { height: size } : { width: size }), ...(color ? { background: color } : {}) }}
+        />
       </div>
     </Described>
   );
@@ -87,13 +107,21 @@ export function SliderView({ model }: ViewProps) {
   const when = s.continuous_update === false ? 'held' : 'soon';
   return (
     <Described model={model}>
-      <input className="gds-w-slider" type="range" min={min} max={max} step={step > 0 ? step : 'any'} value={position}
-        disabled={s.disabled === true} aria-orientation={s.orientation === 'vertical' ? 'vertical' : 'horizontal'}
+      <input
+        className="gds-w-slider"
+        type="range"
+        min={min}
+        max={max}
+        step={step > 0 ? step : 'any'}
+        value={position}
+        disabled={s.disabled === true}
+        aria-orientation={s.orientation === 'vertical' ? 'vertical' : 'horizontal'}
         onChange={(e) => {
           const v = Number(e.target.value);
           setWidgetState(model.id, { value: log ? base ** v : integer ? Math.round(v) : v }, when);
         }}
-        {...endEdit(model.id)} />
+        {...endEdit(model.id)}
+      />
       {s.readout !== false && <span className="gds-w-readout">{formatNumber(value, s.readout_format, integer)}</span>}
     </Described>
   );
@@ -114,10 +142,34 @@ export function RangeSliderView({ model }: ViewProps) {
   return (
     <Described model={model}>
       <span className="gds-w-range">
-        <input type="range" min={min} max={max} step={step} value={lo} disabled={s.disabled === true} aria-label="lower" onChange={(e) => set(0, Number(e.target.value))} {...endEdit(model.id)} />
-        <input type="range" min={min} max={max} step={step} value={hi} disabled={s.disabled === true} aria-label="upper" onChange={(e) => set(1, Number(e.target.value))} {...endEdit(model.id)} />
+        <input
+          type="range"
+          min={min}
+          max={max}
+          step={step}
+          value={lo}
+          disabled={s.disabled === true}
+          aria-label="lower"
+          onChange={(e) => set(0, Number(e.target.value))}
+          {...endEdit(model.id)}
+        />
+        <input
+          type="range"
+          min={min}
+          max={max}
+          step={step}
+          value={hi}
+          disabled={s.disabled === true}
+          aria-label="upper"
+          onChange={(e) => set(1, Number(e.target.value))}
+          {...endEdit(model.id)}
+        />
       </span>
-      {s.readout !== false && <span className="gds-w-readout">{formatNumber(lo, s.readout_format, integer)} – {formatNumber(hi, s.readout_format, integer)}</span>}
+      {s.readout !== false && (
+        <span className="gds-w-readout">
+          {formatNumber(lo, s.readout_format, integer)} – {formatNumber(hi, s.readout_format, integer)}
+        </span>
+      )}
     </Described>
   );
 }
@@ -139,9 +191,16 @@ export function NumberTextView({ model }: ViewProps) {
   };
   return (
     <Described model={model}>
-      <input className="gds-w-text" type="number" step={num(s.step, integer ? 1 : 0.1) || 'any'} value={draft ?? String(num(s.value))}
-        disabled={s.disabled === true} onChange={(e) => setDraft(e.target.value)} onBlur={commit}
-        onKeyDown={(e) => e.key === 'Enter' && commit()} />
+      <input
+        className="gds-w-text"
+        type="number"
+        step={num(s.step, integer ? 1 : 0.1) || 'any'}
+        value={draft ?? String(num(s.value))}
+        disabled={s.disabled === true}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+      />
     </Described>
   );
 }
@@ -159,12 +218,20 @@ export function TextView({ model }: ViewProps) {
   return (
     <Described model={model}>
       {view === 'TextareaView' ? (
-        <textarea className="gds-w-textarea" rows={num(s.rows, 4) || 4} {...common}
-          onChange={(e) => setWidgetState(model.id, { value: e.target.value }, when)} />
-      ) : (
-        <input className="gds-w-text" type={view === 'PasswordView' ? 'password' : 'text'} {...common}
+        <textarea
+          className="gds-w-textarea"
+          rows={num(s.rows, 4) || 4}
+          {...common}
           onChange={(e) => setWidgetState(model.id, { value: e.target.value }, when)}
-          onKeyDown={(e) => e.key === 'Enter' && sendWidgetCustom(model.id, { event: 'submit' })} />
+        />
+      ) : (
+        <input
+          className="gds-w-text"
+          type={view === 'PasswordView' ? 'password' : 'text'}
+          {...common}
+          onChange={(e) => setWidgetState(model.id, { value: e.target.value }, when)}
+          onKeyDown={(e) => e.key === 'Enter' && sendWidgetCustom(model.id, { event: 'submit' })}
+        />
       )}
     </Described>
   );
@@ -174,8 +241,12 @@ export function CheckboxView({ model }: ViewProps) {
   const s = model.state;
   return (
     <label className="gds-w-checkbox">
-      <input type="checkbox" checked={s.value === true} disabled={s.disabled === true}
-        onChange={(e) => setWidgetState(model.id, { value: e.target.checked }, 'now')} />
+      <input
+        type="checkbox"
+        checked={s.value === true}
+        disabled={s.disabled === true}
+        onChange={(e) => setWidgetState(model.id, { value: e.target.checked }, 'now')}
+      />
       <span>{descriptionText(s.description)}</span>
     </label>
   );
@@ -200,8 +271,14 @@ export function ButtonView({ model }: ViewProps) {
   const s = model.state;
   const style = useRefState(s.style);
   return (
-    <button type="button" className={`gds-w-button ${str(s.button_style)}`} title={str(s.tooltip)} disabled={s.disabled === true}
-      style={buttonStyle(style)} onClick={() => sendWidgetCustom(model.id, { event: 'click' })}>
+    <button
+      type="button"
+      className={`gds-w-button ${str(s.button_style)}`}
+      title={str(s.tooltip)}
+      disabled={s.disabled === true}
+      style={buttonStyle(style)}
+      onClick={() => sendWidgetCustom(model.id, { event: 'click' })}
+    >
       {descriptionText(s.description) || '\u00a0'}
     </button>
   );
@@ -211,9 +288,15 @@ export function ToggleButtonView({ model }: ViewProps) {
   const s = model.state;
   const style = useRefState(s.style);
   return (
-    <button type="button" className={`gds-w-button ${str(s.button_style)}${s.value === true ? ' active' : ''}`} aria-pressed={s.value === true}
-      title={str(s.tooltip)} disabled={s.disabled === true} style={buttonStyle(style)}
-      onClick={() => setWidgetState(model.id, { value: s.value !== true }, 'now')}>
+    <button
+      type="button"
+      className={`gds-w-button ${str(s.button_style)}${s.value === true ? ' active' : ''}`}
+      aria-pressed={s.value === true}
+      title={str(s.tooltip)}
+      disabled={s.disabled === true}
+      style={buttonStyle(style)}
+      onClick={() => setWidgetState(model.id, { value: s.value !== true }, 'now')}
+    >
       {descriptionText(s.description) || '\u00a0'}
     </button>
   );
@@ -243,7 +326,9 @@ export function SelectionView({ model }: ViewProps) {
     control = (
       <span className="gds-w-radios">
         {labels.map((l, i) => (
-          <label key={i}><input type="radio" name={name} checked={index === i} disabled={disabled} onChange={() => choose(model, labels, i)} /> {l}</label>
+          <label key={i}>
+            <input type="radio" name={name} checked={index === i} disabled={disabled} onChange={() => choose(model, labels, i)} /> {l}
+          </label>
         ))}
       </span>
     );
@@ -251,26 +336,51 @@ export function SelectionView({ model }: ViewProps) {
     control = (
       <span className="gds-w-toggles">
         {labels.map((l, i) => (
-          <button type="button" key={i} className={`gds-w-button ${str(s.button_style)}${index === i ? ' active' : ''}`} aria-pressed={index === i}
-            disabled={disabled} onClick={() => choose(model, labels, i)}>{l}</button>
+          <button
+            type="button"
+            key={i}
+            className={`gds-w-button ${str(s.button_style)}${index === i ? ' active' : ''}`}
+            aria-pressed={index === i}
+            disabled={disabled}
+            onClick={() => choose(model, labels, i)}
+          >
+            {l}
+          </button>
         ))}
       </span>
     );
   } else if (view === 'SelectionSliderView') {
     control = (
       <>
-        <input className="gds-w-slider" type="range" min={0} max={Math.max(0, labels.length - 1)} step={1} value={index ?? 0} disabled={disabled}
-          onChange={(e) => choose(model, labels, Number(e.target.value))} />
+        <input
+          className="gds-w-slider"
+          type="range"
+          min={0}
+          max={Math.max(0, labels.length - 1)}
+          step={1}
+          value={index ?? 0}
+          disabled={disabled}
+          onChange={(e) => choose(model, labels, Number(e.target.value))}
+        />
         <span className="gds-w-readout">{index !== null ? labels[index] : ''}</span>
       </>
     );
   } else {
     const list = view === 'SelectView';
     control = (
-      <select className="gds-w-select" size={list ? Math.max(2, num(s.rows, 5)) : undefined} value={index === null ? '' : String(index)} disabled={disabled}
-        onChange={(e) => choose(model, labels, e.target.value === '' ? null : Number(e.target.value))}>
+      <select
+        className="gds-w-select"
+        size={list ? Math.max(2, num(s.rows, 5)) : undefined}
+        value={index === null ? '' : String(index)}
+        disabled={disabled}
+        onChange={(e) => choose(model, labels, e.target.value === '' ? null : Number(e.target.value))}
+      >
         {index === null && !list && <option value="" />}
-        {labels.map((l, i) => <option key={i} value={String(i)}>{l}</option>)}
+        {labels.map((l, i) => (
+          <option key={i} value={String(i)}>
+            {l}
+          </option>
+        ))}
       </select>
     );
   }
@@ -281,25 +391,44 @@ export function SelectMultipleView({ model }: ViewProps) {
   const s = model.state;
   const labels = Array.isArray(s._options_labels) ? s._options_labels.map(str) : [];
   const v7 = 'index' in s;
-  const chosen = new Set<number>(v7
-    ? (Array.isArray(s.index) ? s.index.filter((i): i is number => typeof i === 'number') : [])
-    : (Array.isArray(s.value) ? s.value.map((v) => labels.indexOf(str(v))).filter((i) => i >= 0) : []));
+  const chosen = new Set<number>(
+    v7
+      ? Array.isArray(s.index)
+        ? s.index.filter((i): i is number => typeof i === 'number')
+        : []
+      : Array.isArray(s.value)
+        ? s.value.map((v) => labels.indexOf(str(v))).filter((i) => i >= 0)
+        : [],
+  );
   return (
     <Described model={model}>
-      <select className="gds-w-select" multiple size={Math.max(2, num(s.rows, 5))} disabled={s.disabled === true}
+      <select
+        className="gds-w-select"
+        multiple
+        size={Math.max(2, num(s.rows, 5))}
+        disabled={s.disabled === true}
         value={[...chosen].map(String)}
         onChange={(e) => {
           const picked = [...e.target.selectedOptions].map((o) => Number(o.value));
           setWidgetState(model.id, v7 ? { index: picked } : { value: picked.map((i) => labels[i] ?? '') }, 'now');
-        }}>
-        {labels.map((l, i) => <option key={i} value={String(i)}>{l}</option>)}
+        }}
+      >
+        {labels.map((l, i) => (
+          <option key={i} value={String(i)}>
+            {l}
+          </option>
+        ))}
       </select>
     </Described>
   );
 }
 
 export function LabelView({ model }: ViewProps) {
-  return <Described model={model}><span className="gds-w-label-value">{str(model.state.value)}</span></Described>;
+  return (
+    <Described model={model}>
+      <span className="gds-w-label-value">{str(model.state.value)}</span>
+    </Described>
+  );
 }
 
 /** HTML and HTMLMath: markup only inside the sandboxed frame; a value with none (tqdm's labels) is plain text. */
@@ -308,7 +437,13 @@ export function HtmlView({ model }: ViewProps) {
   const text = plainText(html);
   return (
     <Described model={model}>
-      {text !== null ? <span className="gds-w-html-text">{text}</span> : <div className="gds-w-html-frame"><SandboxedFrame html={html} title="HTML widget" /></div>}
+      {text !== null ? (
+        <span className="gds-w-html-text">{text}</span>
+      ) : (
+        <div className="gds-w-html-frame">
+          <SandboxedFrame html={html} title="HTML widget" />
+        </div>
+      )}
     </Described>
   );
 }
@@ -322,8 +457,12 @@ export function ImageView({ model }: ViewProps) {
   const size = (v: unknown) => (/^\d{1,5}(px|%)?$/.test(str(v)) ? str(v) : undefined);
   const src = useMemo(() => {
     const b64 = s.value instanceof Uint8Array ? bytesToBase64(s.value) : typeof s._b64value === 'string' ? s._b64value.replace(/\s/g, '') : '';
-    return IMAGE_FORMATS.has(format) && b64 && /^[A-Za-z0-9+/=]*$/.test(b64) ? `data:image/${format === 'jpg' ? 'jpeg' : format};base64,${b64}` : null;
+    return IMAGE_FORMATS.has(format) && b64 && /^[A-Za-z0-9+/=]*$/.test(b64)
+      ? `data:image/${format === 'jpg' ? 'jpeg' : format};base64,${b64}`
+      : null;
   }, [format, s.value, s._b64value]);
   if (!src) return <span className="gds-w-note">[image in format “{format}” is not shown]</span>;
-  return <img className="gds-w-image" alt={descriptionText(s.description) || 'widget image'} src={src} width={size(s.width)} height={size(s.height)} />;
+  return (
+    <img className="gds-w-image" alt={descriptionText(s.description) || 'widget image'} src={src} width={size(s.width)} height={size(s.height)} />
+  );
 }
