@@ -4,6 +4,7 @@
 // hanging the editor, and sends no more requests to that kernel until it has answered the one it holds.
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { KernelCompletion, KernelInspection } from '../../preload/contract.ts';
+import { LATE, silentRequest } from './silent-request.ts';
 
 /** How long help waits for a busy kernel before answering empty (it would answer only after its cell). */
 export const HELP_TIMEOUT_MS = 1500;
@@ -19,32 +20,17 @@ const timeoutFor = (conn: Kernel.IKernelConnection) => (conn.status === 'idle' ?
 const EMPTY_INSPECTION: KernelInspection = { found: false, text: '' };
 const emptyCompletion = (cursor: number): KernelCompletion => ({ matches: [], cursorStart: cursor, cursorEnd: cursor });
 
-/** Requests a kernel has not answered within the timeout; while one is pending, the kernel is not asked again. */
-const unanswered = new WeakMap<Kernel.IKernelConnection, Promise<unknown>>();
-
 /**
- * Sends one help request, answering `fallback` if the kernel does not reply within the timeout (or fails).
- * The reply that comes later only clears the kernel's "unanswered" mark, so requests never pile up in its queue.
+ * Sends one help request, answering `fallback` if the kernel does not reply within the timeout, still owes an earlier
+ * reply (see silent-request.ts), is gone, or fails.
  */
 async function ask<T, R>(conn: Kernel.IKernelConnection, send: () => Promise<T>, read: (reply: T) => R, fallback: R, timeoutMs: number): Promise<R> {
-  if (unanswered.has(conn) || conn.isDisposed) return fallback;
-  const reply = send();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+  if (conn.isDisposed) return fallback;
   try {
-    const first = await Promise.race([reply, late]);
-    if (first === 'late') {
-      const settled = reply.then(() => undefined, () => undefined).finally(() => {
-        if (unanswered.get(conn) === settled) unanswered.delete(conn);
-      });
-      unanswered.set(conn, settled);
-      return fallback;
-    }
-    return read(first);
+    const reply = await silentRequest(conn, send, timeoutMs);
+    return reply === LATE ? fallback : read(reply);
   } catch {
     return fallback; // the kernel died or restarted mid-request: help has nothing to say
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -109,7 +95,9 @@ export function stripAnsi(s: string): string {
   return s.replace(ANSI, '');
 }
 
-export async function inspect(conn: Kernel.IKernelConnection, code: string, cursor: number, detail: 0 | 1, timeoutMs = timeoutFor(conn)): Promise<KernelInspection> {
+export async function inspect(
+  conn: Kernel.IKernelConnection, code: string, cursor: number, detail: 0 | 1, timeoutMs = timeoutFor(conn),
+): Promise<KernelInspection> {
   const at = Math.min(cursor, code.length);
   return ask(
     conn,

@@ -7,6 +7,7 @@ import type {
   DataFrameInfo, Events, ExecuteResult, KernelDeath, KernelSpecInfo, KernelStatus, KernelVariableDetail, KernelVariables, NotebookSession, Output,
 } from '../../preload/contract.ts';
 import { describeVariable, listVariables } from './variable-inspector.ts';
+import { silentExpression } from './silent-request.ts';
 import { connectionSettings, startJupyterServer, type JupyterServerHandle } from '../../pipeline/jupyter/server-process.ts';
 import type { ServerConnection } from '@jupyterlab/services';
 
@@ -447,12 +448,9 @@ export class KernelService {
    * the execution count and `_`/`Out` stay as they are. The answer travels as application/json of a throwaway object.
    */
   async frames(kernelId: string): Promise<DataFrameInfo[]> {
-    const k = this.get(kernelId);
-    const future = k.conn.requestExecute({ code: '', silent: true, store_history: false, allow_stdin: false, stop_on_error: false, user_expressions: { gds: FRAMES_EXPRESSION } });
-    const reply = (await future.done) as KernelMessage.IExecuteReplyMsg;
-    const content = reply.content as { status: string; user_expressions?: Record<string, { status?: string; data?: Record<string, unknown> }> };
-    const data = content.user_expressions?.gds?.data?.['application/json'];
-    const parsed = FramesSchema.safeParse(data);
+    // No deadline: the chips' column list is refreshed in the background, so it waits for a busy kernel's cell.
+    const result = await silentExpression(this.get(kernelId).conn, FRAMES_EXPRESSION, null);
+    const parsed = FramesSchema.safeParse(result?.data?.['application/json']);
     return parsed.success ? parsed.data.map(([name, columns, dtypes]) => ({ name, columns, dtypes })) : [];
   }
 

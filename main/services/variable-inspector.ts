@@ -6,9 +6,10 @@
 // pandas' scalars, datetime or decimal, never of a user's class, so a slow or raising `__repr__` costs nothing.
 // A kernel busy with a cell answers after it: the request then gives up after a short wait
 // and says so (`answered: false`), and no second request is sent to that kernel until it has answered the first.
-import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { Kernel } from '@jupyterlab/services';
 import { z } from 'zod';
 import type { KernelVariable, KernelVariableDetail, KernelVariables } from '../../preload/contract.ts';
+import { LATE, silentExpression } from './silent-request.ts';
 
 /** At most this many names travel (data first: frames, arrays, tensors; then the rest, by name); `total` counts all. */
 export const MAX_VARIABLES = 2000;
@@ -236,42 +237,19 @@ const DetailSchema = z.union([
   }),
 ]);
 
-/** Requests a kernel has not answered within the timeout; while one is pending, the kernel is not asked again. */
-const unanswered = new WeakMap<Kernel.IKernelConnection, Promise<unknown>>();
-
-type Expressions = Record<string, { status?: string; data?: Record<string, unknown>; ename?: string; evalue?: string }>;
-
-/** The JSON value of the one user expression, 'late' when the kernel did not answer in time, or throws its error. */
+/** The JSON value of the one user expression, LATE when the kernel did not answer in time, or throws its error. */
 async function evaluate(conn: Kernel.IKernelConnection, expr: string, idleTimeoutMs: number): Promise<unknown> {
-  if (unanswered.has(conn)) return 'late';
-  const future = conn.requestExecute({
-    code: '', silent: true, store_history: false, allow_stdin: false, stop_on_error: false, user_expressions: { gds: expr },
-  });
-  const reply = future.done as Promise<KernelMessage.IExecuteReplyMsg>;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), conn.status === 'idle' ? idleTimeoutMs : BUSY_TIMEOUT_MS)));
-  try {
-    const first = await Promise.race([reply, late]);
-    if (first === 'late') {
-      const settled = reply.then(() => undefined, () => undefined).finally(() => {
-        if (unanswered.get(conn) === settled) unanswered.delete(conn);
-      });
-      unanswered.set(conn, settled);
-      return 'late';
-    }
-    const result = (first.content as { user_expressions?: Expressions }).user_expressions?.gds;
-    if (result?.status !== 'ok') throw new Error(`the kernel could not list its variables: ${result?.ename ?? 'no answer'}: ${result?.evalue ?? ''}`);
-    return result.data?.['application/json'];
-  } finally {
-    clearTimeout(timer);
-  }
+  const result = await silentExpression(conn, expr, conn.status === 'idle' ? idleTimeoutMs : BUSY_TIMEOUT_MS);
+  if (result === LATE) return LATE;
+  if (result?.status !== 'ok') throw new Error(`the kernel could not list its variables: ${result?.ename ?? 'no answer'}: ${result?.evalue ?? ''}`);
+  return result.data?.['application/json'];
 }
 
 /** The user's variables, read silently; `answered: false` (and no variables) when the kernel was busy too long. */
 export async function listVariables(conn: Kernel.IKernelConnection, idleTimeoutMs = IDLE_TIMEOUT_MS): Promise<KernelVariables> {
   const started = performance.now();
   const value = await evaluate(conn, expression('gds_list', `${MAX_VARIABLES}, ${DETAIL_BUDGET_S}`), idleTimeoutMs);
-  if (value === 'late') return { answered: false, variables: [], total: 0, kernelMs: null, ms: performance.now() - started };
+  if (value === LATE) return { answered: false, variables: [], total: 0, kernelMs: null, ms: performance.now() - started };
   const parsed = ListSchema.parse(value);
   const variables = parsed.variables.map(([name, type, shape, length, bytes, dtype, value, kind]): KernelVariable =>
     ({ name, type, shape, length, bytes, dtype, value, kind }));
@@ -284,7 +262,7 @@ export async function describeVariable(conn: Kernel.IKernelConnection, name: str
   const args = `${JSON.stringify(name)}, ${DETAIL_COLUMNS}, ${DETAIL_ROWS}, ${CELL_CHARS}`;
   const value = await evaluate(conn, expression('gds_detail', args), idleTimeoutMs);
   const empty = { name, found: false, type: '', shape: null, columns: [], columnsTotal: 0, index: [], rows: [] };
-  if (value === 'late') return { ...empty, answered: false };
+  if (value === LATE) return { ...empty, answered: false };
   const d = DetailSchema.parse(value);
   if (!d.found) return { ...empty, answered: true };
   const columns = d.columns.map(([label, dtype, nulls]) => ({ name: label, dtype, nulls }));

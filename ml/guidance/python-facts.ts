@@ -2,10 +2,9 @@
 // the calls it makes (receiver, arguments, string literals) and the frame expressions it builds. Extracted once per
 // distinct cell source; the notebook-wide data flow (notebook-flow.ts) only reads these facts, never the tree.
 import { MAX_CELL_CHARS } from '../cell-limits.ts';
-import { parsePython, type SyntaxNode } from '../python-parser.ts';
+import { isTupleTarget, parsePython, unwrapIpythonLines, type SyntaxNode } from '../python-parser.ts';
 import { readNames, statementNames, targetNames } from '../classifier/python-names.ts';
 import { baseName, callFact, text, type CallFact } from './call-facts.ts';
-import { pythonForChecks } from './ipython-lines.ts';
 import { columnKey, columnShape, droppedColumns, frameShape, type FrameShape } from './frame-shapes.ts';
 import { CV_CALLS, METRIC_CALL, PREDICT_CALLS, VALIDATION_KWARGS } from './vocab.ts';
 
@@ -118,7 +117,7 @@ function simpleStatement(node: SyntaxNode, top: number, nested: boolean): Statem
     let right = assignment.childForFieldName('right');
     // `a = b = f(x)`: the innermost value is what both names get.
     while (right?.type === 'assignment') right = right.childForFieldName('right');
-    const plainTuple = (left?.type === 'pattern_list' || left?.type === 'tuple_pattern') && left.namedChildren.every((c) => c.type === 'identifier');
+    const plainTuple = !!left && isTupleTarget(left, false) && left.namedChildren.every((c) => c.type === 'identifier');
     s.rebinds = assignment.type === 'assignment' && (left?.type === 'identifier' || plainTuple);
     // `fig, ax = plt.subplots()`, `out, (h, c) = lstm(x)` bind names; they read only their right-hand side.
     const bindsOnly = left && /pattern|tuple|list/.test(left.type) && !left.descendantsOfType(['subscript', 'attribute']).length;
@@ -127,7 +126,7 @@ function simpleStatement(node: SyntaxNode, top: number, nested: boolean): Statem
       readNames(right, r);
       withReads(s, node, r);
     }
-    if (left && (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern')) {
+    if (left && isTupleTarget(left, true)) {
       s.tuple = left.namedChildren.map((c) => (c.type === 'identifier' ? c.text : null));
     }
     if (right?.type === 'call') s.value = callFact(right);
@@ -215,7 +214,7 @@ function header(node: SyntaxNode, parts: Array<SyntaxNode | null>, targets: Synt
   for (const t of targets) targetNames(t, s.targets);
   s.rebinds = s.targets.length > 0;
   const left = targets[0];
-  if (left && (left.type === 'pattern_list' || left.type === 'tuple_pattern')) {
+  if (left && isTupleTarget(left, false)) {
     s.tuple = left.namedChildren.map((c) => (c.type === 'identifier' ? c.text : null));
   }
   const iter = parts[0];
@@ -313,7 +312,7 @@ function isPythonCell(source: string): boolean {
 
 export function cellFacts(source: string): CellFacts {
   if (!isPythonCell(source)) return { statements: [], predictingDefs: [], evaluatingDefs: [], classes: [], opaque: false };
-  const root = parsePython(pythonForChecks(source)).rootNode;
+  const root = parsePython(unwrapIpythonLines(source)).rootNode;
   const walk: Walk = { out: [], predictingDefs: [], evaluatingDefs: [], classes: [], opaque: /^\s*%(run|store)\b/m.test(source) };
   walkBlock(root.namedChildren, null, false, walk);
   const { out, predictingDefs, evaluatingDefs, classes, opaque } = walk;

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { installCommandModeKeys } from './actions/commands.ts';
 import { wireEvents } from './actions/events.ts';
 import { startAutosave } from './actions/autosave.ts';
+import { startChecks } from './actions/checks.ts';
 import { newNotebook, openNotebook } from './actions/files.ts';
 import { startStageClassifier } from './actions/ml.ts';
 import { followServiceRestarts } from './actions/service-restart.ts';
@@ -22,6 +23,7 @@ async function boot() {
   followServiceRestarts();
   followFileChanges();
   startStageClassifier();
+  startChecks();
   followPipeline();
   startWidgets();
   void import('./components/ghost-text.ts').then((m) => m.installGhostText());

@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Cell } from '../../preload/contract.ts';
 import { findMatches, stepMatch } from '../../renderer/src/actions/find.ts';
 import { CellHeights, CellOffsets, estimateHeight, rangeFor, slotsFor } from '../../renderer/src/components/notebook-window.ts';
-import { launchBrowser, screenshot, watchErrors } from '../helpers/browser.ts';
+import { closeApp, openApp, type OpenedApp } from '../helpers/app.ts';
+import { screenshot } from '../helpers/browser.ts';
 import { cell } from '../helpers/notebook-page.ts';
-import { serve, type Served } from '../helpers/serve.ts';
 
 const N = 2000;
 const sources = Array.from({ length: N }, (_, i) => (i % 5 === 0 ? `## Section ${i}\n\nNotes for part ${i}.` : `x${i} = ${i} * 2\nprint(x${i})`));
@@ -19,25 +19,20 @@ const cells = sources.map((source, i) => (i % 5 === 0
   ? { cell_type: 'markdown', id: `m${i}`, metadata: {}, source }
   : { cell_type: 'code', id: `c${i}`, metadata: {}, source, outputs: [{ output_type: 'stream', name: 'stdout', text: `${i * 2}\n` }], execution_count: i }));
 
-let app: Served;
-let browser: Browser;
+let opened: OpenedApp | undefined;
 let page: Page;
 let errors: string[];
 
 before(async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'gds-e2e-big-')), 'big.ipynb');
   writeFileSync(file, JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
-  app = await serve({ file });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  errors = watchErrors(page);
-  await page.goto(app.url);
-  await page.waitForSelector(`[data-testid="notebook"][data-total-cells="${N}"][data-window-ready="true"]`, { timeout: 30_000 });
+  const ready = `[data-testid="notebook"][data-total-cells="${N}"][data-window-ready="true"]`;
+  opened = await openApp({ serve: { file }, viewport: { width: 1280, height: 800 }, ready, readyTimeout: 30_000 });
+  ({ page, errors } = opened);
 });
 
 after(async () => {
-  await browser?.close();
-  await app?.stop();
+  await closeApp(opened);
 });
 
 const mounted = () => page.locator('[data-testid="cell"]').count();

@@ -6,9 +6,10 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, screenshot, watchErrors } from '../helpers/browser.ts';
+import { openApp } from '../helpers/app.ts';
+import { launchBrowser, screenshot } from '../helpers/browser.ts';
 import { appendCodeCell, cell, typeInCell } from '../helpers/notebook-page.ts';
-import { repoRoot, serve, type Served } from '../helpers/serve.ts';
+import { repoRoot, type Served } from '../helpers/serve.ts';
 
 // tests/fixtures/guidance/creditcard-scale-before-split.ipynb: cell 5 (In [8]) scales `Amount` on line 4, cell 6
 // (In [9]) splits; see the fixture's metadata for where it comes from.
@@ -21,14 +22,11 @@ let errors: string[];
 let file: string;
 
 async function open(): Promise<Page> {
-  const app = await serve({ file });
-  apps.push(app);
-  const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  errors = watchErrors(p);
-  await p.goto(app.url);
-  await p.waitForSelector('[data-testid="cell-editor"] .monaco-editor');
-  await p.click('[data-testid="panel-checks"]');
-  return p;
+  const opened = await openApp({ serve: { file }, browser, viewport: { width: 1400, height: 900 } });
+  apps.push(opened.app);
+  errors = opened.errors;
+  await opened.page.click('[data-testid="panel-checks"]');
+  return opened.page;
 }
 
 const finding = (rule: string): Locator => page.locator(`[data-testid="check-finding"][data-rule="${rule}"]`);

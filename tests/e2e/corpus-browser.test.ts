@@ -6,13 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ensureKaggleCorpus } from '../../pipeline/corpus-cache.ts';
-import { launchBrowser, screenshot, watchErrors } from '../helpers/browser.ts';
-import { repoRoot, serve, type Served } from '../helpers/serve.ts';
+import { closeApp, openApp, type OpenedApp } from '../helpers/app.ts';
+import { screenshot } from '../helpers/browser.ts';
+import { repoRoot } from '../helpers/serve.ts';
 
-let app: Served;
-let browser: Browser;
+let opened: OpenedApp | undefined;
 let page: Page;
 let errors: string[];
 
@@ -23,17 +23,12 @@ before(async () => {
   assert.equal(r.status, 0, r.stderr);
   const summary = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { notebooks: number };
   assert.ok(summary.notebooks > 10);
-  app = await serve({ env: { GDS_CORPUS_DB: db } });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1300, height: 850 } });
-  errors = watchErrors(page);
-  await page.goto(app.url);
-  await page.waitForSelector('[data-testid="cell"]');
+  opened = await openApp({ serve: { env: { GDS_CORPUS_DB: db } }, viewport: { width: 1300, height: 850 }, ready: '[data-testid="cell"]' });
+  ({ page, errors } = opened);
   await page.click('[data-testid="panel-corpus"]');
 });
 after(async () => {
-  await browser?.close();
-  await app?.stop();
+  await closeApp(opened);
 });
 
 test('full-text search lists hits with highlighted snippets', async () => {

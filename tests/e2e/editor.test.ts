@@ -5,15 +5,14 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ensureKaggleCorpus } from '../../pipeline/corpus-cache.ts';
-import { launchBrowser, screenshot, watchErrors } from '../helpers/browser.ts';
+import { closeApp, openApp, type OpenedApp } from '../helpers/app.ts';
+import { screenshot } from '../helpers/browser.ts';
 import { appendCodeCell, cell, typeInCell, waitForKernel } from '../helpers/notebook-page.ts';
-import { serve, type Served } from '../helpers/serve.ts';
 
 const PYTHON = process.env.GDS_PYTHON ?? '/usr/bin/python3';
-let app: Served;
-let browser: Browser;
+let opened: OpenedApp | undefined;
 let page: Page;
 let errors: string[];
 let file: string;
@@ -26,17 +25,12 @@ before(async () => {
   file = join(mkdtempSync(join(tmpdir(), 'gds-e2e-')), 'kaggle.ipynb');
   copyFileSync(join(kernels, pick), file);
   original = JSON.parse(readFileSync(file, 'utf8')) as { nbformat_minor: number };
-  app = await serve({ file });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  errors = watchErrors(page);
-  await page.goto(app.url);
-  await page.waitForSelector('[data-testid="cell"]');
+  opened = await openApp({ serve: { file }, viewport: { width: 1400, height: 900 }, ready: '[data-testid="cell"]' });
+  ({ page, errors } = opened);
 });
 
 after(async () => {
-  await browser?.close();
-  await app?.stop();
+  await closeApp(opened);
 });
 
 test('opens the real Kaggle notebook with all its cells', async () => {

@@ -1,27 +1,21 @@
 // Stage badges and next-line chips in the editor, from the bundled ONNX models (real inference, no mocks).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, watchErrors } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { closeApp, openApp, type OpenedApp } from '../helpers/app.ts';
+import { screenshot } from '../helpers/browser.ts';
 import { appendCodeCell, cell, typeInCell } from '../helpers/notebook-page.ts';
-import { serve, type Served } from '../helpers/serve.ts';
 
-let app: Served;
-let browser: Browser;
+let opened: OpenedApp | undefined;
 let page: Page;
 let errors: string[];
 
 before(async () => {
-  app = await serve();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1300, height: 850 } });
-  errors = watchErrors(page);
-  await page.goto(app.url);
-  await page.waitForSelector('[data-testid="cell-editor"] .monaco-editor');
+  opened = await openApp({ viewport: { width: 1300, height: 850 } });
+  ({ page, errors } = opened);
 });
 after(async () => {
-  await browser.close();
-  await app.stop();
+  await closeApp(opened);
 });
 
 const badge = (i: number) => cell(page, i).locator('[data-testid="stage-badge"]');

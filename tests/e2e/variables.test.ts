@@ -6,13 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, watchErrors } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { closeApp, openApp, type OpenedApp } from '../helpers/app.ts';
+import { screenshot } from '../helpers/browser.ts';
 import { cell } from '../helpers/notebook-page.ts';
-import { serve, type Served } from '../helpers/serve.ts';
 
-let app: Served;
-let browser: Browser;
+let opened: OpenedApp | undefined;
 let page: Page;
 let errors: string[];
 
@@ -35,17 +34,12 @@ before(async () => {
     ],
     metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, nbformat: 4, nbformat_minor: 5,
   }));
-  app = await serve({ file });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-  errors = watchErrors(page);
-  await page.goto(app.url);
-  await page.waitForSelector('[data-testid="cell-editor"] .monaco-editor');
+  opened = await openApp({ serve: { file }, viewport: { width: 1300, height: 900 } });
+  ({ page, errors } = opened);
 });
 
 after(async () => {
-  await browser?.close();
-  await app?.stop();
+  await closeApp(opened);
 });
 
 test('the Variables panel shows the DataFrame a cell loaded, its columns on demand, and follows the next run', async (t) => {

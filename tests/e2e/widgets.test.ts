@@ -7,11 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { findPython } from '../../pipeline/jupyter/python-env.ts';
-import { launchBrowser, screenshot, watchErrors } from '../helpers/browser.ts';
+import { closeApp, openApp, type OpenedApp } from '../helpers/app.ts';
+import { screenshot } from '../helpers/browser.ts';
 import { cell } from '../helpers/notebook-page.ts';
-import { serve, type Served } from '../helpers/serve.ts';
 
 const python = await findPython().catch(() => null);
 const skip = !python
@@ -20,8 +20,7 @@ const skip = !python
     ? `ipywidgets or tqdm is not installed in ${python.path} (bash scripts/setup.sh installs python3-ipywidgets and python3-tqdm)`
     : false;
 
-let app: Served | undefined;
-let browser: Browser | undefined;
+let opened: OpenedApp | undefined;
 let page: Page;
 let errors: string[] = [];
 
@@ -54,17 +53,12 @@ before(async () => {
     ],
     metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, nbformat: 4, nbformat_minor: 5,
   }));
-  app = await serve({ file });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-  errors = watchErrors(page);
-  await page.goto(app.url);
-  await page.waitForSelector('[data-testid="cell"]');
+  opened = await openApp({ serve: { file }, viewport: { width: 1300, height: 900 }, ready: '[data-testid="cell"]' });
+  ({ page, errors } = opened);
 });
 
 after(async () => {
-  await browser?.close();
-  await app?.stop();
+  await closeApp(opened);
 });
 
 /** Runs one cell the way a person does: click into it, Ctrl+Enter. */

@@ -5,13 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, watchErrors } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { closeApp, openApp, type OpenedApp } from '../helpers/app.ts';
+import { screenshot } from '../helpers/browser.ts';
 import { cell } from '../helpers/notebook-page.ts';
-import { serve, type Served } from '../helpers/serve.ts';
 
-let app: Served;
-let browser: Browser;
+let opened: OpenedApp | undefined;
 let page: Page;
 let errors: string[];
 const dir = mkdtempSync(join(tmpdir(), 'gds-e2e-tabs-'));
@@ -21,16 +20,11 @@ const notebook = (...cells: object[]) => JSON.stringify({ cells, metadata: {}, n
 before(async () => {
   writeFileSync(join(dir, 'a.ipynb'), notebook(code('a1', 'secret = "set in a"\nprint(secret)'), code('a2', 'print("a still has", secret)')));
   writeFileSync(join(dir, 'b.ipynb'), notebook(code('b1', 'try:\n    print(secret)\nexcept NameError:\n    print("secret is undefined in b")')));
-  app = await serve({ file: join(dir, 'a.ipynb') });
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-  errors = watchErrors(page);
-  await page.goto(app.url);
-  await page.waitForSelector('[data-testid="cell-editor"] .monaco-editor');
+  opened = await openApp({ serve: { file: join(dir, 'a.ipynb') }, viewport: { width: 1300, height: 900 } });
+  ({ page, errors } = opened);
 });
 after(async () => {
-  await browser?.close();
-  await app?.stop();
+  await closeApp(opened);
 });
 
 async function run(index: number, expect: string): Promise<void> {

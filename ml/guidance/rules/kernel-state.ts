@@ -1,7 +1,7 @@
 // Hazards of the kernel's state, read from execution counts: a cell that ran before a cell above it that sets what it
 // uses, a cell that uses a name only a cell below defines, a cell edited after it ran while later cells used its results.
 import type { CellFacts } from '../python-facts.ts';
-import { code, runLabel, type Firing, type Rule, type RuleContext } from './rule.ts';
+import { code, firingOn, runLabel, type Firing, type Rule, type RuleContext } from './rule.ts';
 
 interface CellNames {
   /** Names the cell binds, and the first row that binds each. */
@@ -43,6 +43,43 @@ function namesOf(ctx: RuleContext): CellNames[] {
 /** A cell's run number; Colab saves 0 for every cell, which says nothing about order. */
 const count = (ctx: RuleContext, cell: number): number | null => ctx.cells[cell]?.executionCount || null;
 
+/** A name a cell that ran reads from another cell whose run number says the value it saw is not the notebook's. */
+interface OddRead {
+  /** The reading cell, its run number, the name and the first row that reads it. */
+  cell: number;
+  run: number;
+  name: string;
+  line: number;
+  /** The cell the value should come from, and the row there that binds it. */
+  from: number;
+  fromLine: number;
+}
+
+/**
+ * The one walk the out-of-order and defined-below checks share: each cell that ran, its free reads in row order, and
+ * `source` choosing the cell a read's value came from out of order (-1: none). At most one read per cell, the first.
+ */
+function oddReads(ctx: RuleContext, source: (names: CellNames[], name: string, cell: number, run: number) => number): OddRead[] {
+  const names = namesOf(ctx);
+  const out: OddRead[] = [];
+  names.forEach((b, cell) => {
+    const run = count(ctx, cell);
+    if (run === null) return;
+    for (const [name, line] of [...b.uses].sort((x, y) => x[1] - y[1])) {
+      const from = source(names, name, cell, run);
+      if (from < 0) continue;
+      out.push({ cell, run, name, line, from, fromLine: names[from]!.defines.get(name)! });
+      return;
+    }
+  });
+  return out;
+}
+
+/** What keys "ignore" for a read: the name and the statement that reads it. */
+function readAnchor(ctx: RuleContext, r: OddRead): string {
+  return `${r.name}@${ctx.flow.cells[r.cell]!.statements.find((s) => s.line === r.line)?.text ?? ''}`;
+}
+
 export const ranBeforeCellAbove: Rule = {
   id: 'state-out-of-order',
   severity: 'info',
@@ -52,26 +89,18 @@ export const ranBeforeCellAbove: Rule = {
     'was computed from an older value of that variable, so it may not match what the notebook produces when run from ' +
     'top to bottom. Run the cells in order (Run All, or run this cell again) before trusting its output.',
   check(ctx: RuleContext): Firing[] {
-    const names = namesOf(ctx);
-    const out: Firing[] = [];
-    names.forEach((b, cb) => {
-      const nb = count(ctx, cb);
-      if (nb === null) return;
-      for (const [name, line] of [...b.uses].sort((x, y) => x[1] - y[1])) {
-        // The nearest cell above that sets the name is the one whose value this cell should see.
-        let ca = cb - 1;
-        while (ca >= 0 && !names[ca]!.defines.has(name)) ca--;
-        const na = ca >= 0 ? count(ctx, ca) : null;
-        if (ca < 0 || na === null || na <= nb || names[ca]!.imports.has(name)) continue;
-        out.push({
-          cell: cb, line, endLine: line, anchor: `${name}@${ctx.flow.cells[cb]!.statements.find((s) => s.line === line)?.text ?? ''}`,
-          message: `This cell (In [${nb}]) ran before the cell above that sets ${code(name)} last ran (${runLabel(ctx, ca)}): its output may be stale`,
-          related: [{ cell: ca, line: names[ca]!.defines.get(name)!, note: `sets ${name}` }],
-        });
-        return;
-      }
+    const reads = oddReads(ctx, (names, name, cb, nb) => {
+      // The nearest cell above that sets the name is the one whose value this cell should see.
+      let ca = cb - 1;
+      while (ca >= 0 && !names[ca]!.defines.has(name)) ca--;
+      const na = ca >= 0 ? count(ctx, ca) : null;
+      return ca < 0 || na === null || na <= nb || names[ca]!.imports.has(name) ? -1 : ca;
     });
-    return out;
+    return reads.map((r) => firingOn(
+      r.cell, r.line, readAnchor(ctx, r),
+      `This cell (In [${r.run}]) ran before the cell above that sets ${code(r.name)} last ran (${runLabel(ctx, r.from)}): its output may be stale`,
+      { cell: r.from, line: r.fromLine, note: `sets ${r.name}` },
+    ));
   },
 };
 
@@ -85,24 +114,15 @@ export const usedAboveDefinition: Rule = {
     'cell, or move this cell below it.',
   check(ctx: RuleContext): Firing[] {
     if (ctx.flow.cells.some((c) => c.opaque)) return [];
-    const names = namesOf(ctx);
-    const out: Firing[] = [];
-    names.forEach((b, cb) => {
-      const nb = count(ctx, cb);
-      if (nb === null) return;
-      for (const [name, line] of [...b.uses].sort((x, y) => x[1] - y[1])) {
-        if (names.slice(0, cb).some((a) => a.defines.has(name))) continue;
-        const ca = names.findIndex((a, i) => i > cb && a.defines.has(name) && (count(ctx, i) ?? Infinity) < nb);
-        if (ca < 0) continue;
-        out.push({
-          cell: cb, line, endLine: line, anchor: `${name}@${ctx.flow.cells[cb]!.statements.find((s) => s.line === line)?.text ?? ''}`,
-          message: `${code(name)} is defined only in a cell below (${runLabel(ctx, ca)}): run from the top, this cell fails`,
-          related: [{ cell: ca, line: names[ca]!.defines.get(name)!, note: `defines ${name}` }],
-        });
-        return;
-      }
+    const reads = oddReads(ctx, (names, name, cb, nb) => {
+      if (names.slice(0, cb).some((a) => a.defines.has(name))) return -1;
+      return names.findIndex((a, i) => i > cb && a.defines.has(name) && (count(ctx, i) ?? Infinity) < nb);
     });
-    return out;
+    return reads.map((r) => firingOn(
+      r.cell, r.line, readAnchor(ctx, r),
+      `${code(r.name)} is defined only in a cell below (${runLabel(ctx, r.from)}): run from the top, this cell fails`,
+      { cell: r.from, line: r.fromLine, note: `defines ${r.name}` },
+    ));
   },
 };
 
@@ -125,12 +145,11 @@ export const editedAfterRun: Rule = {
         if (cb === ca || nb === null || nb <= na) continue;
         const used = [...a.defines.keys()].find((n) => names[cb]!.uses.has(n) && !a.imports.has(n));
         if (!used) continue;
-        const line = a.defines.get(used)!;
-        out.push({
-          cell: ca, line, endLine: line, anchor: `edited@${cell.id}`,
-          message: `Edited since it ran (In [${na}]); In [${nb}] used its ${code(used)}: run it again, then the cells that use it`,
-          related: [{ cell: cb, line: names[cb]!.uses.get(used)!, note: `uses ${used}` }],
-        });
+        out.push(firingOn(
+          ca, a.defines.get(used)!, `edited@${cell.id}`,
+          `Edited since it ran (In [${na}]); In [${nb}] used its ${code(used)}: run it again, then the cells that use it`,
+          { cell: cb, line: names[cb]!.uses.get(used)!, note: `uses ${used}` },
+        ));
         return;
       }
     });

@@ -29,6 +29,14 @@ export interface Rule {
   check(ctx: RuleContext): Firing[];
 }
 
+/**
+ * A firing on one row of a cell, pointing at one other place (the cell that sets, defines or uses the name involved):
+ * the shape every kernel-state check reports.
+ */
+export function firingOn(cell: number, line: number, anchor: string, message: string, related: { cell: number; line: number; note: string }): Firing {
+  return { cell, line, endLine: line, anchor, message, related: [related] };
+}
+
 /** How a message names another cell: by its run number when it ran (cell numbers shift as cells move). */
 export function runLabel(ctx: RuleContext, cell: number): string {
   const count = ctx.cells[cell]?.executionCount;

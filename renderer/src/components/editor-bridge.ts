@@ -1,6 +1,5 @@
 // Live Monaco editors by cell id, so chips, ghost text and commands can reach the editor of a cell.
 import type { monaco } from '../monaco/monaco.ts';
-import { startChecks } from '../actions/checks.ts';
 import { dismissSuggestions, recordAccept } from '../actions/ml.ts';
 import { markEditor } from '../monaco/check-markers.ts';
 import { useNotebook } from '../stores/notebook.ts';
@@ -10,8 +9,7 @@ const editors = new Map<string, Editor>();
 
 export function registerEditor(cellId: string, editor: Editor): () => void {
   editors.set(cellId, editor);
-  // Workflow checks: they start with the first editor, and every editor gets its cell's markers when it is made.
-  startChecks();
+  // Workflow checks (started at boot, in main.tsx): every editor gets its cell's markers when it is made.
   markEditor(cellId, editor);
   return () => {
     if (editors.get(cellId) === editor) editors.delete(cellId);
