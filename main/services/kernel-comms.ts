@@ -184,10 +184,13 @@ export class KernelComms {
       entry.needsCompat = false;
       sendCompat(conn);
     });
-    void conn.info.then((info) => {
-      entry.python = info.language_info.name === 'python';
-      if (entry.python && !conn.isDisposed) sendCompat(conn);
-    }, () => undefined);
+    void conn.info.then(
+      (info) => {
+        entry.python = info.language_info.name === 'python';
+        if (entry.python && !conn.isDisposed) sendCompat(conn);
+      },
+      () => undefined,
+    );
     conn.disposed.connect(() => {
       this.dropAll(entry);
       this.kernels.delete(conn);
@@ -229,7 +232,14 @@ export class KernelComms {
     const capture = entry.captures.get(id);
     const update = UpdateData.safeParse(data);
     if (capture && update.success && typeof update.data.state.msg_id === 'string') this.retarget(entry, capture, update.data.state.msg_id);
-    this.forward(entry, { kind: 'msg', commId: id, targetName: WIDGET_TARGET, data, metadata: Metadata.parse(msg.metadata), buffers: (msg.buffers ?? []).map(toBase64) });
+    this.forward(entry, {
+      kind: 'msg',
+      commId: id,
+      targetName: WIDGET_TARGET,
+      data,
+      metadata: Metadata.parse(msg.metadata),
+      buffers: (msg.buffers ?? []).map(toBase64),
+    });
   }
 
   private forward(entry: KernelEntry, m: Omit<CommMessage, 'kernelId'>): void {
@@ -248,7 +258,14 @@ export class KernelComms {
       entry.captures.delete(id);
     }
     if (!entry.comms.delete(id)) return;
-    this.forward(entry, { kind: 'close', commId: id, targetName: WIDGET_TARGET, data: lost ? { reason: KERNEL_GONE } : {}, metadata: {}, buffers: [] });
+    this.forward(entry, {
+      kind: 'close',
+      commId: id,
+      targetName: WIDGET_TARGET,
+      data: lost ? { reason: KERNEL_GONE } : {},
+      metadata: {},
+      buffers: [],
+    });
   }
 
   private dropAll(entry: KernelEntry): void {
@@ -317,7 +334,14 @@ export class KernelComms {
       if (!entry.captures.has(capture.commId)) return;
       const outputs = capture.outputs.map((o) => ({ ...o }));
       // To the UI as if the kernel had sent it: the Output model's `outputs` changed.
-      this.forward(entry, { kind: 'msg', commId: capture.commId, targetName: WIDGET_TARGET, data: { method: 'update', state: { outputs } }, metadata: {}, buffers: [] });
+      this.forward(entry, {
+        kind: 'msg',
+        commId: capture.commId,
+        targetName: WIDGET_TARGET,
+        data: { method: 'update', state: { outputs } },
+        metadata: {},
+        buffers: [],
+      });
       const comm = entry.comms.get(capture.commId);
       if (capture.syncToKernel && comm && !comm.isDisposed) comm.send({ method: 'update', state: { outputs }, buffer_paths: [] } as CommData);
     }, CAPTURE_PUBLISH_MS);

@@ -4,7 +4,16 @@ import { z } from 'zod';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { KernelManager, KernelSpecAPI, SessionAPI, type Kernel, type KernelMessage, type Session } from '@jupyterlab/services';
 import type {
-  DataFrameInfo, Events, ExecuteResult, KernelDeath, KernelSpecInfo, KernelStatus, KernelVariableDetail, KernelVariables, NotebookSession, Output,
+  DataFrameInfo,
+  Events,
+  ExecuteResult,
+  KernelDeath,
+  KernelSpecInfo,
+  KernelStatus,
+  KernelVariableDetail,
+  KernelVariables,
+  NotebookSession,
+  Output,
 } from '../../preload/contract.ts';
 import { describeVariable, listVariables } from './variable-inspector.ts';
 import { silentExpression } from './silent-request.ts';
@@ -64,7 +73,7 @@ export function deathMessage(reason: string | null): string {
 /** Names, columns and dtypes of DataFrames in globals (at most 50 frames, 300 columns each); slow reprs are never called. */
 const FRAMES_EXPRESSION =
   "(lambda p: type('GdsFrames', (), {'_repr_json_': lambda s: p})())(" +
-  "[[n, [str(c) for c in list(v.columns)[:300]], [str(t) for t in list(v.dtypes)[:300]]] " +
+  '[[n, [str(c) for c in list(v.columns)[:300]], [str(t) for t in list(v.dtypes)[:300]]] ' +
   "for n, v in list(globals().items()) if not n.startswith('_') and type(v).__name__ == 'DataFrame' and hasattr(v, 'dtypes')][:50])";
 
 const FramesSchema = z.array(z.tuple([z.string(), z.array(z.string()), z.array(z.string())]));
@@ -95,10 +104,11 @@ export class KernelService {
       } else {
         const early = this.opts.ownServer;
         this.opts.ownServer = undefined;
-        const server = (await early?.catch((e: unknown) => {
-          this.opts.log?.(`early start of the jupyter server failed: ${(e as Error).message}`);
-          return null;
-        })) ?? await startJupyterServer({ python: this.opts.python, rootDir: this.opts.rootDir, log: this.opts.log });
+        const server =
+          (await early?.catch((e: unknown) => {
+            this.opts.log?.(`early start of the jupyter server failed: ${(e as Error).message}`);
+            return null;
+          })) ?? (await startJupyterServer({ python: this.opts.python, rootDir: this.opts.rootDir, log: this.opts.log }));
         server.onKernelExit((kernelId, code) => this.onKernelExit(kernelId, code));
         this.server = server;
         this.settings = server.settings;
@@ -187,7 +197,9 @@ export class KernelService {
       const u = new URL(url);
       const token = u.searchParams.get('token') ?? '';
       u.search = '';
-      const res = await fetch(new URL('api/status', u.toString().endsWith('/') ? u : `${u.toString()}/`), { headers: { Authorization: `token ${token}` } }).catch((e: Error) => {
+      const res = await fetch(new URL('api/status', u.toString().endsWith('/') ? u : `${u.toString()}/`), {
+        headers: { Authorization: `token ${token}` },
+      }).catch((e: Error) => {
         throw new Error(`cannot reach the Jupyter server at ${u.origin}: ${e.message}`);
       });
       if (res.status === 403 || res.status === 401) throw new Error('the Jupyter server refused the token');
@@ -267,17 +279,29 @@ export class KernelService {
       const kernelId = this.kernels.has(running.kernel.id) ? running.kernel.id : await this.connectTo(running.kernel);
       return { kernelId, kernelName: running.kernel.name, reused: true };
     }
-    const model = await SessionAPI.startSession({ path: key, type: 'notebook', name: basename(key), kernel: { name: name ?? 'python3' } } as Session.ISessionOptions, settings);
+    const model = await SessionAPI.startSession(
+      { path: key, type: 'notebook', name: basename(key), kernel: { name: name ?? 'python3' } } as Session.ISessionOptions,
+      settings,
+    );
     if (!model.kernel) throw new Error(`the Jupyter server started no kernel for ${path}`);
     return { kernelId: await this.connectTo(model.kernel), kernelName: model.kernel.name, reused: false };
   }
 
   async sessions(): Promise<NotebookSession[]> {
     const settings = await this.serverSettings();
-    return (await SessionAPI.listRunning(settings)).flatMap((s) => (s.kernel ? [{
-      path: this.pathOfSession(s.path), kernelId: s.kernel.id, kernelName: s.kernel.name,
-      status: mapStatus((s.kernel.execution_state ?? 'unknown') as Kernel.Status), executionCount: null,
-    }] : []));
+    return (await SessionAPI.listRunning(settings)).flatMap((s) =>
+      s.kernel
+        ? [
+            {
+              path: this.pathOfSession(s.path),
+              kernelId: s.kernel.id,
+              kernelName: s.kernel.name,
+              status: mapStatus((s.kernel.execution_state ?? 'unknown') as Kernel.Status),
+              executionCount: null,
+            },
+          ]
+        : [],
+    );
   }
 
   /** Another kernelspec for a notebook's session: the server starts the new kernel and ends the old one. */
@@ -313,7 +337,16 @@ export class KernelService {
     // kernel_info_reply means the channels are up; requests sent earlier can lose their iopub messages.
     let infoTimer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([conn.info, new Promise((r) => (infoTimer = setTimeout(r, 30_000)))]).finally(() => clearTimeout(infoTimer));
-    const live: LiveKernel = { conn, pendingInput: null, currentCell: null, recoveryTimer: null, runs: [], deathListeners: new Set(), diedAt: 0, userRestart: false };
+    const live: LiveKernel = {
+      conn,
+      pendingInput: null,
+      currentCell: null,
+      recoveryTimer: null,
+      runs: [],
+      deathListeners: new Set(),
+      diedAt: 0,
+      userRestart: false,
+    };
     this.kernels.set(conn.id, live);
     conn.statusChanged.connect((_, status) => {
       // 'autorestarting': the server found the kernel process dead and started a new one; 'dead': it could not.
@@ -402,7 +435,12 @@ export class KernelService {
       } else if (type === 'update_display_data') {
         const content = msg.content as KernelMessage.IUpdateDisplayDataMsg['content'];
         const displayId = String((content.transient as { display_id?: string } | undefined)?.display_id ?? '');
-        if (displayId) this.opts.emit('kernel.updateDisplay', { kernelId, displayId, output: { output_type: 'display_data', data: content.data, metadata: content.metadata, transient: content.transient } as Output });
+        if (displayId)
+          this.opts.emit('kernel.updateDisplay', {
+            kernelId,
+            displayId,
+            output: { output_type: 'display_data', data: content.data, metadata: content.metadata, transient: content.transient } as Output,
+          });
       }
     };
     future.onStdin = (msg) => {
@@ -508,8 +546,15 @@ export class KernelService {
 
 function mapStatus(s: Kernel.Status): KernelStatus {
   switch (s) {
-    case 'idle': case 'busy': case 'starting': case 'restarting': case 'dead': return s;
-    case 'autorestarting': return 'restarting';
-    default: return 'unknown';
+    case 'idle':
+    case 'busy':
+    case 'starting':
+    case 'restarting':
+    case 'dead':
+      return s;
+    case 'autorestarting':
+      return 'restarting';
+    default:
+      return 'unknown';
   }
 }

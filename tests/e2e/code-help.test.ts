@@ -22,10 +22,15 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 
 before(async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'gds-e2e-help-')), 'help.ipynb');
-  writeFileSync(file, JSON.stringify({
-    cells: [code('setup', "import pandas as pd\ndf = pd.DataFrame({'a': [1, 2], 'b': [3, 4]})"), code('c2', ''), code('c3', '')],
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, nbformat: 4, nbformat_minor: 5,
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      cells: [code('setup', "import pandas as pd\ndf = pd.DataFrame({'a': [1, 2], 'b': [3, 4]})"), code('c2', ''), code('c3', '')],
+      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    }),
+  );
   opened = await openApp({ serve: { file }, viewport: { width: 1300, height: 900 } });
   ({ page, errors } = opened);
   // Run the setup cell: code help needs a running kernel (it never starts one).
@@ -36,9 +41,13 @@ before(async () => {
   await page.evaluate(() => {
     const w = window as unknown as { gdsHelp: { down: number; seen: Record<string, number> } };
     w.gdsHelp = { down: 0, seen: {} };
-    document.addEventListener('keydown', (e) => {
-      if (e.ctrlKey && e.code === 'Space') (w.gdsHelp.down = performance.now(), (w.gdsHelp.seen = {}));
-    }, true);
+    document.addEventListener(
+      'keydown',
+      (e) => {
+        if (e.ctrlKey && e.code === 'Space') ((w.gdsHelp.down = performance.now()), (w.gdsHelp.seen = {}));
+      },
+      true,
+    );
     // Monaco lays the widget out (on screen) at once and adds its `visible` class 100 ms later, for its show
     // event only: on screen is what counts, so the observer looks at the widget's own visibility.
     new MutationObserver(() => {
@@ -77,7 +86,10 @@ test('completion of df.gro offers groupby from the kernel, typed as a function w
     times.push(await completeGroupby());
     if (i < 6) await page.keyboard.press('Escape');
   }
-  t.diagnostic(`Ctrl+Space to groupby shown: ${times.map((x) => x.toFixed(0)).join(', ')} ms (median ${pct(times, 50).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms)`);
+  t.diagnostic(
+    `Ctrl+Space to groupby shown: ${times.map((x) => x.toFixed(0)).join(', ')} ms (median ${pct(times, 50).toFixed(0)} ms, max ` +
+      `${Math.max(...times).toFixed(0)} ms)`,
+  );
   const row = suggestRow('groupby');
   assert.match(plain(await row.textContent()), /groupby\(by=None/, 'the row shows the signature');
   assert.match(plain(await row.textContent()), /function/, 'and the type');
@@ -85,7 +97,10 @@ test('completion of df.gro offers groupby from the kernel, typed as a function w
   await screenshot(page, 'code-help-completion');
   // Tab takes the completion (the widget owns Tab while it is open).
   await page.keyboard.press('Tab');
-  await page.locator('.suggest-widget.visible').waitFor({ state: 'detached' }).catch(() => undefined);
+  await page
+    .locator('.suggest-widget.visible')
+    .waitFor({ state: 'detached' })
+    .catch(() => undefined);
   assert.equal(plain(await cell(page, 1).locator('.view-lines').textContent()), 'df.groupby');
 });
 
@@ -125,7 +140,13 @@ test('the next-line ghost text gives way while the completion widget is open', a
   // A blank cell: chips and their ghost text come from the bundled recommender.
   await cell(page, 2).locator('.view-lines').click();
   const ghost = cell(page, 2).locator('.ghost-text, .ghost-text-decoration');
-  const hasGhost = await ghost.first().waitFor({ timeout: 30_000 }).then(() => true, () => false);
+  const hasGhost = await ghost
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .then(
+      () => true,
+      () => false,
+    );
   t.diagnostic(hasGhost ? 'ghost text shown before Ctrl+Space' : 'no ghost text (no chips for this cell): only the widget is checked');
   await page.keyboard.press('Control+Space');
   await page.locator('.suggest-widget.visible .monaco-list-row').first().waitFor({ timeout: 15_000 });

@@ -20,7 +20,9 @@ let original: { nbformat_minor: number };
 
 before(async () => {
   const kernels = join(ensureKaggleCorpus(), 'datasets', 'titanic', 'kernels');
-  const pick = readdirSync(kernels).filter((f) => f.endsWith('.ipynb')).sort()[0];
+  const pick = readdirSync(kernels)
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort()[0];
   assert.ok(pick, 'a titanic kernel exists in the crawl');
   file = join(mkdtempSync(join(tmpdir(), 'gds-e2e-')), 'kaggle.ipynb');
   copyFileSync(join(kernels, pick), file);
@@ -86,7 +88,9 @@ test('interrupts an endless loop', async () => {
 test('restarts the kernel: state is gone, the kernel runs again', async () => {
   const i = await appendCodeCell(page, 'secret = 7');
   await page.keyboard.press('Control+Enter');
-  await cell(page, i).locator('.count', { hasText: /\[\d+\]/ }).waitFor();
+  await cell(page, i)
+    .locator('.count', { hasText: /\[\d+\]/ })
+    .waitFor();
   await page.click('button[data-cmd="kernel.restart"]');
   await page.getByText('Kernel restarted').waitFor({ timeout: 60_000 });
   await waitForKernel(page, 'idle');
@@ -101,14 +105,26 @@ test('saves a notebook that Python nbformat validates, with the outputs', async 
   await page.keyboard.press('Control+s');
   await page.waitForFunction(() => !document.querySelector('[data-testid="file-name"]')?.textContent?.includes('•'), undefined, { timeout: 20_000 });
   execFileSync(PYTHON, ['-c', 'import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], 4))', file]);
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as { nbformat_minor: number; cells: Array<{ id: string; source: string[]; outputs?: Array<{ output_type: string; data?: Record<string, unknown> }> }> };
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+    nbformat_minor: number;
+    cells: Array<{ id: string; source: string[]; outputs?: Array<{ output_type: string; data?: Record<string, unknown> }> }>;
+  };
   // A 4.x file stays 4.x (ids only where the format has them): the round trip keeps the file's own version.
   assert.equal(saved.nbformat_minor, original.nbformat_minor);
   const all = saved.cells.flatMap((c) => c.outputs ?? []);
   assert.ok(saved.cells.some((c) => c.source.join('').includes('hello from GDS')));
-  assert.ok(all.some((o) => o.data?.['image/png']), 'the PNG plot was saved');
-  assert.ok(all.some((o) => o.data?.['text/html']), 'the DataFrame HTML was saved');
-  assert.ok(all.some((o) => o.output_type === 'error'), 'the error was saved');
+  assert.ok(
+    all.some((o) => o.data?.['image/png']),
+    'the PNG plot was saved',
+  );
+  assert.ok(
+    all.some((o) => o.data?.['text/html']),
+    'the DataFrame HTML was saved',
+  );
+  assert.ok(
+    all.some((o) => o.output_type === 'error'),
+    'the error was saved',
+  );
   await screenshot(page, 'editor-e2e');
   assert.deepEqual(errors, []);
 });

@@ -23,7 +23,11 @@ const bin = electronBinary();
 if (!bin) console.log('skipped: no Electron binary (run `npx install-electron` where the internet is reachable to enable these tests)');
 
 test('Electron: a hardened window shows the notebook', { skip: bin ? false : 'skipped: no Electron binary' }, async () => {
-  const app = await electron.launch({ executablePath: bin!, args: [join(repoRoot, 'dist/main/electron-main.cjs')], env: { ...process.env, ELECTRON_ENABLE_LOGGING: '1' } });
+  const app = await electron.launch({
+    executablePath: bin!,
+    args: [join(repoRoot, 'dist/main/electron-main.cjs')],
+    env: { ...process.env, ELECTRON_ENABLE_LOGGING: '1' },
+  });
   try {
     const win = await app.firstWindow();
     await win.waitForSelector('[data-testid="cell"]', { timeout: 60_000 });

@@ -15,10 +15,13 @@ let page: Page;
 let errors: string[];
 const work = realpathSync(mkdtempSync(join(tmpdir(), 'gds-fb-')));
 const outside = realpathSync(mkdtempSync(join(tmpdir(), 'gds-fb-out-')));
-const notebook = (marker: string) => JSON.stringify({
-  cells: [{ id: 'c1', cell_type: 'code', source: `${marker} = 41`, metadata: {}, outputs: [], execution_count: null }],
-  metadata: {}, nbformat: 4, nbformat_minor: 5,
-});
+const notebook = (marker: string) =>
+  JSON.stringify({
+    cells: [{ id: 'c1', cell_type: 'code', source: `${marker} = 41`, metadata: {}, outputs: [], execution_count: null }],
+    metadata: {},
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
 
 before(async () => {
   writeFileSync(join(work, 'analysis.ipynb'), notebook('marker_analysis'));
@@ -44,15 +47,27 @@ after(async () => {
 
 const entry = (name: string) => page.locator(`[data-testid="file-entry"][data-name="${name}"]`);
 /** Names listed directly in the workspace folder, in order. */
-const topNames = () => page.locator('[data-testid="file-entry"]').evaluateAll((els, root) => els
-  .filter((e) => e.getAttribute('data-path') === `${root}/${e.getAttribute('data-name')}`).map((e) => e.getAttribute('data-name')), work);
-const notebookShows = (text: string) => page.waitForFunction((t) => document.querySelector('[data-testid="notebook"]')?.textContent?.includes(t), text, { timeout: 20_000 });
+const topNames = () =>
+  page
+    .locator('[data-testid="file-entry"]')
+    .evaluateAll(
+      (els, root) =>
+        els.filter((e) => e.getAttribute('data-path') === `${root}/${e.getAttribute('data-name')}`).map((e) => e.getAttribute('data-name')),
+      work,
+    );
+const notebookShows = (text: string) =>
+  page.waitForFunction((t) => document.querySelector('[data-testid="notebook"]')?.textContent?.includes(t), text, { timeout: 20_000 });
 /** The open notebook's file name: the active tab's path, or the toolbar's name. */
-const openedIs = (name: string) => page.waitForFunction((n) => {
-  const tab = document.querySelector('[data-testid="tab"][aria-selected="true"]');
-  if (tab) return tab.getAttribute('data-path')?.endsWith(`/${n}`);
-  return document.querySelector('[data-testid="file-name"]')?.textContent?.replace(' •', '') === n;
-}, name, { timeout: 20_000 });
+const openedIs = (name: string) =>
+  page.waitForFunction(
+    (n) => {
+      const tab = document.querySelector('[data-testid="tab"][aria-selected="true"]');
+      if (tab) return tab.getAttribute('data-path')?.endsWith(`/${n}`);
+      return document.querySelector('[data-testid="file-name"]')?.textContent?.replace(' •', '') === n;
+    },
+    name,
+    { timeout: 20_000 },
+  );
 const menu = async (name: string, item: string) => {
   await entry(name).hover();
   await entry(name).locator('[data-testid="file-menu-button"]').click();

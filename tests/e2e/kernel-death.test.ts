@@ -18,14 +18,19 @@ const code = (id: string, source: string) => ({ cell_type: 'code', id, metadata:
 
 before(async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'gds-e2e-death-')), 'dies.ipynb');
-  writeFileSync(file, JSON.stringify({
-    cells: [
-      code('c1', 'x = 41\nprint("ready")'),
-      code('c2', 'import os, time\nprint("dying", flush=True)\ntime.sleep(0.3)\nos._exit(1)'),
-      code('c3', 'print("ran on a fresh kernel", "x" in dir())'),
-    ],
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, nbformat: 4, nbformat_minor: 5,
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      cells: [
+        code('c1', 'x = 41\nprint("ready")'),
+        code('c2', 'import os, time\nprint("dying", flush=True)\ntime.sleep(0.3)\nos._exit(1)'),
+        code('c3', 'print("ran on a fresh kernel", "x" in dir())'),
+      ],
+      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    }),
+  );
   opened = await openApp({ serve: { file }, viewport: { width: 1300, height: 900 }, ready: '[data-testid="cell"]' });
   ({ page, errors } = opened);
 });
@@ -55,7 +60,11 @@ test('a kernel that dies mid-run: banner with the reason within 1.5 s, the cell 
   assert.ok(delay < 1500, `the banner showed ${delay} ms after the kernel died`);
   await banner.getByText('The kernel died: exited with code 1.').waitFor({ timeout: 2000 });
   // The running cell is marked failed, with the message on the cell; the one queued behind it did not run.
-  await cell(page, 1).locator('[data-testid="error-output"]', { hasText: 'the kernel died while running this cell; variables were lost — restart or re-run (exited with code 1)' }).waitFor({ timeout: 2000 });
+  await cell(page, 1)
+    .locator('[data-testid="error-output"]', {
+      hasText: 'the kernel died while running this cell; variables were lost — restart or re-run (exited with code 1)',
+    })
+    .waitFor({ timeout: 2000 });
   assert.equal(await cell(page, 1).locator('.prompt').getAttribute('data-state'), 'died');
   assert.equal(await cell(page, 2).locator('.prompt').getAttribute('data-state'), 'not-run');
   assert.equal(await cell(page, 2).locator('[data-testid="cell-output"]').count(), 0);

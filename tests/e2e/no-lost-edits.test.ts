@@ -18,13 +18,25 @@ const home = mkdtempSync(join(tmpdir(), 'gds-home-'));
 const file = join(dir, 'work.ipynb');
 
 before(async () => {
-  writeFileSync(file, JSON.stringify({
-    cells: [
-      { cell_type: 'code', id: 'edit', metadata: {}, source: 'x = 1', outputs: [], execution_count: null },
-      { cell_type: 'code', id: 'loud', metadata: {}, source: 'import time\nfor i in range(100000):\n    print("tick", i, flush=True)\n    time.sleep(0.25)', outputs: [], execution_count: null },
-    ],
-    metadata: {}, nbformat: 4, nbformat_minor: 5,
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      cells: [
+        { cell_type: 'code', id: 'edit', metadata: {}, source: 'x = 1', outputs: [], execution_count: null },
+        {
+          cell_type: 'code',
+          id: 'loud',
+          metadata: {},
+          source: 'import time\nfor i in range(100000):\n    print("tick", i, flush=True)\n    time.sleep(0.25)',
+          outputs: [],
+          execution_count: null,
+        },
+      ],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    }),
+  );
   app = await serve({ file, home });
   browser = await launchBrowser();
   page = await browser.newPage();

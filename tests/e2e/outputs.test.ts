@@ -14,7 +14,14 @@ import { serve, type Served } from '../helpers/serve.ts';
 let browser: Browser;
 const apps: Served[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'gds-e2e-outputs-'));
-const code = (id: string, source: string, outputs: object[] = []) => ({ cell_type: 'code', id, metadata: {}, source, outputs, execution_count: outputs.length ? 1 : null });
+const code = (id: string, source: string, outputs: object[] = []) => ({
+  cell_type: 'code',
+  id,
+  metadata: {},
+  source,
+  outputs,
+  execution_count: outputs.length ? 1 : null,
+});
 const notebook = (...cells: object[]) => JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 });
 const html = (markup: string) => ({ output_type: 'display_data', metadata: {}, data: { 'text/html': markup, 'text/plain': 'html' } });
 const MAX_FRAME_HEIGHT = 600;
@@ -44,7 +51,10 @@ async function frameOf(page: Page, index: number): Promise<Frame> {
   return frame;
 }
 
-const wrapHeight = (page: Page, index: number) => cell(page, index).locator('[data-testid="output-frame-wrap"]').evaluate((e) => e.getBoundingClientRect().height);
+const wrapHeight = (page: Page, index: number) =>
+  cell(page, index)
+    .locator('[data-testid="output-frame-wrap"]')
+    .evaluate((e) => e.getBoundingClientRect().height);
 
 test('formatDuration: milliseconds, seconds, minutes, hours; the live counter stays in seconds', () => {
   assert.equal(formatDuration(85), '85 ms');
@@ -57,12 +67,18 @@ test('formatDuration: milliseconds, seconds, minutes, hours; the live counter st
 
 test('a long traceback shows its error line, with the frames one click away', async () => {
   const file = join(dir, 'errors.ipynb');
-  const frames = Array.from({ length: 38 }, (_, i) => `\u001b[0;32mFile /lib/deep.py:${i + 10}\u001b[0m, in \u001b[0;36mframe_${i}\u001b[0m\n    call_${i}()`);
+  const frames = Array.from(
+    { length: 38 },
+    (_, i) => `\u001b[0;32mFile /lib/deep.py:${i + 10}\u001b[0m, in \u001b[0;36mframe_${i}\u001b[0m\n    call_${i}()`,
+  );
   const traceback = ['\u001b[0;31m----------------------------------\u001b[0m', ...frames, '\u001b[0;31mValueError\u001b[0m: bad value 42'];
-  writeFileSync(file, notebook(
-    code('e0', 'deep()', [{ output_type: 'error', ename: 'ValueError', evalue: 'bad value 42', traceback }]),
-    code('e1', 'raise KeyError()', [{ output_type: 'error', ename: 'KeyError', evalue: '', traceback: ['\u001b[0;31mKeyError\u001b[0m'] }]),
-  ));
+  writeFileSync(
+    file,
+    notebook(
+      code('e0', 'deep()', [{ output_type: 'error', ename: 'ValueError', evalue: 'bad value 42', traceback }]),
+      code('e1', 'raise KeyError()', [{ output_type: 'error', ename: 'KeyError', evalue: '', traceback: ['\u001b[0;31mKeyError\u001b[0m'] }]),
+    ),
+  );
   const { page, errors } = await open(file);
   const err = cell(page, 0).locator('[data-testid="error-output"]');
   assert.equal(await err.locator('[data-testid="error-summary"]').textContent(), 'ValueError: bad value 42');
@@ -88,15 +104,22 @@ test('a long traceback shows its error line, with the frames one click away', as
 
 test('HTML outputs are as tall as their content, capped with a scroll, and the frames stay sandboxed', async () => {
   const file = join(dir, 'html.ipynb');
-  const table = (rows: number) => `<table><thead><tr><th></th><th>alpha</th></tr></thead><tbody>${Array.from({ length: rows }, (_, i) => `<tr><th>${i}</th><td>${i * 3}</td></tr>`).join('')}</tbody></table>`;
-  const hostile = `<p>hostile</p><script>document.body.dataset.ran = '1'; parent.postMessage({ type: 'gds-frame-height', height: 5000 }, '*')</script>`
-    + `<img src="x" onerror="document.body.dataset.ran = '2'">`;
-  writeFileSync(file, notebook(
-    code('h0', 'small', [html(table(3))]),
-    code('h1', 'big', [html(table(200))]),
-    code('h2', 'hostile', [html(hostile)]),
-    code('h3', 'text', [html('<div>one line of text</div>')]),
-  ));
+  const table = (rows: number) =>
+    '<table><thead><tr><th></th><th>alpha</th></tr></thead><tbody>' +
+    Array.from({ length: rows }, (_, i) => `<tr><th>${i}</th><td>${i * 3}</td></tr>`).join('') +
+    '</tbody></table>';
+  const hostile =
+    `<p>hostile</p><script>document.body.dataset.ran = '1'; parent.postMessage({ type: 'gds-frame-height', height: 5000 }, '*')</script>` +
+    `<img src="x" onerror="document.body.dataset.ran = '2'">`;
+  writeFileSync(
+    file,
+    notebook(
+      code('h0', 'small', [html(table(3))]),
+      code('h1', 'big', [html(table(200))]),
+      code('h2', 'hostile', [html(hostile)]),
+      code('h3', 'text', [html('<div>one line of text</div>')]),
+    ),
+  );
   const { page, errors } = await open(file);
   for (let i = 0; i < 4; i++) {
     await cell(page, i).locator('[data-testid="output-frame-wrap"][data-sized="content"]').waitFor({ timeout: 10_000 });
@@ -107,7 +130,11 @@ test('HTML outputs are as tall as their content, capped with a scroll, and the f
   // Small outputs: no dead space below the content and no scroll inside.
   for (const i of [0, 3]) {
     const f = await frameOf(page, i);
-    const inside = await f.evaluate(() => ({ body: document.body.getBoundingClientRect().height, scroll: document.documentElement.scrollHeight, client: document.documentElement.clientHeight }));
+    const inside = await f.evaluate(() => ({
+      body: document.body.getBoundingClientRect().height,
+      scroll: document.documentElement.scrollHeight,
+      client: document.documentElement.clientHeight,
+    }));
     const h = await wrapHeight(page, i);
     assert.ok(inside.scroll <= inside.client + 1, `cell ${i}: no scroll inside (${JSON.stringify(inside)})`);
     assert.ok(h - inside.body <= 14, `cell ${i}: the frame (${h} px) fits its content (${inside.body} px)`);

@@ -21,7 +21,9 @@ test('SIGKILL while typing, restart, the recovered edits are offered and restore
   const file = join(dir, 'work.ipynb');
   const original = JSON.stringify({
     cells: [{ cell_type: 'code', id: 'c1', metadata: {}, source: 'x = 1', outputs: [], execution_count: null }],
-    metadata: {}, nbformat: 4, nbformat_minor: 5,
+    metadata: {},
+    nbformat: 4,
+    nbformat_minor: 5,
   });
   writeFileSync(file, original);
   // Autosave is pushed far out so that only the crash journal can save these edits.
@@ -56,40 +58,56 @@ test('SIGKILL while typing, restart, the recovered edits are offered and restore
   assert.match(readFileSync(file, 'utf8'), /important_edit = 42/);
 });
 
-test('a cell printing every 0.25 s does not hold back the journal: an edit 1 s old survives a SIGKILL of service and tab', { timeout: 120_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gds-recovery-'));
-  const file = join(dir, 'loud.ipynb');
-  writeFileSync(file, JSON.stringify({
-    cells: [
-      { cell_type: 'code', id: 'c1', metadata: {}, source: 'x = 1', outputs: [], execution_count: null },
-      { cell_type: 'code', id: 'c2', metadata: {}, source: 'import time\nfor i in range(100000):\n    print("tick", i, flush=True)\n    time.sleep(0.25)', outputs: [], execution_count: null },
-    ],
-    metadata: {}, nbformat: 4, nbformat_minor: 5,
-  }));
-  const home = mkdtempSync(join(tmpdir(), 'gds-home-'));
-  const first = await serve({ file, home });
-  apps.push(first);
-  browser ??= await launchBrowser();
-  let page = await browser.newPage();
-  await page.goto(first.url);
-  await page.waitForSelector('[data-testid="cell-editor"]');
-  await page.locator('[data-testid="cell"][data-cell-index="1"] .view-lines').click();
-  await page.keyboard.press('Control+Enter');
-  await page.locator('[data-testid="cell-output"]', { hasText: 'tick 12' }).waitFor({ timeout: 60_000 }); // past one outputs journal
-  await typeInCell(page, 0, 'edit_while_printing = 7');
-  await page.waitForTimeout(1000);
-  first.child.kill('SIGKILL');
-  await new Promise((r) => first.child.once('exit', r));
-  await page.close();
-  const second = await serve({ file, home });
-  apps.push(second);
-  page = await browser.newPage();
-  await page.goto(second.url);
-  // Saved with the outputs on their own cadence, or else offered back from the journal: never lost.
-  if (!readFileSync(file, 'utf8').includes('edit_while_printing = 7')) {
-    await page.waitForSelector('[data-testid="dialog-recovered"]', { timeout: 30_000 });
-    await page.click('[data-testid="restore-recovery"]');
-  }
-  await page.getByText('edit_while_printing = 7').waitFor();
-  await page.locator('[data-testid="cell-output"]', { hasText: 'tick' }).first().waitFor({ timeout: 10_000 });
-});
+test(
+  'a cell printing every 0.25 s does not hold back the journal: an edit 1 s old survives a SIGKILL of service and tab',
+  { timeout: 120_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gds-recovery-'));
+    const file = join(dir, 'loud.ipynb');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        cells: [
+          { cell_type: 'code', id: 'c1', metadata: {}, source: 'x = 1', outputs: [], execution_count: null },
+          {
+            cell_type: 'code',
+            id: 'c2',
+            metadata: {},
+            source: 'import time\nfor i in range(100000):\n    print("tick", i, flush=True)\n    time.sleep(0.25)',
+            outputs: [],
+            execution_count: null,
+          },
+        ],
+        metadata: {},
+        nbformat: 4,
+        nbformat_minor: 5,
+      }),
+    );
+    const home = mkdtempSync(join(tmpdir(), 'gds-home-'));
+    const first = await serve({ file, home });
+    apps.push(first);
+    browser ??= await launchBrowser();
+    let page = await browser.newPage();
+    await page.goto(first.url);
+    await page.waitForSelector('[data-testid="cell-editor"]');
+    await page.locator('[data-testid="cell"][data-cell-index="1"] .view-lines').click();
+    await page.keyboard.press('Control+Enter');
+    await page.locator('[data-testid="cell-output"]', { hasText: 'tick 12' }).waitFor({ timeout: 60_000 }); // past one outputs journal
+    await typeInCell(page, 0, 'edit_while_printing = 7');
+    await page.waitForTimeout(1000);
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    await page.close();
+    const second = await serve({ file, home });
+    apps.push(second);
+    page = await browser.newPage();
+    await page.goto(second.url);
+    // Saved with the outputs on their own cadence, or else offered back from the journal: never lost.
+    if (!readFileSync(file, 'utf8').includes('edit_while_printing = 7')) {
+      await page.waitForSelector('[data-testid="dialog-recovered"]', { timeout: 30_000 });
+      await page.click('[data-testid="restore-recovery"]');
+    }
+    await page.getByText('edit_while_printing = 7').waitFor();
+    await page.locator('[data-testid="cell-output"]', { hasText: 'tick' }).first().waitFor({ timeout: 10_000 });
+  },
+);

@@ -23,23 +23,37 @@ test('script and onerror payloads in outputs and markdown do not run in the app'
   const dir = mkdtempSync(join(tmpdir(), 'gds-xss-'));
   const file = join(dir, 'hostile.ipynb');
   const display = (data: Record<string, string>) => ({ output_type: 'display_data', data, metadata: {} });
-  writeFileSync(file, JSON.stringify({
-    nbformat: 4, nbformat_minor: 5, metadata: {},
-    cells: [
-      { cell_type: 'markdown', id: 'm1', metadata: {}, source: `# Title\n<script>${attack(1)}</script>\n<img src="x" onerror="${attack(2)}">\n<a href="javascript:${attack(3)}">link</a>` },
-      {
-        cell_type: 'code', id: 'c1', metadata: {}, source: 'show()', execution_count: 1,
-        outputs: [
-          display({ 'text/html': `<b>html</b><script>${attack(4)}</script><img src="x" onerror="${attack(5)}">${inFrame}` }),
-          display({ 'image/svg+xml': `<svg xmlns="http://www.w3.org/2000/svg" onload="${attack(6)}"><script>${attack(7)}</script></svg>` }),
-          display({ 'text/markdown': `<img src="x" onerror="${attack(8)}"> **md**` }),
-          display({ 'application/javascript': attack(9), 'text/plain': '<IPython.core.display.Javascript object>' }),
-          { output_type: 'stream', name: 'stdout', text: `<script>${attack(10)}</script><img src=x onerror="${attack(11)}">` },
-          { output_type: 'error', ename: 'E', evalue: 'v', traceback: [`<img src=x onerror="${attack(12)}">`] },
-        ],
-      },
-    ],
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        {
+          cell_type: 'markdown',
+          id: 'm1',
+          metadata: {},
+          source: `# Title\n<script>${attack(1)}</script>\n<img src="x" onerror="${attack(2)}">\n<a href="javascript:${attack(3)}">link</a>`,
+        },
+        {
+          cell_type: 'code',
+          id: 'c1',
+          metadata: {},
+          source: 'show()',
+          execution_count: 1,
+          outputs: [
+            display({ 'text/html': `<b>html</b><script>${attack(4)}</script><img src="x" onerror="${attack(5)}">${inFrame}` }),
+            display({ 'image/svg+xml': `<svg xmlns="http://www.w3.org/2000/svg" onload="${attack(6)}"><script>${attack(7)}</script></svg>` }),
+            display({ 'text/markdown': `<img src="x" onerror="${attack(8)}"> **md**` }),
+            display({ 'application/javascript': attack(9), 'text/plain': '<IPython.core.display.Javascript object>' }),
+            { output_type: 'stream', name: 'stdout', text: `<script>${attack(10)}</script><img src=x onerror="${attack(11)}">` },
+            { output_type: 'error', ename: 'E', evalue: 'v', traceback: [`<img src=x onerror="${attack(12)}">`] },
+          ],
+        },
+      ],
+    }),
+  );
   app = await serve({ file });
   browser = await launchBrowser();
   const page = await browser.newPage();
@@ -53,9 +67,17 @@ test('script and onerror payloads in outputs and markdown do not run in the app'
   await page.waitForTimeout(1500);
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number[] }).__pwned), undefined);
   for (const frame of await page.locator('iframe').all()) {
-    assert.equal(await frame.getAttribute('sandbox'), 'allow-scripts', 'every output iframe is sandboxed to an opaque origin (never allow-same-origin)');
+    assert.equal(
+      await frame.getAttribute('sandbox'),
+      'allow-scripts',
+      'every output iframe is sandboxed to an opaque origin (never allow-same-origin)',
+    );
     const inside = await (await frame.elementHandle())?.contentFrame();
-    assert.equal(await inside?.evaluate(() => document.documentElement.dataset.ran ?? null), null, 'no script or handler of the output ran in its frame');
+    assert.equal(
+      await inside?.evaluate(() => document.documentElement.dataset.ran ?? null),
+      null,
+      'no script or handler of the output ran in its frame',
+    );
   }
   // Text outputs show the payload as text.
   await page.getByText('<script>window.top.__pwned').first().waitFor();

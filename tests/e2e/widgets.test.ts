@@ -35,24 +35,36 @@ const SAVED = 5;
 before(async () => {
   if (skip) return;
   const file = join(mkdtempSync(join(tmpdir(), 'gds-e2e-widgets-')), 'widgets.ipynb');
-  writeFileSync(file, JSON.stringify({
-    cells: [
-      code('tq', 'from tqdm.notebook import tqdm; import time\nfor i in tqdm(range(30)): time.sleep(0.1)'),
-      code('sl', 'import ipywidgets as w\ns = w.IntSlider(value=2, min=0, max=10, description="n")\ns'),
-      code('pr', 'print("value", s.value)'),
-      code('bt', 'b = w.Button(description="Press me")\nb.on_click(lambda _: setattr(b, "description", "pressed"))\nb'),
-      code('ht', 'w.HTML(\'<b>bold</b> text<script>window.top.__pwned = 1</script><img src=x onerror="window.top.__pwned = 2">\')'),
-      {
-        ...code('sv', 'w.IntSlider(value=5)'),
-        execution_count: 1,
-        outputs: [{
-          output_type: 'execute_result', execution_count: 1, metadata: {},
-          data: { 'application/vnd.jupyter.widget-view+json': { model_id: 'f00dfeed', version_major: 2, version_minor: 0 }, 'text/plain': 'IntSlider(value=5)' },
-        }],
-      },
-    ],
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, nbformat: 4, nbformat_minor: 5,
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      cells: [
+        code('tq', 'from tqdm.notebook import tqdm; import time\nfor i in tqdm(range(30)): time.sleep(0.1)'),
+        code('sl', 'import ipywidgets as w\ns = w.IntSlider(value=2, min=0, max=10, description="n")\ns'),
+        code('pr', 'print("value", s.value)'),
+        code('bt', 'b = w.Button(description="Press me")\nb.on_click(lambda _: setattr(b, "description", "pressed"))\nb'),
+        code('ht', 'w.HTML(\'<b>bold</b> text<script>window.top.__pwned = 1</script><img src=x onerror="window.top.__pwned = 2">\')'),
+        {
+          ...code('sv', 'w.IntSlider(value=5)'),
+          execution_count: 1,
+          outputs: [
+            {
+              output_type: 'execute_result',
+              execution_count: 1,
+              metadata: {},
+              data: {
+                'application/vnd.jupyter.widget-view+json': { model_id: 'f00dfeed', version_major: 2, version_minor: 0 },
+                'text/plain': 'IntSlider(value=5)',
+              },
+            },
+          ],
+        },
+      ],
+      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    }),
+  );
   opened = await openApp({ serve: { file }, viewport: { width: 1300, height: 900 }, ready: '[data-testid="cell"]' });
   ({ page, errors } = opened);
 });
@@ -90,7 +102,9 @@ test('a tqdm.notebook loop shows a progress bar that moves while it runs and end
   assert.equal(await cell(page, TQDM).locator('[role="progressbar"]').getAttribute('aria-valuenow'), '30');
   // tqdm's labels are HTML widgets with text only: shown inline, not in frames.
   await cell(page, TQDM).getByText('100%').waitFor();
-  await cell(page, TQDM).getByText(/30\/30 \[/).waitFor();
+  await cell(page, TQDM)
+    .getByText(/30\/30 \[/)
+    .waitFor();
   assert.equal(await cell(page, TQDM).locator('[data-testid="cell-output"] .stream').count(), 0, 'no warning or error printed');
   await screenshot(page, 'widgets-tqdm');
 });
