@@ -1,4 +1,5 @@
 // Where GDS keeps user data (corpus DB, installed models, pipeline state), shared by the app and the CLI.
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -28,6 +29,16 @@ export function bundledModelsDir(): string {
 /** Models the user trained and installed; they take precedence over the bundled ones. */
 export function installedModelsDir(): string {
   return join(userDataDir(), 'models');
+}
+
+/**
+ * The one answer to "which model folder does GDS use for `kind`": the installed one when it holds a model (its
+ * manifest.json; an install writes the folder whole, then renames it in), else the bundled one. The inference worker,
+ * the doctor, the wizard's comparison and the CLI all ask here, so they never disagree.
+ */
+export function activeModelDir(kind: 'classifier' | 'recommender'): string {
+  const installed = join(installedModelsDir(), kind);
+  return existsSync(join(installed, 'manifest.json')) ? installed : join(bundledModelsDir(), kind);
 }
 
 /** Cells the GDS developers labelled by hand (resources/labels/README.md); excluded from training like the shared gold. */

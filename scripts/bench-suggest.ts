@@ -1,16 +1,13 @@
 // p50/p95 of one suggestion request as the app's worker answers it (stage from the classifier in context, with its
 // per-cell cache + key walk + candidates + rerank + rendering), at statements of held-out Kaggle notebooks.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { bundledModelsDir, installedModelsDir } from '../pipeline/app-paths.ts';
+import { activeModelDir } from '../pipeline/app-paths.ts';
 import { loadRecommender, type RecommenderKind } from '../ml/recommender/recommender.ts';
 import { loadClassifier, type CellSignals } from '../ml/classifier/classifier.ts';
 import { walkNotebook } from '../ml/recommender/notebook-state.ts';
 import { recommenderCorpus } from '../pipeline/training/recommender/corpus-notebooks.ts';
 import { rng } from '../ml/random.ts';
 
-const installed = join(installedModelsDir(), 'recommender');
-const dir = process.argv[2] ?? (existsSync(join(installed, 'manifest.json')) ? installed : join(bundledModelsDir(), 'recommender'));
+const dir = process.argv[2] ?? activeModelDir('recommender');
 const kinds = (process.env.BENCH_KINDS ?? 'rerank,ngram-cache').split(',') as RecommenderKind[];
 const N_NOTEBOOKS = Number(process.env.BENCH_NOTEBOOKS ?? 30);
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Events } from '../../preload/contract.ts';
 import { installProcessGuards } from '../host/process-guards.ts';
-import { createRouter } from '../host/router.ts';
+import { createRouter, resultChecksOn } from '../host/router.ts';
 import { createContainer, type Container } from '../services/container.ts';
 import { registerSchemeBeforeReady, serveRenderer } from './app-protocol.ts';
 import { buildMenu } from './menu.ts';
@@ -76,7 +76,8 @@ void app.whenReady().then(() => {
     mode: 'electron', version: app.getVersion(), dataDir: app.getPath('userData'),
     openPath: file ? resolve(file) : null, log: (l) => console.log(l), emit,
   });
-  const dispatch = createRouter(container.handlers, (l) => console.warn(`[ipc] ${l}`));
+  // A packaged app skips the result checks (each walks a whole result, a notebook on open); a development run keeps them.
+  const dispatch = createRouter(container.handlers, (l) => console.warn(`[ipc] ${l}`), { checkResults: !app.isPackaged && resultChecksOn() });
   ipcMain.handle('gds:invoke', (event: IpcMainInvokeEvent, method: unknown, params: unknown) => {
     // Only our own window's top frame, loaded from app://gds, may call the services.
     const frame = event.senderFrame;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DoctorCheck } from '../../preload/contract.ts';
 import { candidatePythons, probePython, type PythonInfo } from '../../pipeline/jupyter/python-env.ts';
-import { bundledModelsDir, installedModelsDir } from '../../pipeline/app-paths.ts';
+import { activeModelDir } from '../../pipeline/app-paths.ts';
 import { availableProviders } from '../../ml/onnx-session.ts';
 
 const APT = 'sudo apt-get install -y';
@@ -19,18 +19,17 @@ async function bestPython(): Promise<PythonInfo | null> {
 }
 
 function modelCheck(kind: 'classifier' | 'recommender'): DoctorCheck {
-  for (const dir of [join(installedModelsDir(), kind), join(bundledModelsDir(), kind)]) {
-    const manifest = join(dir, 'manifest.json');
-    if (existsSync(manifest)) {
-      let detail = dir;
-      try {
-        const m = JSON.parse(readFileSync(manifest, 'utf8')) as { created?: string; version?: string };
-        detail = `${dir}${m.created ? ` (trained ${m.created})` : ''}`;
-      } catch {
-        return { name: `model: ${kind}`, ok: false, detail: `${manifest} is not valid JSON`, fix: `gds train ${kind}` };
-      }
-      return { name: `model: ${kind}`, ok: true, detail };
+  const dir = activeModelDir(kind);
+  const manifest = join(dir, 'manifest.json');
+  if (existsSync(manifest)) {
+    let detail = dir;
+    try {
+      const m = JSON.parse(readFileSync(manifest, 'utf8')) as { created?: string; version?: string };
+      detail = `${dir}${m.created ? ` (trained ${m.created})` : ''}`;
+    } catch {
+      return { name: `model: ${kind}`, ok: false, detail: `${manifest} is not valid JSON`, fix: `gds train ${kind}` };
     }
+    return { name: `model: ${kind}`, ok: true, detail };
   }
   return { name: `model: ${kind}`, ok: false, detail: 'no model found', fix: `reinstall GDS or run: gds train ${kind}` };
 }

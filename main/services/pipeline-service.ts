@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Events, ModelComparison, ModelKind, Params, PipelineRunView, PipelineStep, TorchReport, TrainingCurve } from '../../preload/contract.ts';
-import { bundledModelsDir, defaultCorpusDb, installedModelsDir } from '../../pipeline/app-paths.ts';
+import { activeModelDir, defaultCorpusDb } from '../../pipeline/app-paths.ts';
 import { compareModels, detectTorch, installModel, PipelineManager, rollbackModel, type RunState } from '../../pipeline/jobs/index.ts';
 
 type Emit = <E extends keyof Events>(event: E, payload: Events[E]) => void;
@@ -105,7 +105,7 @@ export class PipelineService {
     for (const kind of ['classifier', 'recommender'] as const) {
       const candidate = this.modelDir(runId, kind);
       if (!candidate) continue;
-      const installed = existsSync(join(installedModelsDir(), kind, 'manifest.json')) ? join(installedModelsDir(), kind) : join(bundledModelsDir(), kind);
+      const installed = activeModelDir(kind);
       const rows = compareModels(candidate, existsSync(join(installed, 'manifest.json')) ? installed : null);
       comparisons.push({ kind, rows: rows.map((r) => ({ metric: r.metric, candidate: r.candidate ?? null, installed: r.installed ?? null })) });
     }

@@ -1,19 +1,11 @@
 // Worker thread that owns the ONNX sessions and tree-sitter: classification and suggestions off the main event loop.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { checkCells } from '../../ml/cell-limits.ts';
 import { loadClassifier, type CellSignals, type Classification, type StageClassifier } from '../../ml/classifier/classifier.ts';
 import { lintNotebook } from '../../ml/guidance/lint.ts';
-import { bundledModelsDir, installedModelsDir } from '../../pipeline/app-paths.ts';
+import { activeModelDir } from '../../pipeline/app-paths.ts';
 import type { WorkerRequest, WorkerResponse } from './inference-protocol.ts';
 import { createSuggester, type Suggester } from './suggester.ts';
-
-/** The user's installed model wins over the bundled one (the training wizard installs there). */
-export function activeModelDir(kind: 'classifier' | 'recommender'): string {
-  const installed = join(installedModelsDir(), kind);
-  return existsSync(join(installed, 'manifest.json')) ? installed : join(bundledModelsDir(), kind);
-}
 
 let classifier: Promise<StageClassifier> | null = null;
 let suggester: Promise<Suggester> | null = null;

@@ -1,7 +1,9 @@
 // The six workflow stages of a code cell (../shared/specs/stages.md), in the order ties are broken by.
-export const STAGES = ['import', 'load', 'explore', 'prep', 'train', 'eval'] as const;
+// Defined once, in the contract (the UI shows them and corpus.search filters by them); ml/ may import the contract.
+import { STAGE_IDS, type StageId } from '../../preload/contract.ts';
 
-export type Stage = (typeof STAGES)[number];
+export const STAGES = STAGE_IDS;
+export type Stage = StageId;
 
 export const STAGE_NAMES: Record<Stage, string> = {
   import: 'Imports',

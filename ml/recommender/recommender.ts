@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { Suggestion } from '../../preload/contract.ts';
 import { STAGES, type Stage } from '../classifier/stages.ts';
 import { readJsonFile, unwalkedRecord } from '../read-json-file.ts';
 import { beamSearch, loadSeq2Seq, type Seq2SeqModel } from './beam-search.ts';
@@ -37,14 +38,8 @@ async function loadKeyRecommender(modelDir: string, manifest: RecommenderManifes
 
 export type RecommenderKind = 'per-stage' | 'single' | 'ngram' | KeyKind;
 
-export interface Suggestion {
-  text: string;
-  score: number;
-  /** The suggestion's call key (key models only). */
-  key?: string;
-  /** How often the corpus did this at a similar point: `count` of `total` (key models only). */
-  evidence?: { count: number; total: number };
-}
+/** One next-line chip: the contract's definition (preload/contract.ts), which the app sends as is. */
+export type { Suggestion };
 
 /** Options of one request: the badge's stage, the kernel's columns, readable files, this user's feedback. */
 export type SuggestOptions = KeySuggestOptions;

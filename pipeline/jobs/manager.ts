@@ -1,4 +1,4 @@
-// PipelineManager: runs pipeline steps as child processes with persisted state, progress, cancel and resume.
+// PipelineManager: runs pipeline steps as child processes (typed registry tasks) with persisted state, progress, cancel and resume.
 import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,13 +6,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { killGroup, openLog, startChild, type RunningChild } from './child-step.ts';
 import { EtaEstimator, LineProgress } from './progress.ts';
 import { isAlive, listRuns, loadState, newRunId, pipelineRoot, saveState } from './state-file.ts';
-import { findCheckpoint, gdsResolver } from './step-commands.ts';
+import { findCheckpoint, taskResolver } from './step-plan.ts';
 import { STEP_NAMES, type PipelineEvents, type PipelineOptions, type RunState, type StepCommandResolver, type StepName, type StepState, type StepStatus } from './types.ts';
 
 export interface ManagerOptions {
   /** Folder holding one sub-folder per run (default `<userDataDir()>/pipeline`). */
   root?: string;
-  /** Builds each step's child commands (default: `node bin/gds.mjs ...`); tests inject small fake commands. */
+  /** Plans each step's child processes (default: typed registry tasks in bin/gds-step.mjs); tests inject small fake commands. */
   resolver?: StepCommandResolver;
   /** Time between SIGTERM and SIGKILL on cancel. */
   killGraceMs?: number;
@@ -38,7 +38,7 @@ export class PipelineManager extends EventEmitter<PipelineEvents> {
   constructor(opts: ManagerOptions = {}) {
     super();
     this.root = opts.root ?? pipelineRoot();
-    this.resolver = opts.resolver ?? gdsResolver();
+    this.resolver = opts.resolver ?? taskResolver();
     this.graceMs = opts.killGraceMs ?? 5000;
     this.cwd = opts.cwd ?? process.cwd();
   }
@@ -152,7 +152,7 @@ export class PipelineManager extends EventEmitter<PipelineEvents> {
     const proc = `/proc/${s.pid}/cmdline`;
     if (!existsSync(proc)) return process.platform !== 'linux';
     const cmdline = readFileSync(proc, 'utf8').split('\0');
-    return s.commands.some((c) => c.slice(1, 2).every((a) => cmdline.includes(a)));
+    return s.commands.some((c) => c.length > 1 && c.slice(1).every((a) => cmdline.includes(a)));
   }
 
   private drive(state: RunState): Promise<RunState> {
@@ -224,7 +224,8 @@ export class PipelineManager extends EventEmitter<PipelineEvents> {
         return this.finish(run, step, 'failed', null, (e as Error).message);
       }
       step.commands = commands.map((c) => [c.command, ...c.args]);
-      step.resumedFrom = checkpoint && commands.some((c) => c.args.includes(checkpoint)) ? checkpoint : null;
+      // Typed calls say which checkpoint they continue from; a raw command (tests) shows it in its argv.
+      step.resumedFrom = checkpoint && commands.some((c) => c.resumeFrom === checkpoint || c.args.includes(checkpoint)) ? checkpoint : null;
       const eta = new EtaEstimator();
       let lastSave = 0;
       for (const [i, cmd] of commands.entries()) {

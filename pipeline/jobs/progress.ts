@@ -22,7 +22,7 @@ export function jsonOf(line: string): Record<string, unknown> | null {
 }
 
 /**
- * Stateful per-command parser. Understands, in order: `{"fraction": f}` (the --progress-json protocol and test
+ * Stateful per-command parser. Understands, in order: `{"fraction": f}` (what step-child tasks report, and test
  * fixtures), `{"done": n, "total": m}`, trainer `{"event": "epoch", "epoch": k}` lines (several sub-models
  * counted by their `name:` prefix), and per-item result lines when the total is known (gds execute --limit).
  */
@@ -45,7 +45,9 @@ export class LineProgress {
       if (done !== null && total) return { fraction: clamp(done / total), message: typeof j.message === 'string' ? j.message : message };
       if (j.event === 'epoch' || j.event === 'resumed') return { fraction: this.epochFraction(line, num(j.epoch)), message };
       if (j.event === 'done' && !this.hint.models) return { fraction: 1, message };
-      return { fraction: null, message };
+      // A step child's last line: its task finished (the result itself stays in the log, not in the progress message).
+      if (j.event === 'result') return { fraction: 1, message: `${typeof j.task === 'string' ? j.task : 'task'} finished` };
+      return { fraction: null, message: typeof j.message === 'string' && j.message ? j.message : message };
     }
     if (this.hint.total && /^(ok|error|missing-data|timeout|kernel-failed)\s/.test(line)) {
       this.items += 1;

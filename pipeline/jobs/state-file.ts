@@ -74,6 +74,7 @@ const RunStateSchema = z.object({
     epochs: z.number().optional(),
     maxCells: z.number().optional(),
     selfTrain: z.boolean().optional(),
+    procs: z.number().int().min(1).optional(),
   }),
   steps: z.array(StepStateSchema),
 }) satisfies z.ZodType<RunState, unknown>;

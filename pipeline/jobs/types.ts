@@ -18,6 +18,8 @@ export interface PipelineOptions {
   maxCells?: number;
   /** Self-training: the classifier step learns from the current classifier's in-context answers (`--teacher`). */
   selfTrain?: boolean;
+  /** PyTorch processes per training step (torchrun, DistributedDataParallel); unset = 1. */
+  procs?: number;
 }
 
 export interface StepState {
@@ -79,13 +81,15 @@ export interface PipelineEvents {
   run: [{ runId: string; status: RunStatus }];
 }
 
-/** One child process of a step. */
+/** One child process of a step (the default resolver's are step-child tasks: pipeline/jobs/step-plan.ts). */
 export interface StepCommand {
   command: string;
   args: string[];
   env?: Record<string, string>;
   /** Used by the progress parser, e.g. the epoch count of a training run. */
   hint?: ProgressHint;
+  /** The checkpoint this child continues from, recorded as the step's `resumedFrom`. */
+  resumeFrom?: string;
 }
 
 export interface ProgressHint {
@@ -95,7 +99,7 @@ export interface ProgressHint {
   total?: number;
 }
 
-/** What a command resolver is given to build a step's child commands. */
+/** What a resolver is given to plan a step's child processes. */
 export interface StepContext {
   runId: string;
   runDir: string;

@@ -1,5 +1,8 @@
 // Runs a training script of resources/python (classifier LSTM, recommender, stacker, reranker) and relays its JSON-lines progress.
+// The PyTorch trainers run under torchrun when more than one process is asked for: the same script either way.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface TrainEvent {
@@ -15,10 +18,64 @@ export function pythonExecutable(): string {
   return process.env.GDS_PYTHON ?? '/usr/bin/python3';
 }
 
-/** Resolves with every event; rejects with stderr's tail when Python fails. */
-export function runPythonTrainer(script: string, args: string[], onEvent: (e: TrainEvent) => void, python = pythonExecutable()): Promise<TrainEvent[]> {
+/**
+ * The process count of a training step that reaches runPythonTrainer through code that does not pass one (the
+ * recommender's trainer): the step sets it for its own process (a pipeline step child, or the `gds` command).
+ */
+export const TRAIN_PROCS_ENV = 'GDS_TRAIN_PROCS';
+
+/** Scripts written for DistributedDataParallel (resources/python/ddp.py); the scikit-learn fits always run alone. */
+const DISTRIBUTED_SCRIPTS = new Set(['train_classifier.py', 'train_recommender.py']);
+
+export interface TrainerOptions {
+  /** Processes for a DDP-capable script (default: GDS_TRAIN_PROCS, else 1). */
+  procs?: number;
+}
+
+function procsFor(script: string, o: TrainerOptions): number {
+  if (!DISTRIBUTED_SCRIPTS.has(basename(script))) return 1;
+  const n = o.procs ?? Number(process.env[TRAIN_PROCS_ENV] ?? '1');
+  if (!Number.isInteger(n) || n < 1) throw new Error(`trainer process count must be an integer >= 1, got ${String(n)}`);
+  return n;
+}
+
+/**
+ * argv of a trainer: `python script ...` for one process, else torchrun with one node and N local processes, through
+ * resources/python/torchrun.py (`python -m torch.distributed.run` plus a fix for Debian's PyTorch 1.13 on Python 3.11).
+ * The static rendezvous on 127.0.0.1:`port` keeps everything on this machine (offline works); PyTorch 1.13's
+ * `--standalone` (c10d) rendezvous loses its store connection at shutdown under load ("Broken pipe") and fails the run.
+ * A 1 s monitor interval notices the workers' end sooner than the default 5 s.
+ */
+export function trainerArgv(script: string, args: string[], procs: number, port = 29500): string[] {
+  if (procs <= 1) return [script, ...args];
+  const torchrun = join(dirname(script), 'torchrun.py');
+  return [torchrun, '--nnodes', '1', '--nproc_per_node', String(procs), '--master_addr', '127.0.0.1', '--master_port', String(port),
+    '--monitor_interval', '1', script, ...args];
+}
+
+/** A TCP port free on 127.0.0.1 right now, for the rendezvous of one torchrun (concurrent runs each get their own). */
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('no free port on 127.0.0.1'))));
+    });
+  });
+}
+
+/** Resolves with every event; rejects with stderr's tail when Python fails. */
+export async function runPythonTrainer(
+  script: string, args: string[], onEvent: (e: TrainEvent) => void, python = pythonExecutable(), opts: TrainerOptions = {},
+): Promise<TrainEvent[]> {
+  const procs = procsFor(script, opts);
+  const argv = trainerArgv(script, args, procs, procs > 1 ? await freePort() : undefined);
+  // One thread per process when several share the cores; torchrun would set OMP_NUM_THREADS=1 with a warning anyway.
+  const env = procs > 1 ? { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' } : process.env;
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const events: TrainEvent[] = [];
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {

@@ -1,7 +1,8 @@
 """Trains the stage classifier (Embedding -> SpatialDropout1D -> LSTM -> softmax) on token ids prepared by
 pipeline/training/classifier (TypeScript), against the label model's probabilistic labels, and exports it to ONNX.
 
-Progress goes to stdout as JSON lines so `gds train classifier` can show and record it.
+Progress goes to stdout as JSON lines so `gds train classifier` can show and record it. The same script trains in one
+process or in several under torchrun (DistributedDataParallel, see ddp.py); only rank 0 prints and writes files.
 """
 import argparse
 import json
@@ -13,9 +14,15 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ddp import Group, write_rank_hash  # noqa: E402
+
+GROUP = None
+
 
 def emit(event, **fields):
-    print(json.dumps({"event": event, **fields}), flush=True)
+    if GROUP is None or GROUP.main:
+        print(json.dumps({"event": event, **fields}), flush=True)
 
 
 class StageLSTM(nn.Module):
@@ -77,12 +84,13 @@ def length_batches(x, batch, gen):
     return [batches[k] for k in perm]
 
 
-def evaluate(model, x, y, batch):
+def evaluate(model, x, y, batch, device):
+    """Validation loss of the whole set; every rank computes it on the same weights, so early stopping agrees."""
     model.eval()
     total = 0.0
     with torch.no_grad():
         for idx in length_batches(x, batch, torch.Generator().manual_seed(0)):
-            total += soft_cross_entropy(model(trim(x[idx])), y[idx]).item() * len(idx)
+            total += soft_cross_entropy(model(trim(x[idx]).to(device)), y[idx].to(device)).item() * len(idx)
     return total / max(1, len(x))
 
 
@@ -101,7 +109,11 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-seconds", type=float, default=0, help="stop training after this much wall time (0: no limit); the model is still exported")
     ap.add_argument("--resume", help="checkpoint written by an earlier run (model, optimizer, epoch, history)")
+    ap.add_argument("--rank-hashes", help="folder where each rank writes the sha256 of its final weights (tests of torchrun runs)")
     args = ap.parse_args()
+
+    global GROUP
+    GROUP = group = Group()
 
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
@@ -113,53 +125,65 @@ def main():
     emit("data", train=len(xtr), val=len(xva), vocab_size=vocab_size, seq_len=seq_len)
 
     model = StageLSTM(vocab_size, args.embed, args.hidden, n_classes, args.dropout)
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    ck = torch.load(args.resume, map_location="cpu") if args.resume else None
+    if ck:
+        model.load_state_dict(ck["model"])
+    net = group.wrap(model)  # on the group's device; `model` is the same module, unwrapped
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     os.makedirs(args.out, exist_ok=True)
     ckpt_path = os.path.join(args.out, "checkpoint.pt")
     start_epoch, history, best, best_state, bad = 1, [], float("inf"), None, 0
-    if args.resume:
-        ck = torch.load(args.resume)
-        model.load_state_dict(ck["model"])
+    if ck:
         opt.load_state_dict(ck["optimizer"])
         start_epoch, history, best, bad = ck["epoch"] + 1, ck["history"], ck["best"], ck["bad"]
-        best_state = ck["best_state"]
+        best_state = {k: v.to(group.device) for k, v in ck["best_state"].items()} if ck["best_state"] else None
         emit("resumed", epoch=ck["epoch"])
 
+    # Same seed on every rank: the ranks build the same batch order, and each trains on its share of it.
     gen = torch.Generator().manual_seed(args.seed)
     started = time.time()
-    out_of_time = lambda: args.max_seconds > 0 and time.time() - started > args.max_seconds
+    # The time budget is read on every rank and agreed on (group.any), so no rank stops while another waits for it.
+    out_of_time = lambda: args.max_seconds > 0 and group.any(time.time() - started > args.max_seconds)
     for epoch in range(start_epoch, args.epochs + 1):
         if bad >= args.patience or out_of_time():
             break
-        model.train()
+        net.train()
         t0, total, seen = time.time(), 0.0, 0
-        for idx in length_batches(xtr, args.batch, gen):
+        for idx in group.shard(length_batches(xtr, args.batch, gen)):
             opt.zero_grad()
-            loss = soft_cross_entropy(model(trim(xtr[idx])), ytr[idx])
+            loss = soft_cross_entropy(net(trim(xtr[idx]).to(group.device)), ytr[idx].to(group.device))
             loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            nn.utils.clip_grad_norm_(net.parameters(), 5.0)
             opt.step()
             total += loss.item() * len(idx)
             seen += len(idx)
             if out_of_time():
                 emit("time_limit", epoch=epoch, cells_seen=seen)
                 break
-        val_loss = evaluate(model, xva, yva, 1024)
-        history.append({"epoch": epoch, "train_loss": total / seen, "val_loss": val_loss, "seconds": time.time() - t0, "cells": seen})
+        total, seen = group.sum(total, seen)
+        seen = int(seen)
+        val_loss = evaluate(model, xva, yva, 1024, group.device)
+        history.append({"epoch": epoch, "train_loss": total / max(1, seen), "val_loss": val_loss, "seconds": time.time() - t0, "cells": seen})
         emit("epoch", **history[-1])
         if val_loss < best - 1e-4:
             best, bad = val_loss, 0
             best_state = {k: v.clone() for k, v in model.state_dict().items()}
         else:
             bad += 1
-        torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch, "history": history,
-                    "best": best, "bad": bad, "best_state": best_state}, ckpt_path)
+        if group.main:
+            torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch, "history": history,
+                        "best": best, "bad": bad, "best_state": best_state}, ckpt_path)
     if bad >= args.patience:
         emit("early_stop", best_val_loss=best)
 
     if best_state is not None:
         model.load_state_dict(best_state)
+    write_rank_hash(args.rank_hashes, group, model)
+    group.close()
+    if not group.main:
+        return
     model.eval()
+    model.cpu()
     onnx_path = os.path.join(args.out, "model.onnx")
     dummy = torch.ones((2, seq_len), dtype=torch.int64)
     torch.onnx.export(WithSoftmax(model), dummy, onnx_path, input_names=["tokens"], output_names=["probs"],

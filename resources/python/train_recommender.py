@@ -1,6 +1,7 @@
 # Trains one next-line seq2seq model on pairs prepared by `gds train recommender` and exports it to ONNX.
 # Vocabulary and token ids come from TypeScript (data dir: vocab.json, train.tsv, valid.tsv), so inference matches training.
-# Progress is printed as JSON lines on stdout: {"event": "epoch", ...}.
+# Progress is printed as JSON lines on stdout: {"event": "epoch", ...}. The same script trains in one process or in
+# several under torchrun (DistributedDataParallel, see ddp.py); only rank 0 prints and writes files.
 import argparse
 import json
 import os
@@ -12,11 +13,15 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ddp import Group, write_rank_hash  # noqa: E402
 from rec_model import EOS, PAD, SOS, EncoderExport, Seq2Seq  # noqa: E402
+
+GROUP = None
 
 
 def emit(**kw):
-    print(json.dumps(kw), flush=True)
+    if GROUP is None or GROUP.main:
+        print(json.dumps(kw), flush=True)
 
 
 def load_pairs(path, limit):
@@ -35,7 +40,7 @@ def load_pairs(path, limit):
     return pairs
 
 
-def batches(pairs, size, shuffle):
+def batches(pairs, size, shuffle, device=None):
     idx = list(range(len(pairs)))
     if shuffle:
         random.shuffle(idx)
@@ -48,16 +53,16 @@ def batches(pairs, size, shuffle):
         for k, (s, t) in enumerate(chunk):
             src[k, : len(s)] = torch.tensor(s)
             tgt[k, : len(t)] = torch.tensor(t)
-        lengths = torch.tensor([len(s) for s, _ in chunk])
-        yield src, lengths, tgt
+        lengths = torch.tensor([len(s) for s, _ in chunk])  # pack_padded_sequence wants lengths on the CPU
+        yield (src, lengths, tgt) if device is None else (src.to(device), lengths, tgt.to(device))
 
 
 def run_batch(model, src, lengths, tgt, teacher_forcing):
     enc, h = model.encoder(src, lengths)
     mask = (src != PAD).float()
     hidden = model.init_hidden(h)
-    token = torch.full((src.size(0),), SOS, dtype=torch.long)
-    loss, correct = 0.0, torch.ones(src.size(0), dtype=torch.bool)
+    token = torch.full((src.size(0),), SOS, dtype=torch.long, device=src.device)
+    loss, correct = 0.0, torch.ones(src.size(0), dtype=torch.bool, device=src.device)
     n_tokens = (tgt != PAD).sum()
     use_tf = random.random() < teacher_forcing
     for t in range(tgt.size(1)):
@@ -72,11 +77,22 @@ def run_batch(model, src, lengths, tgt, teacher_forcing):
     return loss / n_tokens, correct
 
 
-def evaluate(model, pairs, batch):
+class TrainStep(nn.Module):
+    """One teacher-forced batch as a module call: DistributedDataParallel syncs gradients of what runs in forward()."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, src, lengths, tgt, teacher_forcing):
+        return run_batch(self.model, src, lengths, tgt, teacher_forcing)
+
+
+def evaluate(model, pairs, batch, device=None):
     model.eval()
     total, loss_sum, exact = 0, 0.0, 0
     with torch.no_grad():
-        for src, lengths, tgt in batches(pairs, batch, False):
+        for src, lengths, tgt in batches(pairs, batch, False, device):
             loss, correct = run_batch(model, src, lengths, tgt, 0.0)
             loss_sum += float(loss) * src.size(0)
             exact += int(correct.sum())
@@ -121,7 +137,10 @@ def main():
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--seed', type=int, default=13)
     p.add_argument('--resume')
+    p.add_argument('--rank-hashes', help='folder where each rank writes the sha256 of its final weights (tests of torchrun runs)')
     a = p.parse_args()
+    global GROUP
+    GROUP = group = Group()
     random.seed(a.seed)
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
@@ -131,11 +150,13 @@ def main():
     train = load_pairs(os.path.join(a.data, 'train.tsv'), a.max_pairs)
     valid = load_pairs(os.path.join(a.data, 'valid.tsv'), 3000)
     model = Seq2Seq(len(vocab), a.emb, a.hidden, a.layers, a.dropout, a.attn)
-    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
-    start_epoch = 0
-    if a.resume:
-        ck = torch.load(a.resume)
+    ck = torch.load(a.resume, map_location='cpu') if a.resume else None
+    if ck:
         model.load_state_dict(ck['model'])
+    step = group.wrap(TrainStep(model))  # moves `model` to the group's device
+    opt = torch.optim.Adam(step.parameters(), lr=a.lr)
+    start_epoch = 0
+    if ck:
         opt.load_state_dict(ck['opt'])
         start_epoch = ck['epoch']
     emit(event='start', pairs=len(train), valid=len(valid), vocab=len(vocab), params=sum(p.numel() for p in model.parameters()))
@@ -143,26 +164,34 @@ def main():
     epoch = start_epoch
     for epoch in range(start_epoch + 1, a.epochs + 1):
         total, seen = 0.0, 0
-        for src, lengths, tgt in batches(train, a.batch, True):
+        step.train()
+        # Every rank shuffles with the same seed and takes its share; the teacher-forcing draws stay in step too.
+        for src, lengths, tgt in group.shard(batches(train, a.batch, True, group.device)):
             opt.zero_grad()
-            loss, _ = run_batch(model, src, lengths, tgt, a.teacher_forcing)
+            loss, _ = step(src, lengths, tgt, a.teacher_forcing)
             loss.backward()
             # Clipping keeps the GRU from exploding on long, rare lines.
-            nn.utils.clip_grad_norm_(model.parameters(), a.clip)
+            nn.utils.clip_grad_norm_(step.parameters(), a.clip)
             opt.step()
             total += float(loss) * src.size(0)
             seen += src.size(0)
-        v_loss, v_exact = evaluate(model, valid, 256) if valid else (0.0, 0.0)
+        total, seen = group.sum(total, seen)
+        v_loss, v_exact = evaluate(model, valid, 256, group.device) if valid else (0.0, 0.0)
         # Saved (atomically) before the epoch event: a reader reacting to the event finds this epoch's checkpoint.
-        ck_tmp = os.path.join(a.out, 'checkpoint.pt.tmp')
-        torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'epoch': epoch, 'args': vars(a)}, ck_tmp)
-        os.replace(ck_tmp, os.path.join(a.out, 'checkpoint.pt'))
+        if group.main:
+            ck_tmp = os.path.join(a.out, 'checkpoint.pt.tmp')
+            torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'epoch': epoch, 'args': vars(a)}, ck_tmp)
+            os.replace(ck_tmp, os.path.join(a.out, 'checkpoint.pt'))
         emit(event='epoch', epoch=epoch, train_loss=round(total / max(seen, 1), 4), valid_loss=round(v_loss, 4),
              valid_greedy_exact=round(v_exact, 4), seconds=round(time.time() - t0, 1))
-        if a.max_minutes and time.time() - t0 > a.max_minutes * 60:
+        if a.max_minutes and group.any(time.time() - t0 > a.max_minutes * 60):
             emit(event='budget', minutes=a.max_minutes)
             break
-    export(model, a.out, len(vocab))
+    write_rank_hash(a.rank_hashes, group, model)
+    group.close()
+    if not group.main:
+        return
+    export(model.cpu(), a.out, len(vocab))
     emit(event='done', epochs=epoch, seconds=round(time.time() - t0, 1))
 
 

@@ -32,6 +32,12 @@ test('fraction, done/total and execute result lines', () => {
   assert.equal(p.parse('{"fraction": 7}')?.fraction, 1, 'clamped');
 });
 
+test('a step child\'s result line ends its command; a null fraction keeps the task\'s message', () => {
+  const p = new LineProgress();
+  assert.deepEqual(p.parse('{"fraction":null,"message":"12 notebooks"}'), { fraction: null, message: '12 notebooks' });
+  assert.deepEqual(p.parse('{"event":"result","task":"import","result":{"notebooks":12}}'), { fraction: 1, message: 'import finished' });
+});
+
 test('ETA = remaining fraction at the observed rate, counted down on lines without progress', () => {
   let now = 0;
   const eta = new EtaEstimator(() => now);

@@ -8,9 +8,22 @@ import { join } from 'node:path';
 import { PipelineManager } from '../../pipeline/jobs/manager.ts';
 import { isAlive, loadState } from '../../pipeline/jobs/state-file.ts';
 import { bundledModelsDir, installedModelsDir } from '../../pipeline/app-paths.ts';
-import { FlagProbe, findCheckpoint, gdsResolver, teacherModelDir } from '../../pipeline/jobs/step-commands.ts';
+import { call, childCommand, findCheckpoint, planStep, teacherModelDir, type TaskCall } from '../../pipeline/jobs/step-plan.ts';
+import { STEP_REGISTRY, type TaskName } from '../../pipeline/jobs/steps/registry.ts';
+import { parseParams } from '../../pipeline/jobs/steps/step.ts';
 import type { RunState, StepContext, StepState } from '../../pipeline/jobs/types.ts';
 import { fakeResolver, readRecord, type FakeConfig } from '../fixtures/pipeline-fake-resolver.ts';
+
+/** The one call of a planned step, narrowed to its task (its params typed by the registry). */
+function only<K extends TaskName>(calls: TaskCall[], task: K): Extract<TaskCall, { task: K }> {
+  assert.equal(calls.length, 1);
+  const c = calls[0]!;
+  assert.equal(c.task, task);
+  return c as Extract<TaskCall, { task: K }>;
+}
+
+/** What the step child receives: the params as JSON (unset params left out). */
+const wire = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -117,32 +130,39 @@ test('findCheckpoint ignores checkpoints older than the step (another run\'s lef
   assert.equal(findCheckpoint('train-recommender', dir, started), recCkpt);
 });
 
-test('gds resolver passes the run corpus (--db when imported, else --corpus) and small recommender sizes for --max-cells', async (t) => {
+test('planStep passes the run corpus (db when imported, else corpus) and small recommender sizes for maxCells', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gds-jobs-corpus-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const all = ['--out', '--epochs', '--max-cells', '--resume', '--corpus', '--db', '--per-dataset', '--stage-pairs', '--single-pairs', '--eval-pairs', '--hidden', '--emb', '--layers', '--analyze'];
-  const resolver = gdsResolver({ flags: async (sub) => new Set(sub[0] === 'eval' ? ['--notebooks', '--db', '--model', '--held-out', '--max-pairs', '--gold'] : all) });
   const manager = new PipelineManager({ root: dir });
   const db = join(dir, 'corpus.sqlite');
   const withImport = manager.create(['import', 'label', 'train-recommender'], { corpus: '/slice', db, epochs: 2, maxCells: 2000 });
-  const ctx = (state: RunState, i: number): StepContext => ({ runId: state.runId, runDir: join(dir, state.runId), step: state.steps[i]!, state, checkpoint: null });
-  const [label] = await resolver('label', ctx(withImport, 1));
-  assert.deepEqual(label!.args.slice(1), ['label', '--analyze', '--max-cells', '2000', '--db', db]);
-  const [rec] = await resolver('train-recommender', ctx(withImport, 2));
-  assert.deepEqual(rec!.args.slice(1), ['train', 'recommender', '--out', join(withImport.steps[2]!.outDir, 'model'), '--epochs', '2', '--db', db,
-    '--per-dataset', '20', '--stage-pairs', '500', '--single-pairs', '1000', '--eval-pairs', '200', '--hidden', '64', '--emb', '32', '--layers', '1']);
-  // No import step and no database file: the folder itself; no --max-cells: the CLI's default sizes.
+  const ctx = (state: RunState, i: number): StepContext =>
+    ({ runId: state.runId, runDir: join(dir, state.runId), step: state.steps[i]!, state, checkpoint: null });
+  assert.deepEqual(wire(await planStep('import', ctx(withImport, 0))), [{ task: 'import', params: { paths: ['/slice'], db } }]);
+  const [label] = await planStep('label', ctx(withImport, 1));
+  assert.deepEqual(wire(label), { task: 'label', params: { maxCells: 2000, db } });
+  const [rec] = await planStep('train-recommender', ctx(withImport, 2));
+  assert.equal(rec!.task, 'train-recommender');
+  assert.deepEqual(wire({ ...rec!.params, command: undefined }), {
+    out: join(withImport.steps[2]!.outDir, 'model'), epochs: 2, db,
+    perDataset: 20, stagePairs: 500, singlePairs: 1000, evalPairs: 200, hidden: 64, emb: 32, layers: 1,
+  });
+  // No import step and no database file: the folder itself; no maxCells: the trainers' default sizes.
   const noImport = manager.create(['train-classifier', 'train-recommender'], { corpus: '/slice', db: join(dir, 'missing.sqlite') });
-  const [clf] = await resolver('train-classifier', ctx(noImport, 0));
-  assert.deepEqual(clf!.args.slice(-2), ['--corpus', '/slice']);
-  const [rec2] = await resolver('train-recommender', ctx(noImport, 1));
-  assert.deepEqual(rec2!.args.slice(-2), ['--corpus', '/slice']);
-  // Without --corpus/--db nothing is added: the subcommands read the Kaggle crawl cache as before.
+  const clf = only(await planStep('train-classifier', ctx(noImport, 0)), 'train-classifier');
+  assert.equal(clf.params.corpus, '/slice');
+  assert.equal(clf.params.db, undefined);
+  const rec2 = only(await planStep('train-recommender', ctx(noImport, 1)), 'train-recommender');
+  assert.equal(rec2.params.corpus, '/slice');
+  assert.equal(rec2.params.hidden, undefined);
+  // Without corpus/db nothing is added: the tasks read the Kaggle crawl cache as before.
   const plain = manager.create(['label'], {});
-  const [label2] = await resolver('label', ctx(plain, 0));
-  assert.deepEqual(label2!.args.slice(1), ['label', '--analyze']);
-  const [clf3] = await resolver('train-classifier', ctx(plain, 0));
-  assert.ok(!clf3!.args.includes('--teacher'));
+  assert.deepEqual(wire(await planStep('label', ctx(plain, 0))), [{ task: 'label', params: {} }]);
+  assert.equal(only(await planStep('train-classifier', ctx(plain, 0)), 'train-classifier').params.teacher, undefined);
+  // The process count reaches both trainers.
+  const procs = manager.create(['train-classifier', 'train-recommender'], { procs: 2 });
+  const planned = [...await planStep('train-classifier', ctx(procs, 0)), ...await planStep('train-recommender', ctx(procs, 1))];
+  assert.deepEqual(planned.map((c) => (c.task === 'train-classifier' || c.task === 'train-recommender' ? c.params.procs : null)), [2, 2]);
 });
 
 test('self-training: the step learns from the installed classifier (else the bundled one), frozen for resumes', async (t) => {
@@ -157,14 +177,14 @@ test('self-training: the step learns from the installed classifier (else the bun
   });
   process.env.GDS_HOME = join(dir, 'home');
   const bundled = join(bundledModelsDir(), 'classifier');
-  const resolver = gdsResolver({ flags: async () => new Set(['--out', '--epochs', '--max-cells']) });
   const manager = new PipelineManager({ root: join(dir, 'runs') });
-  const ctx = (state: RunState): StepContext => ({ runId: state.runId, runDir: join(dir, 'runs', state.runId), step: state.steps[0]!, state, checkpoint: null });
+  const ctx = (state: RunState): StepContext =>
+    ({ runId: state.runId, runDir: join(dir, 'runs', state.runId), step: state.steps[0]!, state, checkpoint: null });
   const teacherOf = async (state: RunState): Promise<string> => {
-    const [cmd] = await resolver('train-classifier', ctx(state));
-    const at = cmd!.args.indexOf('--teacher');
-    assert.ok(at > 0, cmd!.args.join(' '));
-    return cmd!.args[at + 1]!;
+    const c = only(await planStep('train-classifier', ctx(state)), 'train-classifier');
+    const teacher = c.params.teacher;
+    assert.ok(teacher, JSON.stringify(c));
+    return teacher;
   };
   const marker = (d: string): string => readFileSync(join(d, 'manifest.json'), 'utf8');
 
@@ -193,33 +213,74 @@ test('self-training: the step learns from the installed classifier (else the bun
   assert.throws(() => teacherModelDir(), /self-training needs a classifier with a stacker/);
 });
 
-test('the real subcommands list the flags the resolver passes', async () => {
-  const probe = new FlagProbe();
-  for (const sub of [['label'], ['train', 'classifier'], ['train', 'recommender']]) {
-    const flags = await probe.flags(sub);
-    for (const f of ['--corpus', '--db']) assert.ok(flags.has(f), `${sub.join(' ')} lists ${f}`);
-  }
-  const rec = await probe.flags(['train', 'recommender']);
-  for (const f of ['--resume', '--per-dataset', '--stage-pairs', '--single-pairs', '--eval-pairs']) assert.ok(rec.has(f), f);
-  assert.ok((await probe.flags(['eval', 'recommender'])).has('--db'));
-  assert.ok((await probe.flags(['train', 'classifier'])).has('--teacher'));
+test('every planned call passes its task\'s zod schema (what the step child checks before it runs anything)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-jobs-schema-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const manager = new PipelineManager({ root: dir });
+  const state = manager.create(['crawl', 'import', 'execute', 'label', 'train-classifier', 'train-recommender', 'evaluate', 'install'],
+    { db: join(dir, 'c.sqlite'), epochs: 2, maxCells: 2000, procs: 2 });
+  // evaluate and install plan calls for the models trained in this run.
+  for (const s of state.steps) if (s.name.startsWith('train-')) s.status = 'done';
+  const calls = [];
+  const runDir = join(dir, state.runId);
+  for (const step of state.steps) calls.push(...await planStep(step.name, { runId: state.runId, runDir, step, state, checkpoint: null }));
+  assert.deepEqual(calls.map((c) => c.task), ['crawl', 'import', 'execute', 'label', 'train-classifier', 'train-recommender', 'eval-classifier',
+    'eval-recommender', 'install-model', 'install-model']);
+  for (const c of calls) parseParams(c.task, STEP_REGISTRY[c.task].params, JSON.parse(JSON.stringify(c.params)));
+  const misspelt = { dir: '/x', kind: 'classfier' };
+  assert.throws(() => parseParams('install-model', STEP_REGISTRY['install-model'].params, misspelt), /step install-model: invalid params: kind:/);
 });
 
-test('gds resolver passes --resume and --progress-json only to subcommands whose --help lists them', async (t) => {
+test('the step child: validated params, progress and result lines, a clear error naming the bad field', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-jobs-child-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const model = join(dir, 'trained');
+  mkdirSync(model, { recursive: true });
+  writeFileSync(join(model, 'manifest.json'), JSON.stringify({ metrics: { accuracy: 0.5 } }));
+  const run = (c: TaskCall): Promise<{ code: number | null; stdout: string; stderr: string }> => new Promise((resolve) => {
+    const cmd = childCommand(c);
+    const child = spawn(cmd.command, cmd.args, { env: { ...process.env, ...cmd.env, GDS_HOME: join(dir, 'home') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  const ok = await run(call('install-model', { dir: model, kind: 'classifier' }));
+  assert.equal(ok.code, 0, ok.stderr);
+  const last = JSON.parse(ok.stdout.trim().split('\n').at(-1)!) as { event: string; task: string; result: { installed: string } };
+  assert.equal(last.event, 'result');
+  assert.equal(last.task, 'install-model');
+  assert.equal(last.result.installed, join(dir, 'home', 'models', 'classifier'));
+  assert.ok(existsSync(join(dir, 'home', 'models', 'classifier', 'manifest.json')));
+  // A call that skipped the types (state.json edited by hand, an older version): refused before anything runs.
+  const bad = await run({ task: 'install-model', params: { dir: model, kind: 'nope' } } as unknown as TaskCall);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /install-model: step install-model: invalid params: kind:/);
+  const unknown = await run({ task: 'no-such-task', params: {} } as unknown as TaskCall);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /not a step of pipeline\/jobs\/steps\/registry\.ts/);
+});
+
+test('a restarted training step continues from its checkpoint; the classifier trains in the step\'s TMPDIR', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gds-jobs-args-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  mkdirSync(join(dir, 'run'), { recursive: true });
-  const flags: Record<string, string[]> = { 'train classifier': ['--out', '--epochs', '--max-cells', '--resume'], 'train recommender': ['--out', '--epochs', '--progress-json'] };
-  const resolver = gdsResolver({ flags: async (sub) => new Set(flags[sub.join(' ')] ?? []) });
   const manager = new PipelineManager({ root: dir });
   const state: RunState = manager.create(['train-classifier', 'train-recommender'], { epochs: 3, maxCells: 500 });
   const ctx = (step: StepState, checkpoint: string | null): StepContext => ({ runId: state.runId, runDir: join(dir, state.runId), step, state, checkpoint });
-  const [clf] = await resolver('train-classifier', ctx(state.steps[0]!, '/ck/checkpoint.pt'));
-  assert.deepEqual(clf!.args.slice(1), ['train', 'classifier', '--out', join(state.steps[0]!.outDir, 'model'), '--epochs', '3', '--max-cells', '500', '--resume', '/ck/checkpoint.pt']);
-  assert.equal(clf!.command, process.execPath);
-  assert.equal(clf!.env?.TMPDIR, join(state.steps[0]!.outDir, 'tmp'), 'classifier work folder (and checkpoint) kept inside the step');
-  assert.match(clf!.args[0]!, /bin\/gds\.mjs$/);
-  const [rec] = await resolver('train-recommender', ctx(state.steps[1]!, '/ck/other.pt'));
-  assert.deepEqual(rec!.args.slice(1), ['train', 'recommender', '--out', join(state.steps[1]!.outDir, 'model'), '--epochs', '3', '--progress-json'], 'no --resume where unsupported');
-  await assert.rejects(resolver('install', ctx(state.steps[0]!, null)), /needs a training step/);
+  const clf = only(await planStep('train-classifier', ctx(state.steps[0]!, '/ck/checkpoint.pt')), 'train-classifier');
+  assert.equal(clf.params.resume, '/ck/checkpoint.pt');
+  assert.equal(clf.params.out, join(state.steps[0]!.outDir, 'model'));
+  assert.deepEqual([clf.params.epochs, clf.params.maxCells], [3, 500]);
+  assert.equal(clf.resumeFrom, '/ck/checkpoint.pt');
+  const cmd = childCommand(clf);
+  assert.equal(cmd.command, process.execPath);
+  assert.match(cmd.args[0]!, /bin\/gds-step\.mjs$/);
+  assert.deepEqual(JSON.parse(cmd.args[1]!), wire({ task: 'train-classifier', params: clf.params }));
+  assert.equal(cmd.env?.TMPDIR, join(state.steps[0]!.outDir, 'tmp'), 'classifier work folder (and checkpoint) kept inside the step');
+  assert.equal(cmd.resumeFrom, '/ck/checkpoint.pt');
+  const fresh = only(await planStep('train-recommender', ctx(state.steps[1]!, null)), 'train-recommender');
+  assert.equal(fresh.params.resume, undefined, 'a first attempt does not resume');
+  assert.equal(fresh.resumeFrom, undefined);
+  await assert.rejects(planStep('install', ctx(state.steps[0]!, null)), /needs a training step/);
 });

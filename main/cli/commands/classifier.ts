@@ -1,24 +1,17 @@
-// `gds` subcommands for the stage classifier: label --analyze, train classifier, classify --jsonl, eval classifier.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// `gds` subcommands for the stage classifier: label --analyze, train classifier, train stacker, classify --jsonl, eval classifier.
+// label, train classifier and eval classifier are argument adapters over the pipeline's typed steps (pipeline/jobs/steps).
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { bundledModelsDir, installedModelsDir, labelSets, pythonScriptsDir } from '../../../pipeline/app-paths.ts';
+import { installedModelsDir, labelSets, pythonScriptsDir } from '../../../pipeline/app-paths.ts';
 import { ensureKaggleCorpus, goldPath } from '../../../pipeline/corpus-cache.ts';
-import { loadClassifier, resolveModelDir, type CellSignals, type NotebookStream, type StageClassifier } from '../../../ml/classifier/classifier.ts';
+import { loadClassifier, type CellSignals, type NotebookStream, type StageClassifier } from '../../../ml/classifier/classifier.ts';
 import { cellLimitError } from '../../../ml/cell-limits.ts';
-import { LABELING_FUNCTIONS, applyLfs } from '../../../ml/classifier/labeling-functions/index.ts';
-import { STAGES } from '../../../ml/classifier/stages.ts';
+import type { TaskParams } from '../../../pipeline/jobs/steps/registry.ts';
+import { classifierDirFrom, evalClassifierStep, labelStep, trainClassifierStep } from '../../../pipeline/jobs/steps/classifier-steps.ts';
+import { consoleIo, parseParams } from '../../../pipeline/jobs/steps/step.ts';
 import { addStacker } from '../../../pipeline/training/classifier/add-stacker.ts';
-import { chosenCorpusCells, readCodeCells } from '../../../pipeline/training/classifier/corpus-cells.ts';
-import { fitLabelModel } from '../../../pipeline/training/classifier/fit-label-model.ts';
-import { readGold } from '../../../pipeline/training/classifier/gold.ts';
-import { classifyByNotebook, type NotebookFiles } from '../../../pipeline/training/classifier/labelled-cells-in-context.ts';
-import { analyzeLfs, formatLfStats } from '../../../pipeline/training/classifier/lf-analysis.ts';
-import { excludeGold, unitHash } from '../../../pipeline/training/classifier/lstm-training-set.ts';
-import { clusterBootstrapInterval, formatScores, score } from '../../../pipeline/training/classifier/metrics.ts';
-import { evaluateWeakLabels, type GoldReport } from '../../../pipeline/training/classifier/score-model.ts';
-import { trainClassifier } from '../../../pipeline/training/classifier/train-classifier.ts';
+import { readCodeCells } from '../../../pipeline/training/classifier/corpus-cells.ts';
 import type { CorpusChoice } from '../../../pipeline/training/corpus-choice.ts';
 
 /** `train` and `eval` are shared with the recommender: reuse the parent command when another area created it first. */
@@ -26,28 +19,10 @@ function group(program: Command, name: string, description: string): Command {
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
 }
 
-function modelDirFrom(option: string | undefined): string {
-  if (option) {
-    const dir = resolve(option);
-    if (!existsSync(join(dir, 'model.onnx'))) throw new Error(`no model.onnx in ${dir}`);
-    return dir;
-  }
-  return resolveModelDir([join(installedModelsDir(), 'classifier'), join(bundledModelsDir(), 'classifier')]);
-}
-
-/** The Kaggle crawl, so labelled cells are judged in their whole notebooks; none when it cannot be unpacked here. */
-function crawlFiles(): NotebookFiles | undefined {
-  try {
-    return { kaggleDir: ensureKaggleCorpus(), read: readCodeCells };
-  } catch {
-    return undefined;
-  }
-}
-
-function printReport(title: string, r: GoldReport): void {
-  process.stdout.write(`${formatScores(`${title} — all hand labels`, r.all)}\n`);
-  process.stdout.write(`${title}: dev half ${(100 * r.dev.accuracy).toFixed(1)}% (n=${r.dev.n}), untouched test half ${(100 * r.test.accuracy).toFixed(1)}% (n=${r.test.n})\n\n`);
-}
+type TrainClassifierOptions = {
+  out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string; handRepeat: number; labelModelWeight: number;
+  stacker: boolean; embed?: number; hidden?: number; teacher?: string; procs: number;
+} & CorpusChoice;
 
 /**
  * Answers lines as they arrive: lines are batched while input is flowing, and a batch goes out once input pauses.
@@ -121,35 +96,8 @@ export function registerClassifierCommands(program: Command): void {
     .option('--db <file>', 'corpus database (gds import) to analyze instead of the Kaggle crawl cache')
     .action(async (opts: { analyze?: boolean; gold: string; maxCells?: number } & CorpusChoice) => {
       if (!opts.analyze) throw new Error('nothing to do: pass --analyze');
-      const gold = readGold(opts.gold, goldPath());
-      const sets = labelSets();
-      const ours = [...sets.train, sets.test, sets.audit].filter((p) => existsSync(p)).map((p) => ({ path: p, cells: readGold(p, goldPath()) }));
-      const { cells: all, corpus } = await chosenCorpusCells(opts);
-      process.stdout.write(`corpus: ${corpus.kind} ${corpus.path}\n`);
-      let cells = excludeGold(all, [...gold, ...ours.flatMap((o) => o.cells)]).kept;
-      if (opts.maxCells && cells.length > opts.maxCells) {
-        const share = opts.maxCells / cells.length;
-        cells = cells.filter((c, i) => unitHash(`${c.notebook}:${i}`) < share);
-      }
-      const t0 = Date.now();
-      const votes = applyLfs(cells.map((c) => c.source));
-      const lfSeconds = (Date.now() - t0) / 1000;
-      const t1 = Date.now();
-      const params = fitLabelModel(votes, LABELING_FUNCTIONS.map((l) => l.name), LABELING_FUNCTIONS.map((l) => STAGES.indexOf(l.stage)));
-      const fitSeconds = (Date.now() - t1) / 1000;
-      const goldVotes = applyLfs(gold.map((g) => g.source));
-      const stats = analyzeLfs(LABELING_FUNCTIONS, votes, goldVotes, gold.map((g) => g.stage));
-      process.stdout.write(`${LABELING_FUNCTIONS.length} labeling functions on ${cells.length} corpus cells (gold notebooks excluded): LFs ${lfSeconds.toFixed(1)} s, label model fit ${fitSeconds.toFixed(2)} s\n`);
-      process.stdout.write(`${formatLfStats(stats)}\n\n`);
-      const weak = evaluateWeakLabels(gold, params);
-      printReport('label model', weak.labelModel);
-      printReport('majority vote', weak.majority);
-      for (const o of ours) {
-        const weak = evaluateWeakLabels(o.cells, params);
-        process.stdout.write(`## ${o.path}\n`);
-        printReport('label model', weak.labelModel);
-        printReport('majority vote', weak.majority);
-      }
+      const params = { gold: opts.gold, maxCells: opts.maxCells, corpus: opts.corpus, db: opts.db } satisfies TaskParams<'label'>;
+      await labelStep.run(parseParams('label', labelStep.params, params), consoleIo());
     });
 
   group(program, 'train', 'train a model')
@@ -169,45 +117,14 @@ export function registerClassifierCommands(program: Command): void {
     .option('--no-stacker', 'do not fit the stacker on the hand labels (in-context answers from the notebook-context rules alone)')
     .option('--teacher <dir>', 'self-training: the LSTM learns what this classifier folder (with a stacker) answers for the crawl in notebook context, instead of the label model\'s labels')
     .option('--hand-repeat <n>', 'times each of our hand-labelled training cells (resources/labels) joins the LSTM training rows; 0 = weak labels only', (v) => Number(v), 0)
-    .action(async (opts: { out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string; handRepeat: number; labelModelWeight: number; stacker: boolean; embed?: number; hidden?: number; teacher?: string } & CorpusChoice) => {
-      if (!(opts.labelModelWeight >= 0 && opts.labelModelWeight <= 1)) throw new Error('--label-model-weight must be between 0 and 1');
-      const { cells, corpus } = await chosenCorpusCells(opts);
-      const manifest = await trainClassifier({
-        kaggleDir: corpus.kind === 'kaggle-cache' ? corpus.path : '',
-        cells,
-        corpus,
-        goldPath: goldPath(),
-        labels: { train: labelSets().train, test: [labelSets().test], audit: labelSets().audit },
-        handRepeat: opts.handRepeat,
-        labelModelWeight: opts.labelModelWeight,
-        ...(opts.stacker ? { stackerScript: join(pythonScriptsDir(), 'fit_stacker.py') } : {}),
-        ...(opts.embed ? { embed: opts.embed } : {}),
-        ...(opts.hidden ? { hidden: opts.hidden } : {}),
-        ...(opts.teacher ? { teacher: resolve(opts.teacher) } : {}),
-        readCodeCells,
-        outDir: resolve(opts.out),
-        python: process.env.GDS_PYTHON ?? '/usr/bin/python3',
-        script: join(pythonScriptsDir(), 'train_classifier.py'),
-        epochs: opts.epochs,
-        maxCells: opts.maxCells,
-        lfCells: opts.lfCells,
-        maxSeconds: opts.maxSeconds,
-        resume: opts.resume,
-        command: `gds ${process.argv.slice(2).join(' ')}`,
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
-      type Reports = Record<'endModel' | 'endModelInContext' | 'labelModel' | 'majorityVote', GoldReport> & { role?: string; lstmAlone?: GoldReport; mixture?: GoldReport };
-      const sets = Object.entries((manifest.labelSetMetrics ?? {}) as Record<string, Reports>);
-      for (const [title, r] of [['shared gold (report-dev.jsonl)', manifest.metrics as Reports] as const, ...sets]) {
-        process.stdout.write(`## ${title}${r.role ? ` (${r.role})` : ''}\n`);
-        printReport('end model (as shipped), each cell alone', r.endModel);
-        if (r.mixture) printReport('LSTM × label model, each cell alone', r.mixture);
-        if (r.lstmAlone) printReport('LSTM alone', r.lstmAlone);
-        printReport('as shipped, in notebook context', r.endModelInContext);
-        printReport('label model', r.labelModel);
-        printReport('majority vote', r.majorityVote);
-      }
-      process.stdout.write(`model written to ${resolve(opts.out)}\n`);
+    .option('--procs <n>', 'PyTorch processes (torchrun, DistributedDataParallel; gloo on CPU, NCCL on GPUs)', (v) => Number(v), 1)
+    .action(async (opts: TrainClassifierOptions) => {
+      const params = parseParams('train classifier', trainClassifierStep.params, {
+        out: opts.out, epochs: opts.epochs, maxCells: opts.maxCells, lfCells: opts.lfCells, maxSeconds: opts.maxSeconds, resume: opts.resume,
+        corpus: opts.corpus, db: opts.db, embed: opts.embed, hidden: opts.hidden, labelModelWeight: opts.labelModelWeight, stacker: opts.stacker,
+        teacher: opts.teacher, handRepeat: opts.handRepeat, procs: opts.procs, command: `gds ${process.argv.slice(2).join(' ')}`,
+      } satisfies TaskParams<'train-classifier'>);
+      await trainClassifierStep.run(params, consoleIo());
     });
 
   group(program, 'train', 'train a model')
@@ -215,7 +132,7 @@ export function registerClassifierCommands(program: Command): void {
     .description('fit the stacker of a classifier model folder on our hand labels (resources/labels) and rescore the folder')
     .option('--model <dir>', 'model folder (default: installed, else bundled)')
     .action(async (opts: { model?: string }) => {
-      const dir = modelDirFrom(opts.model);
+      const dir = classifierDirFrom(opts.model);
       const sets = labelSets();
       const r = await addStacker({
         modelDir: dir,
@@ -242,7 +159,7 @@ export function registerClassifierCommands(program: Command): void {
     .option('--model <dir>', 'model folder (default: installed, else bundled)')
     .action(async (opts: { jsonl?: boolean; model?: string }) => {
       if (!opts.jsonl) throw new Error('pass --jsonl');
-      await classifyJsonl(await loadClassifier(modelDirFrom(opts.model)));
+      await classifyJsonl(await loadClassifier(classifierDirFrom(opts.model)));
     });
 
   group(program, 'eval', 'evaluate a model')
@@ -252,28 +169,7 @@ export function registerClassifierCommands(program: Command): void {
     .option('--model <dir>', 'model folder (default: installed, else bundled)')
     .option('--no-context', 'judge every cell alone, ignoring the other cells of its notebook')
     .action(async (opts: { gold: string; model?: string; context: boolean }) => {
-      // Rows without "source" (gold-audit.jsonl) take it from the shared gold.
-      const gold = readGold(opts.gold, goldPath());
-      const dir = modelDirFrom(opts.model);
-      const clf = await loadClassifier(dir);
-      const alone = await clf.classify(gold.map((g) => g.source));
-      const truth = gold.map((g) => g.stage);
-      const aloneScores = score(truth, alone.map((o) => o.stage));
-      // Cells of one notebook are right or wrong together: the interval resamples notebooks, not cells.
-      // A cell without a notebook is a notebook of its own.
-      const clusters = gold.map((g) => g.notebook || `cell:${g.id}`);
-      const notebooks = new Set(clusters).size;
-      const interval = (pred: Array<{ stage: string }>): string => {
-        const { low, high } = clusterBootstrapInterval(pred.map((o, i) => o.stage === truth[i]), clusters);
-        return `accuracy 95% interval (bootstrap over ${notebooks} notebook${notebooks === 1 ? '' : 's'}): ${(100 * low).toFixed(1)}–${(100 * high).toFixed(1)}%\n`;
-      };
-      if (!opts.context) {
-        process.stdout.write(`model: ${dir}\n${formatScores('stage classifier (each cell alone)', aloneScores)}\n${interval(alone)}`);
-        return;
-      }
-      const inContext = await classifyByNotebook(clf, gold, crawlFiles());
-      const changed = inContext.filter((o, i) => o.stage !== alone[i]!.stage).length;
-      process.stdout.write(`model: ${dir}\n${formatScores('stage classifier (cells in notebook context)', score(truth, inContext.map((o) => o.stage)))}\n${interval(inContext)}`);
-      process.stdout.write(`each cell alone: accuracy ${(100 * aloneScores.accuracy).toFixed(1)}%, macro-F1 ${(100 * aloneScores.macroF1).toFixed(1)}%; context changed ${changed} of ${gold.length} cells\n`);
+      const params = { gold: opts.gold, model: opts.model, context: opts.context } satisfies TaskParams<'eval-classifier'>;
+      await evalClassifierStep.run(parseParams('eval classifier', evalClassifierStep.params, params), consoleIo());
     });
 }

@@ -1,14 +1,13 @@
 // `gds import`, `gds search`, `gds corpus-stats`, `gds crawl`, `gds execute`: the corpus commands (registered by main/cli/program.ts).
+// import, crawl and execute are argument adapters over the pipeline's typed steps (pipeline/jobs/steps/corpus-steps.ts).
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { join } from 'node:path';
-import { defaultCorpusDb, userDataDir } from '../../../pipeline/app-paths.ts';
-import { importPaths, type ImportProgress, type ImportSummary } from '../../../pipeline/corpus/importers/index.ts';
-import { CorpusStore } from '../../../pipeline/corpus/store.ts';
-import { KaggleClient } from '../../../pipeline/kaggle/client.ts';
-import { loadCredentials } from '../../../pipeline/kaggle/credentials.ts';
-import { crawlKaggle } from '../../../pipeline/kaggle/crawl.ts';
-import { executeCorpus } from '../../../pipeline/executor/execute.ts';
+import { userDataDir } from '../../../pipeline/app-paths.ts';
+import type { ImportProgress, ImportSummary } from '../../../pipeline/corpus/importers/index.ts';
+import { crawlStep, executeStep, importStep, openStore } from '../../../pipeline/jobs/steps/corpus-steps.ts';
+import type { TaskParams } from '../../../pipeline/jobs/steps/registry.ts';
+import { consoleIo, parseParams, type StepProgress } from '../../../pipeline/jobs/steps/step.ts';
 
 /** Commander option parser for positive integers, with a one-line error for anything else. */
 export function intOption(name: string, min = 0): (v: string) => number {
@@ -49,10 +48,6 @@ function progressBar(): { update: (p: ImportProgress) => void; stop: () => void 
   };
 }
 
-export function openStore(db: string | undefined): CorpusStore {
-  return CorpusStore.open(db ?? defaultCorpusDb());
-}
-
 export function registerCorpusCommands(program: Command): void {
   program
     .command('import')
@@ -61,14 +56,13 @@ export function registerCorpusCommands(program: Command): void {
     .option('--db <file>', 'corpus database (default: the app corpus in the user data folder)')
     .option('--json', 'end with a one-line JSON summary')
     .action(async (paths: string[], o: { db?: string; json?: boolean }) => {
-      const store = openStore(o.db);
       const bar = progressBar();
       let summary: ImportSummary;
       try {
-        summary = await importPaths(store, paths, { onProgress: bar.update });
+        const io = { ...consoleIo(), progress: (p: StepProgress) => bar.update({ done: p.done ?? 0, total: p.total ?? null, current: p.item ?? '' }) };
+        summary = await importStep.run(parseParams('import', importStep.params, { paths, db: o.db } satisfies TaskParams<'import'>), io);
       } finally {
         bar.stop();
-        store.close();
       }
       if (o.json) {
         process.stdout.write(`${summaryLine(summary)}\n`);
@@ -159,34 +153,29 @@ export function registerCorpusCommands(program: Command): void {
     .action(async (o: { out: string; db?: string; store: boolean; search?: string; kind: string; minKernels: number; maxSources?: number; maxKernels?: number; maxPages: number; delay: number; transport: string; json?: boolean }) => {
       if (!['competition', 'dataset', 'both'].includes(o.kind)) throw new Error(`--kind must be competition, dataset or both, got "${o.kind}"`);
       if (o.transport !== 'rpc' && o.transport !== 'legacy') throw new Error(`--transport must be rpc or legacy, got "${o.transport}"`);
-      const client = new KaggleClient({ credentials: loadCredentials(), transport: o.transport, minIntervalMs: o.delay });
-      const store = o.store ? openStore(o.db) : undefined;
-      let interrupted = false;
+      const stop = new AbortController();
       const onSigint = (): void => {
-        if (interrupted) process.exit(130);
-        interrupted = true;
+        if (stop.signal.aborted) process.exit(130);
+        stop.abort();
         process.stderr.write('stopping after the current notebook (Ctrl-C again to quit now)…\n');
       };
       process.on('SIGINT', onSigint);
       try {
-        const s = await crawlKaggle({
-          client, outDir: o.out, store,
-          search: o.search ? o.search.split(',').map((w) => w.trim()) : undefined,
+        const params: TaskParams<'crawl'> = {
+          out: o.out, db: o.db, store: o.store, search: o.search ? o.search.split(',').map((w) => w.trim()) : undefined,
           kinds: o.kind === 'both' ? ['competition', 'dataset'] : [o.kind as 'competition' | 'dataset'],
-          minKernels: o.minKernels, maxSources: o.maxSources, maxKernelsPerSource: o.maxKernels, maxPages: o.maxPages,
-          shouldStop: () => interrupted,
-          log: (l) => process.stderr.write(`${l}\n`),
-        });
+          minKernels: o.minKernels, maxSources: o.maxSources, maxKernels: o.maxKernels, maxPages: o.maxPages, delayMs: o.delay, transport: o.transport,
+        };
+        const s = await crawlStep.run(parseParams('crawl', crawlStep.params, params), consoleIo(stop.signal));
         if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
         else {
           process.stdout.write(`${s.sources} sources, ${s.pulled} notebooks pulled, ${s.already_done} already done, ${s.failed} failed (${s.retried} retried); state: ${s.state_file}\n`);
           for (const f of s.failures.slice(0, 20)) process.stdout.write(`  ${f.ref}: ${f.reason}\n`);
           if (s.stopped) process.stdout.write(`stopped: ${s.stop_reason ?? ''}; run the same command again to continue\n`);
         }
-        if (s.stopped) process.exitCode = interrupted ? 130 : 2;
+        if (s.stopped) process.exitCode = stop.signal.aborted ? 130 : 2;
       } finally {
         process.off('SIGINT', onSigint);
-        store?.close();
       }
     });
 
@@ -201,26 +190,21 @@ export function registerCorpusCommands(program: Command): void {
     .option('--rerun', 'also run notebooks that already have a verdict')
     .option('--json', 'end with a one-line JSON summary')
     .action(async (o: { db?: string; limit?: number; timeout: number; concurrency: number; python?: string; rerun?: boolean; json?: boolean }) => {
-      const store = openStore(o.db);
-      let interrupted = false;
+      const stop = new AbortController();
       const onSigint = (): void => {
-        if (interrupted) process.exit(130);
-        interrupted = true;
+        if (stop.signal.aborted) process.exit(130);
+        stop.abort();
         process.stderr.write('stopping after the running notebooks (Ctrl-C again to quit now)…\n');
       };
       process.on('SIGINT', onSigint);
       try {
-        const s = await executeCorpus({
-          store, limit: o.limit, timeoutS: o.timeout, concurrency: o.concurrency, python: o.python, rerun: o.rerun,
-          shouldStop: () => interrupted,
-          onResult: (r) => process.stderr.write(`${r.status.padEnd(12)} ${r.ref} (${r.seconds.toFixed(1)} s)${r.error ? `  ${r.error.split('\n')[0]}` : ''}\n`),
-        });
+        const params: TaskParams<'execute'> = { db: o.db, limit: o.limit, timeoutS: o.timeout, concurrency: o.concurrency, python: o.python, rerun: o.rerun };
+        const s = await executeStep.run(parseParams('execute', executeStep.params, params), consoleIo(stop.signal));
         if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
         else process.stdout.write(`ran ${s.notebooks} notebooks in ${s.seconds} s: ${s.ok} ok, ${s.error} errors, ${s['missing-data']} missing data, ${s.timeout} timeouts, ${s['kernel-failed']} kernel failures\n`);
-        if (interrupted) process.exitCode = 130;
+        if (stop.signal.aborted) process.exitCode = 130;
       } finally {
         process.off('SIGINT', onSigint);
-        store.close();
       }
     });
 }

@@ -2,10 +2,13 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { installedModelsDir } from '../../../pipeline/app-paths.ts';
-import { compareModels, formatComparison, installModel, isModelKind, rollbackModel, type ModelKind } from '../../../pipeline/jobs/install.ts';
+import { compareModels, formatComparison, isModelKind, rollbackModel, type ModelKind } from '../../../pipeline/jobs/install.ts';
+import { installModelStep } from '../../../pipeline/jobs/steps/install-step.ts';
+import type { TaskParams } from '../../../pipeline/jobs/steps/registry.ts';
+import { consoleIo } from '../../../pipeline/jobs/steps/step.ts';
 import { PipelineManager } from '../../../pipeline/jobs/manager.ts';
 import { detectTorch, formatTorch } from '../../../pipeline/jobs/torch.ts';
-import { STEP_NAMES, isStepName, type ProgressEvent, type RunState, type StepName } from '../../../pipeline/jobs/types.ts';
+import { STEP_NAMES, isStepName, type PipelineOptions, type ProgressEvent, type RunState, type StepName } from '../../../pipeline/jobs/types.ts';
 
 const DEFAULT_STEPS: StepName[] = ['label', 'train-classifier', 'train-recommender', 'evaluate', 'install'];
 
@@ -82,17 +85,21 @@ export function registerPipelineCommands(program: Command, makeManager: () => Pi
   const pipeline = program.command('pipeline').description('retrain GDS on a corpus: crawl → import → execute → label → train → evaluate → install, resumable');
   pipeline
     .command('run')
-    .description('start a pipeline run (steps run as `gds` child processes; state in <user data>/pipeline/<run id>/state.json)')
+    .description('start a pipeline run (each step runs its typed tasks in a child process; state in <user data>/pipeline/<run id>/state.json)')
     .option('--steps <list>', `comma-separated steps of ${STEP_NAMES.join(',')}`, parseSteps, DEFAULT_STEPS)
     .option('--corpus <path>', 'notebooks to import (folder, zip, .jsonl.gz)')
     .option('--db <file>', 'corpus database (default: the app corpus)')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'))
     .option('--max-cells <n>', 'cap on cells for labeling and classifier training', positiveInt('--max-cells'))
     .option('--self-train', 'the classifier learns from the current classifier\'s in-context answers instead of the label model (gds train classifier --teacher)')
+    .option('--procs <n>', 'PyTorch processes per training step (torchrun, DistributedDataParallel)', positiveInt('--procs'))
     .option('--json', 'progress and step events as JSON lines on stdout')
-    .action(async (o: { steps: StepName[]; corpus?: string; db?: string; epochs?: number; maxCells?: number; selfTrain?: boolean; json?: boolean }) => {
+    .action(async (o: { steps: StepName[]; json?: boolean } & PipelineOptions) => {
       const manager = makeManager();
-      const { runId, done } = manager.start(o.steps, { corpus: o.corpus, db: o.db, epochs: o.epochs, maxCells: o.maxCells, ...(o.selfTrain ? { selfTrain: true } : {}) });
+      const options: PipelineOptions = {
+        corpus: o.corpus, db: o.db, epochs: o.epochs, maxCells: o.maxCells, ...(o.selfTrain ? { selfTrain: true } : {}), ...(o.procs ? { procs: o.procs } : {}),
+      };
+      const { runId, done } = manager.start(o.steps, options);
       await drive(manager, runId, done, o.json === true);
     });
   pipeline
@@ -146,9 +153,8 @@ export function registerPipelineCommands(program: Command, makeManager: () => Pi
     .description('copy a trained model folder (with manifest.json) into the installed models, keeping the old one for rollback')
     .argument('<dir>')
     .requiredOption('--kind <kind>', 'classifier or recommender', kindOf)
-    .action((dir: string, o: { kind: ModelKind }) => {
-      const r = installModel(dir, o.kind);
-      process.stdout.write(`installed ${o.kind} to ${r.installed}${r.previous ? `; previous kept at ${r.previous}` : ''}\n`);
+    .action(async (dir: string, o: { kind: ModelKind }) => {
+      await installModelStep.run({ dir, kind: o.kind } satisfies TaskParams<'install-model'>, consoleIo());
     });
   models
     .command('rollback')

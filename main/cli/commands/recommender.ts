@@ -1,24 +1,17 @@
 // `gds` subcommands for the recommender: train recommender, eval recommender, suggest --jsonl (registered by main/cli/program.ts).
-import { existsSync } from 'node:fs';
+// train/eval recommender are argument adapters over the pipeline's typed steps (pipeline/jobs/steps/recommender-steps.ts).
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { checkCells } from '../../../ml/cell-limits.ts';
 import { loadClassifier, resolveModelDir, type StageClassifier } from '../../../ml/classifier/classifier.ts';
 import type { Stage } from '../../../ml/classifier/stages.ts';
-import { KEY_KINDS, keyRecommender, loadKeyModels } from '../../../ml/recommender/key-recommender.ts';
+import { KEY_KINDS } from '../../../ml/recommender/key-recommender.ts';
 import { loadRecommender, type RecommenderKind } from '../../../ml/recommender/recommender.ts';
-import { resolveLabeler } from '../../../ml/recommender/stage-labeler.ts';
-import { installedModelsDir, bundledModelsDir, pythonScriptsDir } from '../../../pipeline/app-paths.ts';
-import { keyRecommenderCorpus, seq2seqCorpus, type RecNotebook } from '../../../pipeline/training/recommender/corpus-notebooks.ts';
-import { evaluateSet, resultTable, type EvalMethod } from '../../../pipeline/training/recommender/evaluate-keys.ts';
-import { trainKeyRecommender } from '../../../pipeline/training/recommender/train-keys.ts';
-import { trainRecommender } from '../../../pipeline/training/recommender/train-seq2seq.ts';
-
-export function defaultRecommenderDir(): string {
-  const installed = join(installedModelsDir(), 'recommender');
-  return existsSync(join(installed, 'manifest.json')) ? installed : join(bundledModelsDir(), 'recommender');
-}
+import { installedModelsDir } from '../../../pipeline/app-paths.ts';
+import type { TaskParams } from '../../../pipeline/jobs/steps/registry.ts';
+import { defaultRecommenderDir, evalRecommenderStep, trainRecommenderStep } from '../../../pipeline/jobs/steps/recommender-steps.ts';
+import { consoleIo, parseParams } from '../../../pipeline/jobs/steps/step.ts';
 
 function findOrCreate(program: Command, name: string, description: string): Command {
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
@@ -43,29 +36,19 @@ export function registerRecommenderCommands(program: Command): void {
     .option('--resume [checkpoint]', 'continue an interrupted run: keys: reuse the counts in --out; seq2seq: <out>/checkpoint.pt, sub-models already exported are kept')
     .option('--kind <kind>', 'keys (call-key n-grams + reranker, the default) | seq2seq (the report\'s GRU models)', 'keys')
     .option('--positions <n>', 'keys: reranker training positions', '60000')
-    .action(async (o: Record<string, string | undefined>) => {
-      const started = Date.now();
-      if (o.kind !== 'seq2seq') {
-        const log = (m: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`);
-        const notebooks = await keyRecommenderCorpus({ corpus: o.corpus, db: o.db }, log);
-        const manifest = await trainKeyRecommender(notebooks, { outDir: resolve(o.out ?? ''), positions: Number(o.positions), resume: o.resume !== undefined, command: `gds ${process.argv.slice(2).join(' ')}`, log });
-        process.stdout.write(`${JSON.stringify(manifest.reranker)}\n`);
-        return;
-      }
-      const { labeler, name } = await resolveLabeler();
-      const attn = o.attn === 'dot' || o.attn === 'concat' ? o.attn : 'general';
-      const { notebooks, origin: corpus } = await seq2seqCorpus({ corpus: o.corpus, db: o.db }, Number(o.perDataset));
-      const outDir = resolve(o.out ?? '');
-      const { metrics, best } = await trainRecommender({
-        notebooks, labeler, labelerName: name, corpus,
-        outDir, workDir: join(outDir, 'work'), script: join(pythonScriptsDir(), 'train_recommender.py'),
-        resume: typeof o.resume === 'string' ? resolve(o.resume) : undefined,
+    .option('--procs <n>', 'seq2seq: PyTorch processes (torchrun, DistributedDataParallel)', '1')
+    .action(async (o: Record<string, string | boolean | undefined>) => {
+      const str = (k: string): string | undefined => (typeof o[k] === 'string' ? o[k] : undefined);
+      const num = (k: string): number => Number(o[k]);
+      const params = parseParams('train recommender', trainRecommenderStep.params, {
+        out: str('out'), kind: o.kind === 'seq2seq' ? 'seq2seq' : 'keys',
+        perDataset: num('perDataset'), stagePairs: num('stagePairs'), singlePairs: num('singlePairs'),
+        epochs: num('epochs'), hidden: num('hidden'), emb: num('emb'), layers: num('layers'),
+        attn: o.attn === 'dot' || o.attn === 'concat' ? o.attn : 'general',
+        evalPairs: num('evalPairs'), corpus: str('corpus'), db: str('db'), resume: o.resume, positions: num('positions'), procs: num('procs'),
         command: `gds ${process.argv.slice(2).join(' ')}`,
-        stagePairs: Number(o.stagePairs), singlePairs: Number(o.singlePairs), epochs: Number(o.epochs), hidden: Number(o.hidden),
-        emb: Number(o.emb), layers: Number(o.layers), attn, evalPairs: Number(o.evalPairs),
-        log: (m) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`),
-      });
-      process.stdout.write(`${JSON.stringify({ best, metrics })}\n`);
+      } satisfies TaskParams<'train-recommender'>);
+      await trainRecommenderStep.run(params, consoleIo());
     });
 
   findOrCreate(program, 'eval', 'evaluate a model')
@@ -79,37 +62,10 @@ export function registerRecommenderCommands(program: Command): void {
     .option('--all', 'every notebook of --corpus/--db, not only its held-out groups (they may have been trained on)')
     .option('--json', 'print one JSON line instead of the table')
     .action(async (o: { model?: string; previous?: string; positions: string; corpus?: string; db?: string; all?: boolean; json?: boolean }) => {
-      const started = Date.now();
-      const log = (m: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`);
-      const dir = resolve(o.model ?? defaultRecommenderDir());
-      const files = loadKeyModels(dir);
-      const methods: EvalMethod[] = [...KEY_KINDS].reverse().map((kind) => {
-        const rec = keyRecommender(files, kind);
-        return { name: kind, suggest: (state, first) => rec.suggestAt(state, first, { top: 5 }).map((x) => x.text) };
-      });
-      if (o.previous) {
-        const prev = await loadRecommender(resolve(o.previous));
-        methods.unshift({ name: `previous (${prev.kind})`, suggest: async (_s, _f, context) => (await prev.suggest(context(), { top: 5 })).suggestions.map((x) => x.text) });
-      }
-      const everything = await keyRecommenderCorpus({ corpus: o.corpus, db: o.db }, log);
-      let notebooks = everything.filter((nb) => o.all || nb.heldOut);
-      if (notebooks.length === 0) {
-        // A small corpus may hold out no group: evaluate on what exists, and say that these notebooks were trained on.
-        log(`no held-out group among ${new Set(everything.map((nb) => nb.group)).size}: evaluating on all ${everything.length} notebooks, including training data`);
-        notebooks = everything;
-      }
-      const sets = new Map<string, RecNotebook[]>();
-      for (const nb of notebooks) {
-        const name = o.corpus || o.db ? 'corpus' : nb.group.startsWith('kaggle:') ? 'kaggle held-out' : 'github held-out';
-        sets.set(name, [...(sets.get(name) ?? []), nb]);
-      }
-      const results = [];
-      for (const [name, nbs] of sets) {
-        log(`${name}: ${nbs.length} notebooks`);
-        results.push(await evaluateSet({ name, notebooks: nbs }, methods, Number(o.positions), undefined, (d) => d % 500 < 5 && log(`${name}: ${d} positions`)));
-      }
-      if (o.json) process.stdout.write(`${JSON.stringify({ model: dir, results })}\n`);
-      else process.stdout.write(`${resultTable(results)}\n`);
+      const params = parseParams('eval recommender', evalRecommenderStep.params, {
+        model: o.model, previous: o.previous, positions: Number(o.positions), corpus: o.corpus, db: o.db, all: o.all === true, json: o.json === true,
+      } satisfies TaskParams<'eval-recommender'>);
+      await evalRecommenderStep.run(params, consoleIo());
     });
 
   program

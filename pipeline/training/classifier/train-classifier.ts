@@ -55,6 +55,8 @@ export interface TrainOptions {
   /** Wall-time budget for the PyTorch run (0 = none); training stops and the model is still exported. */
   maxSeconds: number;
   resume?: string;
+  /** PyTorch processes (torchrun, DistributedDataParallel on gloo/NCCL); 1 or unset = one plain Python process. */
+  procs?: number;
   command: string;
   log: (line: string) => void;
 }
@@ -115,7 +117,7 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   if (o.hidden) args.push('--hidden', String(o.hidden));
   const tTrain = Date.now();
   // Progress lines read `trainer: {json}` (pipeline/jobs/progress.ts parses them); the epochs go into the manifest.
-  const events = await runPythonTrainer(o.script, args, (e) => o.log(`trainer: ${JSON.stringify(e)}`), o.python);
+  const events = await runPythonTrainer(o.script, args, (e) => o.log(`trainer: ${JSON.stringify(e)}`), o.python, { procs: o.procs });
   const epochs = events.filter((e) => e.event === 'epoch');
   const trainSeconds = (Date.now() - tTrain) / 1000;
   copyFileSync(join(work, 'out', 'model.onnx'), join(o.outDir, 'model.onnx'));
