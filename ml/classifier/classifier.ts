@@ -80,16 +80,6 @@ function manifestWeight(modelDir: string): number {
 /** The model shipped in the repo; the CLI passes the installed copy (app data folder) first when one exists. */
 export const BUNDLED_MODEL_DIR = resolve(fileURLToPath(new URL('../../resources/models/classifier/', import.meta.url)));
 
-/**
- * First folder of the list that holds a model.onnx, else the bundled one.
- * @deprecated The active classifier is `activeModelDir('classifier')` (pipeline/app-paths.ts), the one finder the app,
- * the doctor and the wizard use; this stays only until its last callers (a pipeline step, a CLI command) move to it.
- */
-export function resolveModelDir(candidates: Array<string | undefined> = []): string {
-  for (const dir of candidates) if (dir && existsSync(join(dir, 'model.onnx'))) return dir;
-  return BUNDLED_MODEL_DIR;
-}
-
 export function readVocabulary(modelDir: string): Vocabulary {
   return vocabularyFromTokens(readJsonFile(join(modelDir, 'vocab.json'), z.array(z.string())));
 }

@@ -1,4 +1,5 @@
 // Ranks candidate next-statement keys: n-grams over the notebook's keys, a cache of its own keys, and a learned reranker over both.
+import { CONTEXT_FEATURES, contextFeatures } from './context-features.ts';
 import type { Gbdt } from './gbdt.ts';
 import type { KeyNgram } from './key-ngram.ts';
 import type { NotebookState } from './notebook-state.ts';
@@ -53,6 +54,8 @@ export const FEATURES = [
   'lib_imported', 'method_first', 'repeat', 'opens', 'unigram', 'cell_len', 'rank_plain', 'rank_cell', 'rank_cache',
   'local2', 'local2_share', 'local3', 'local3_share', 'plain2_share',
   'plain3_share', 'skip2_share', 'skip3_share', 'after_last_prev', 'local4_share',
+  // Appended, never inserted: a reranker fitted on fewer features reads the same leading columns.
+  ...CONTEXT_FEATURES,
 ] as const;
 
 export interface Candidate {
@@ -153,6 +156,13 @@ function cacheScores(state: NotebookState): Map<string, number> {
 
 export const CACHE_WEIGHT = 0.25;
 
+// A reranker fitted before the context features reads none of them: skip their cost (up to ~2 ms a request) and
+// fill the columns. Without a reranker (training rows, the baselines) they are computed.
+const SKIPPED_CONTEXT = { of: () => CONTEXT_FEATURES.map(() => 0) };
+function readsContext(reranker: Gbdt | undefined): boolean {
+  return !reranker || reranker.features.length > FEATURES.length - CONTEXT_FEATURES.length;
+}
+
 /** Candidates with their features, scored; the caller renders them best first. */
 export function rankKeys(models: KeyModels, p: Position, opts: { pool?: number; kind?: 'rerank' | 'ngram-cache' } = {}): Candidate[] {
   const pool = opts.pool ?? 40;
@@ -181,6 +191,7 @@ export function rankKeys(models: KeyModels, p: Position, opts: { pool?: number; 
   const ctxFeatures = [...vp.totals.map((t) => Math.log1p(t)), ...vc.totals.slice(1).map((t) => Math.log1p(t))];
   const cellCounts = new Map<string, number>();
   for (const k of state.cellKeys) cellCounts.set(k, (cellCounts.get(k) ?? 0) + 1);
+  const context = readsContext(models.reranker) ? contextFeatures(models.ngram, state) : SKIPPED_CONTEXT;
   const out: Candidate[] = [];
   const n = state.keys.length;
   for (const key of keys) {
@@ -220,6 +231,7 @@ export function rankKeys(models: KeyModels, p: Position, opts: { pool?: number; 
       share(localSkip.after2, localSkip.n2, key),
       local.lastNext === key ? 1 : 0,
       share(local.after3, local.n3, key),
+      ...context.of(key),
     ];
     const best = sc.order >= sp.order ? sc : sp;
     // The baseline the issue names: the plain 4-gram interpolated with the notebook's own keys.

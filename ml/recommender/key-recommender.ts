@@ -8,7 +8,7 @@ import { topStatements } from './call-key.ts';
 import { Gbdt } from './gbdt.ts';
 import { GbdtSchema, KeyNgramSchema, KeyStatsSchema, TemplatesSchema } from './key-model-schemas.ts';
 import { KeyNgram } from './key-ngram.ts';
-import { rankKeys, type KeyModels } from './key-ranker.ts';
+import { FEATURES, rankKeys, type KeyModels } from './key-ranker.ts';
 import { walkNotebook, type NotebookCell, type NotebookState } from './notebook-state.ts';
 import { renderTemplate, TemplateStore, type RenderContext } from './render.ts';
 
@@ -47,6 +47,16 @@ export interface KeyModelFiles {
   templates: TemplateStore;
 }
 
+/**
+ * Trees address features by column index: a reranker fitted on an older feature list still works while its names are
+ * a prefix of today's (features are only ever appended); anything else would score silently wrong, so it is refused.
+ */
+function checkedReranker(g: Gbdt, path: string): Gbdt {
+  const ok = g.features.length <= FEATURES.length && g.features.every((f, i) => f === FEATURES[i]);
+  if (!ok) throw new Error(`${path}: its features are not a prefix of ml/recommender/key-ranker.ts FEATURES (retrain the reranker)`);
+  return g;
+}
+
 /** A model folder's files; the reranker is optional (a folder counted but not yet reranked ranks by the n-grams). */
 export function loadKeyModels(dir: string): KeyModelFiles {
   const rerankerPath = join(dir, 'reranker.json');
@@ -55,7 +65,7 @@ export function loadKeyModels(dir: string): KeyModelFiles {
       ngram: KeyNgram.fromJson(readJsonFile(join(dir, 'key-ngram.json'), KeyNgramSchema)),
       cellNgram: KeyNgram.fromJson(readJsonFile(join(dir, 'cell-ngram.json'), KeyNgramSchema)),
       stats: readJsonFile(join(dir, 'key-stats.json'), KeyStatsSchema),
-      reranker: existsSync(rerankerPath) ? new Gbdt(readJsonFile(rerankerPath, GbdtSchema)) : undefined,
+      reranker: existsSync(rerankerPath) ? checkedReranker(new Gbdt(readJsonFile(rerankerPath, GbdtSchema)), rerankerPath) : undefined,
     },
     templates: TemplateStore.fromJson(readJsonFile(join(dir, 'templates.json'), TemplatesSchema)),
   };

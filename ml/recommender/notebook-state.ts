@@ -26,6 +26,22 @@ const PATH_RE = /[/\\]|\.(csv|tsv|json|txt|xlsx?|parquet|zip|gz|feather|pkl|pick
 const COLUMN_KEYWORDS = new Set(['x', 'y', 'hue', 'by', 'columns', 'column', 'on', 'subset', 'index', 'values', 'col', 'row', 'labels']);
 const COLUMN_METHODS = new Set(['drop', 'groupby', 'sort_values', 'set_index', 'pop', 'nlargest', 'nsmallest', 'pivot_table', 'countplot', 'barplot', 'boxplot', 'distplot', 'histplot', 'scatterplot', 'violinplot', 'kdeplot']);
 const MAX_NAMES = 400;
+/** Names assigned and not read yet, most recent last; older ones are forgotten (constants never read pile up). */
+const MAX_UNREAD = 64;
+
+// A fitted model, then what uses it: the calls that end the "fitted but not used yet" state (scaler.transform counts too).
+const FIT_CALLS = new Set(['.fit', '.fit_generator', 'xgboost.train', 'lightgbm.train', 'catboost.train']);
+const USE_CALLS = new Set(['.predict', '.predict_proba', '.predict_log_proba', '.predict_classes', '.predict_generator', '.decision_function', '.score', '.evaluate', '.evaluate_generator', '.transform']);
+
+/** The key fits a model (`.fit`, `lightgbm.train`); `.fit_transform` fits and uses at once, so it is no fit here. */
+export function fitsModel(key: string): boolean {
+  return key.split(' ').some((c) => FIT_CALLS.has(c));
+}
+
+/** The key uses a fitted model: predicts, scores, evaluates or transforms. */
+export function usesFitted(key: string): boolean {
+  return key.split(' ').some((c) => USE_CALLS.has(c));
+}
 
 function hole(kind: string, body: string): string {
   return `${HOLE_OPEN}${kind}:${body}${HOLE_CLOSE}`;
@@ -84,6 +100,10 @@ export class NotebookState {
   cellKeys: string[] = [];
   /** Markdown just above the current cell. */
   markdown = '';
+  /** Names bound and not read since, in binding order (oldest first), with the statement index and key that bound them. */
+  readonly unread = new Map<string, { at: number; key: string }>();
+  /** Statement index of the latest fit that nothing has used yet (predict, score, transform), -1 when none. */
+  fitPending = -1;
 
   /** The statement's template, key and names, as seen from the state before it runs. */
   describe(node: SyntaxNode, text: string, start: number, cell: number, first: boolean): Statement {
@@ -200,6 +220,10 @@ export class NotebookState {
       this.defined.add(d);
       this.boundBy.set(d, s.key);
     }
+    this.trackUnread(s, i);
+    // A statement that fits and uses at once (`model.fit(X, y).predict(X)`) leaves nothing pending.
+    if (usesFitted(s.key)) this.fitPending = -1;
+    else if (fitsModel(s.key)) this.fitPending = i;
     const touched = [...s.defines, ...s.reads];
     if (touched.length) {
       const set = new Set(touched);
@@ -209,6 +233,16 @@ export class NotebookState {
       const value = JSON.parse(m[2] ?? '""') as string;
       (m[1] === 'p' ? this.paths : this.columns).push(value);
     }
+  }
+
+  /** Reads consume names; bindings (after the reads: `df = df.dropna()` leaves a new, unread df) add them. */
+  private trackUnread(s: Statement, i: number): void {
+    for (const r of s.reads) this.unread.delete(r);
+    for (const d of s.defines) {
+      this.unread.delete(d);
+      this.unread.set(d, { at: i, key: s.key });
+    }
+    while (this.unread.size > MAX_UNREAD) this.unread.delete(this.unread.keys().next().value!);
   }
 
   /** An independent copy: the app keeps the state of unchanged earlier cells and walks only what changed. */
@@ -228,6 +262,8 @@ export class NotebookState {
     c.cells = this.cells;
     c.cellKeys = [...this.cellKeys];
     c.markdown = this.markdown;
+    for (const [k, v] of this.unread) c.unread.set(k, v);
+    c.fitPending = this.fitPending;
     return c;
   }
 

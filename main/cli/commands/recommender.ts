@@ -4,11 +4,11 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { checkCells } from '../../../ml/cell-limits.ts';
-import { loadClassifier, resolveModelDir, type StageClassifier } from '../../../ml/classifier/classifier.ts';
+import { loadClassifier, type StageClassifier } from '../../../ml/classifier/classifier.ts';
 import type { Stage } from '../../../ml/classifier/stages.ts';
 import { KEY_KINDS } from '../../../ml/recommender/key-recommender.ts';
 import { loadRecommender, type RecommenderKind } from '../../../ml/recommender/recommender.ts';
-import { installedModelsDir } from '../../../pipeline/app-paths.ts';
+import { activeModelDir, installedModelsDir } from '../../../pipeline/app-paths.ts';
 import type { TaskParams } from '../../../pipeline/jobs/steps/registry.ts';
 import { defaultRecommenderDir, evalRecommenderStep, trainRecommenderStep } from '../../../pipeline/jobs/steps/recommender-steps.ts';
 import { consoleIo, parseParams } from '../../../pipeline/jobs/steps/step.ts';
@@ -108,7 +108,7 @@ const MAX_REQUEST_CHARS = 2_000_000;
 async function badgeStages(): Promise<(cells: string[]) => Promise<Stage | undefined>> {
   let clf: StageClassifier | undefined;
   try {
-    clf = await loadClassifier(resolveModelDir([join(installedModelsDir(), 'classifier')]));
+    clf = await loadClassifier(activeModelDir('classifier'));
   } catch {
     return async () => undefined;
   }

@@ -3,10 +3,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { loadClassifier, resolveModelDir } from '../../../ml/classifier/classifier.ts';
+import { loadClassifier } from '../../../ml/classifier/classifier.ts';
 import { LABELING_FUNCTIONS, applyLfs } from '../../../ml/classifier/labeling-functions/index.ts';
 import { STAGES } from '../../../ml/classifier/stages.ts';
-import { bundledModelsDir, installedModelsDir, labelSets, pythonScriptsDir } from '../../app-paths.ts';
+import { activeModelDir, installedModelsDir, labelSets, pythonScriptsDir } from '../../app-paths.ts';
 import { ensureKaggleCorpus, goldPath } from '../../corpus-cache.ts';
 import { chosenCorpusCells, readCodeCells } from '../../training/classifier/corpus-cells.ts';
 import { fitLabelModel } from '../../training/classifier/fit-label-model.ts';
@@ -29,7 +29,7 @@ export function classifierDirFrom(option: string | undefined): string {
     if (!existsSync(join(dir, 'model.onnx'))) throw new Error(`no model.onnx in ${dir}`);
     return dir;
   }
-  return resolveModelDir([join(installedModelsDir(), 'classifier'), join(bundledModelsDir(), 'classifier')]);
+  return activeModelDir('classifier');
 }
 
 /** The Kaggle crawl, so labelled cells are judged in their whole notebooks; none when it cannot be unpacked here. */
