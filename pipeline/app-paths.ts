@@ -53,7 +53,17 @@ export function handLabelsPath(): string {
  */
 export function labelSets(): { train: string[]; test: string; audit: string } {
   const dir = join(resourcesDir(), 'labels');
-  return { train: [join(dir, 'gds-hand.jsonl'), join(dir, 'gds-dev.jsonl'), join(dir, 'gds-dev2.jsonl'), join(dir, 'gds-dev3.jsonl'), join(dir, 'gds-dev4.jsonl')], test: join(dir, 'gds-test.jsonl'), audit: join(dir, 'gold-audit.jsonl') };
+  return {
+    train: [
+      join(dir, 'gds-hand.jsonl'),
+      join(dir, 'gds-dev.jsonl'),
+      join(dir, 'gds-dev2.jsonl'),
+      join(dir, 'gds-dev3.jsonl'),
+      join(dir, 'gds-dev4.jsonl'),
+    ],
+    test: join(dir, 'gds-test.jsonl'),
+    audit: join(dir, 'gold-audit.jsonl'),
+  };
 }
 
 export function pythonScriptsDir(): string {

@@ -87,18 +87,29 @@ export const KernelStatusSchema = z.enum(['starting', 'idle', 'busy', 'restartin
 export type KernelStatus = z.infer<typeof KernelStatusSchema>;
 /** A notebook's session on the Jupyter server: the notebook path keys its kernel, as in JupyterLab. */
 export const NotebookSessionSchema = z.object({
-  path: z.string(), kernelId: z.string(), kernelName: z.string(), status: KernelStatusSchema, executionCount: z.number().int().nullable(),
+  path: z.string(),
+  kernelId: z.string(),
+  kernelName: z.string(),
+  status: KernelStatusSchema,
+  executionCount: z.number().int().nullable(),
 });
 export type NotebookSession = z.infer<typeof NotebookSessionSchema>;
 /** One entry of the workspace file browser. */
 export const FileEntrySchema = z.object({
-  name: z.string(), path: z.string(), kind: z.enum(['dir', 'notebook', 'file']), size: jsNumber, mtimeMs: jsNumber,
+  name: z.string(),
+  path: z.string(),
+  kind: z.enum(['dir', 'notebook', 'file']),
+  size: jsNumber,
+  mtimeMs: jsNumber,
 });
 export type FileEntry = z.infer<typeof FileEntrySchema>;
 /** `error`: why the run failed without a traceback (the kernel died: `kernelDied`); an aborted cell was never run. */
 export const ExecuteResultSchema = z.object({
-  status: z.enum(['ok', 'error', 'aborted']), executionCount: z.number().int().nullable(), durationMs: jsNumber,
-  error: z.string().optional(), kernelDied: z.boolean().optional(),
+  status: z.enum(['ok', 'error', 'aborted']),
+  executionCount: z.number().int().nullable(),
+  durationMs: jsNumber,
+  error: z.string().optional(),
+  kernelDied: z.boolean().optional(),
 });
 export type ExecuteResult = z.infer<typeof ExecuteResultSchema>;
 /**
@@ -107,7 +118,11 @@ export type ExecuteResult = z.infer<typeof ExecuteResultSchema>;
  * fresh kernel (variables gone, execution counts from 1); `message`: what to show on the cell.
  */
 export const KernelDeathSchema = z.object({
-  kernelId: z.string(), cellId: z.string().nullable(), reason: z.string().nullable(), restarted: z.boolean(), message: z.string(),
+  kernelId: z.string(),
+  cellId: z.string().nullable(),
+  reason: z.string().nullable(),
+  restarted: z.boolean(),
+  message: z.string(),
 });
 export type KernelDeath = z.infer<typeof KernelDeathSchema>;
 /**
@@ -182,25 +197,48 @@ export type Suggestion = z.infer<typeof SuggestionSchema>;
  * (`gds.ignoredFindings`); lines are 1-based within the cell; `related` names the other places involved.
  */
 export const CheckFindingSchema = z.object({
-  ruleId: z.string(), severity: z.enum(['warning', 'info']), message: z.string(), explanation: z.string(), cellId: z.string(),
-  startLine: z.number().int(), endLine: z.number().int(),
-  key: z.string(), related: z.array(z.object({ cellId: z.string(), line: z.number().int(), note: z.string() })),
+  ruleId: z.string(),
+  severity: z.enum(['warning', 'info']),
+  message: z.string(),
+  explanation: z.string(),
+  cellId: z.string(),
+  startLine: z.number().int(),
+  endLine: z.number().int(),
+  key: z.string(),
+  related: z.array(z.object({ cellId: z.string(), line: z.number().int(), note: z.string() })),
 });
 export type CheckFinding = z.infer<typeof CheckFindingSchema>;
 export const DoctorCheckSchema = z.object({ name: z.string(), ok: z.boolean(), detail: z.string(), fix: z.string().optional() });
 export type DoctorCheck = z.infer<typeof DoctorCheckSchema>;
 export const CorpusHitSchema = z.object({
-  notebookId: z.number().int(), ref: z.string(), cellIndex: z.number().int(), snippet: z.string(), source: z.string(), votes: jsNumber.nullable(),
+  notebookId: z.number().int(),
+  ref: z.string(),
+  cellIndex: z.number().int(),
+  snippet: z.string(),
+  source: z.string(),
+  votes: jsNumber.nullable(),
 });
 export type CorpusHit = z.infer<typeof CorpusHitSchema>;
 export const CorpusSourceInfoSchema = z.object({
-  slug: z.string(), kind: z.string(), title: z.string().nullable(), notebooks: count, tags: z.array(z.string()),
-  description: z.string().nullable(), evaluation: z.string().nullable(), overview: z.string().nullable(), url: z.string().nullable(),
+  slug: z.string(),
+  kind: z.string(),
+  title: z.string().nullable(),
+  notebooks: count,
+  tags: z.array(z.string()),
+  description: z.string().nullable(),
+  evaluation: z.string().nullable(),
+  overview: z.string().nullable(),
+  url: z.string().nullable(),
 });
 export type CorpusSourceInfo = z.infer<typeof CorpusSourceInfoSchema>;
 export const CorpusNotebookViewSchema = z.object({
-  id: z.number().int(), ref: z.string(), source: z.string().nullable(), title: z.string().nullable(), author: z.string().nullable(),
-  votes: jsNumber.nullable(), duplicateOf: z.number().int().nullable(),
+  id: z.number().int(),
+  ref: z.string(),
+  source: z.string().nullable(),
+  title: z.string().nullable(),
+  author: z.string().nullable(),
+  votes: jsNumber.nullable(),
+  duplicateOf: z.number().int().nullable(),
   cells: z.array(z.object({ index: z.number().int(), type: z.enum(['code', 'markdown', 'raw']), source: z.string(), apiCalls: z.array(z.string()) })),
 });
 export type CorpusNotebookView = z.infer<typeof CorpusNotebookViewSchema>;
@@ -210,29 +248,48 @@ export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 export const MODEL_KINDS = ['classifier', 'recommender'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 export const PipelineStepViewSchema = z.object({
-  name: z.enum(PIPELINE_STEPS), status: z.enum(['pending', 'running', 'done', 'failed', 'cancelled']), attempts: count,
-  startedAt: z.string().nullable(), endedAt: z.string().nullable(), fraction: jsNumber.nullable(), message: z.string(), error: z.string().nullable(),
+  name: z.enum(PIPELINE_STEPS),
+  status: z.enum(['pending', 'running', 'done', 'failed', 'cancelled']),
+  attempts: count,
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  fraction: jsNumber.nullable(),
+  message: z.string(),
+  error: z.string().nullable(),
   resumedFrom: z.string().nullable(),
 });
 export type PipelineStepView = z.infer<typeof PipelineStepViewSchema>;
 export const PipelineRunViewSchema = z.object({
-  runId: z.string(), status: z.enum(['pending', 'running', 'done', 'failed', 'cancelled', 'interrupted']), createdAt: z.string(),
+  runId: z.string(),
+  status: z.enum(['pending', 'running', 'done', 'failed', 'cancelled', 'interrupted']),
+  createdAt: z.string(),
   options: z.object({
-    corpus: z.string().optional(), db: z.string().optional(), epochs: jsNumber.optional(), maxCells: jsNumber.optional(), selfTrain: z.boolean().optional(),
+    corpus: z.string().optional(),
+    db: z.string().optional(),
+    epochs: jsNumber.optional(),
+    maxCells: jsNumber.optional(),
+    selfTrain: z.boolean().optional(),
   }),
   steps: z.array(PipelineStepViewSchema),
 });
 export type PipelineRunView = z.infer<typeof PipelineRunViewSchema>;
 export const TrainingCurveSchema = z.object({
-  model: z.string(), points: z.array(z.object({ epoch: jsNumber, trainLoss: jsNumber.nullable(), valLoss: jsNumber.nullable() })),
+  model: z.string(),
+  points: z.array(z.object({ epoch: jsNumber, trainLoss: jsNumber.nullable(), valLoss: jsNumber.nullable() })),
 });
 export type TrainingCurve = z.infer<typeof TrainingCurveSchema>;
 export const ModelComparisonSchema = z.object({
-  kind: z.enum(MODEL_KINDS), rows: z.array(z.object({ metric: z.string(), candidate: jsNumber.nullable(), installed: jsNumber.nullable() })),
+  kind: z.enum(MODEL_KINDS),
+  rows: z.array(z.object({ metric: z.string(), candidate: jsNumber.nullable(), installed: jsNumber.nullable() })),
 });
 export type ModelComparison = z.infer<typeof ModelComparisonSchema>;
 export const TorchReportSchema = z.object({
-  ok: z.boolean(), python: z.string().nullable(), version: z.string().nullable(), cuda: z.boolean(), device: z.string().nullable(), message: z.string(),
+  ok: z.boolean(),
+  python: z.string().nullable(),
+  version: z.string().nullable(),
+  cuda: z.boolean(),
+  device: z.string().nullable(),
+  message: z.string(),
 });
 export type TorchReport = z.infer<typeof TorchReportSchema>;
 
@@ -250,9 +307,14 @@ export const methods = {
     /** `saveId`: names this save; `unconfirmed`: earlier saves whose reply never came, which may have written the file. */
     /** `keepOutputs`: code cells sent without outputs because theirs are those in the file (a save then moves kilobytes, not the 50 MB of a big output). */
     params: z.object({
-      path, doc: NotebookDocSchema, expectedMtimeMs: z.number().nullable(), force: z.boolean().optional(), convert: z.boolean().optional(),
+      path,
+      doc: NotebookDocSchema,
+      expectedMtimeMs: z.number().nullable(),
+      force: z.boolean().optional(),
+      convert: z.boolean().optional(),
       keepOutputs: z.array(z.string().max(64)).max(100_000).optional(),
-      saveId: z.string().max(64).optional(), unconfirmed: z.array(z.string().max(64)).max(16).optional(),
+      saveId: z.string().max(64).optional(),
+      unconfirmed: z.array(z.string().max(64)).max(16).optional(),
     }),
     result: z.object({ path: z.string(), mtimeMs: jsNumber, written: z.boolean(), backupPath: z.string().optional() }),
   },
@@ -263,7 +325,13 @@ export const methods = {
   'notebook.watch': { params: z.object({ path: path.nullable() }), result: ok },
   'kernel.specs': { params: z.object({}), result: z.object({ default: z.string(), specs: z.array(KernelSpecInfoSchema) }) },
   'kernel.attach': {
-    params: z.object({ url: z.string().max(4096).regex(/^https?:\/\//, 'must start with http:// or https://').nullable() }),
+    params: z.object({
+      url: z
+        .string()
+        .max(4096)
+        .regex(/^https?:\/\//, 'must start with http:// or https://')
+        .nullable(),
+    }),
     result: z.object({ server: z.enum(['own', 'attached']), baseUrl: z.string().nullable() }),
   },
   'kernel.start': {
@@ -290,13 +358,20 @@ export const methods = {
     result: KernelCompletionSchema,
   },
   'kernel.inspect': {
-    params: z.object({ kernelId: id, code: z.string().max(1_000_000), cursor: z.number().int().min(0), detail: z.union([z.literal(0), z.literal(1)]).optional() }),
+    params: z.object({
+      kernelId: id,
+      code: z.string().max(1_000_000),
+      cursor: z.number().int().min(0),
+      detail: z.union([z.literal(0), z.literal(1)]).optional(),
+    }),
     result: KernelInspectionSchema,
   },
   /** A message from a widget to its model in the kernel. */
   'kernel.commSend': {
     params: z.object({
-      kernelId: id, commId: z.string().max(200), data: z.record(z.string(), z.unknown()),
+      kernelId: id,
+      commId: z.string().max(200),
+      data: z.record(z.string(), z.unknown()),
       buffers: z.array(z.string().max(10_000_000)).max(64).optional(),
     }),
     result: ok,
@@ -309,7 +384,10 @@ export const methods = {
   /** Running notebook sessions on the server. */
   'kernel.sessions': { params: z.object({}), result: z.array(NotebookSessionSchema) },
   /** Another kernelspec for the notebook at `path` (its session's old kernel is shut down). */
-  'kernel.changeKernel': { params: z.object({ path, name: z.string().max(200) }), result: z.object({ kernelId: z.string(), kernelName: z.string() }) },
+  'kernel.changeKernel': {
+    params: z.object({ path, name: z.string().max(200) }),
+    result: z.object({ kernelId: z.string(), kernelName: z.string() }),
+  },
   'files.roots': { params: z.object({}), result: z.array(z.string()) },
   'files.list': { params: z.object({ dir: path }), result: z.array(FileEntrySchema) },
   'files.newNotebook': { params: z.object({ dir: path }), result: pathResult },
@@ -348,18 +426,28 @@ export const methods = {
   /** Workflow checks over the notebook's code cells in order; `editedSinceRun`: the cell changed after it last ran. */
   'ml.lint': {
     params: z.object({
-      cells: z.array(z.object({
-        id, source: z.string().max(200_000, 'a cell is over the limit of 200000 characters per cell for workflow checks'),
-        executionCount: z.number().int().nullable().optional(), editedSinceRun: z.boolean().optional(),
-      })).max(5000),
+      cells: z
+        .array(
+          z.object({
+            id,
+            source: z.string().max(200_000, 'a cell is over the limit of 200000 characters per cell for workflow checks'),
+            executionCount: z.number().int().nullable().optional(),
+            editedSinceRun: z.boolean().optional(),
+          }),
+        )
+        .max(5000),
       ignored: z.array(z.string().max(200)).max(10_000).optional(),
     }),
     result: z.array(CheckFindingSchema),
   },
   'corpus.search': {
     params: z.object({
-      query: z.string().max(1000), api: z.string().max(300).optional(), source: z.string().max(300).optional(),
-      stage: z.enum(STAGE_IDS).optional(), minVotes: z.number().int().optional(), limit: z.number().int().min(1).max(500).optional(),
+      query: z.string().max(1000),
+      api: z.string().max(300).optional(),
+      source: z.string().max(300).optional(),
+      stage: z.enum(STAGE_IDS).optional(),
+      minVotes: z.number().int().optional(),
+      limit: z.number().int().min(1).max(500).optional(),
     }),
     result: z.array(CorpusHitSchema),
   },
@@ -383,7 +471,10 @@ export const methods = {
   'pipeline.details': {
     params: z.object({ runId: id }),
     result: z.object({
-      run: PipelineRunViewSchema, curves: z.array(TrainingCurveSchema), comparisons: z.array(ModelComparisonSchema), lfAnalysis: z.string().nullable(),
+      run: PipelineRunViewSchema,
+      curves: z.array(TrainingCurveSchema),
+      comparisons: z.array(ModelComparisonSchema),
+      lfAnalysis: z.string().nullable(),
     }),
   },
   'models.install': { params: z.object({ runId: id, kind: z.enum(MODEL_KINDS) }), result: z.object({ installedAt: z.string() }) },
@@ -407,8 +498,19 @@ export interface Events {
   'models.changed': { kind: ModelKind };
 }
 export const EVENT_NAMES = [
-  'kernel.status', 'kernel.output', 'kernel.clearOutput', 'kernel.updateDisplay', 'kernel.input', 'kernel.died', 'kernel.comm',
-  'notebook.changedOnDisk', 'app.openFile', 'app.command', 'pipeline.progress', 'pipeline.changed', 'models.changed',
+  'kernel.status',
+  'kernel.output',
+  'kernel.clearOutput',
+  'kernel.updateDisplay',
+  'kernel.input',
+  'kernel.died',
+  'kernel.comm',
+  'notebook.changedOnDisk',
+  'app.openFile',
+  'app.command',
+  'pipeline.progress',
+  'pipeline.changed',
+  'models.changed',
 ] as const satisfies ReadonlyArray<keyof Events>;
 
 export type Methods = typeof methods;

@@ -59,5 +59,8 @@ for (const kind of kinds) {
     total.push(t2 - t0);
     suggestOnly.push(t2 - t1);
   }
-  console.log(`${kind}: n=${total.length} request p50=${pct(total, 50).toFixed(1)} ms p95=${pct(total, 95).toFixed(1)} ms; without the stage p50=${pct(suggestOnly, 50).toFixed(1)} p95=${pct(suggestOnly, 95).toFixed(1)} ms`);
+  console.log(
+    `${kind}: n=${total.length} request p50=${pct(total, 50).toFixed(1)} ms p95=${pct(total, 95).toFixed(1)} ms; without the stage ` +
+      `p50=${pct(suggestOnly, 50).toFixed(1)} p95=${pct(suggestOnly, 95).toFixed(1)} ms`,
+  );
 }

@@ -32,6 +32,7 @@ if (!only) {
   step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   step('typecheck renderer', 'npx', ['tsc', '-p', 'renderer/tsconfig.json', '--noEmit']);
   step('typecheck tests and scripts', 'npx', ['tsc', '-p', 'tests/tsconfig.json', '--noEmit']);
+  step('line length', 'node', ['scripts/check-line-length.mjs']);
   step('dependency rules', 'npx', ['depcruise', '--config', '.dependency-cruiser.cjs', 'main', 'preload', 'renderer', 'ml', 'pipeline', 'scripts']);
   step('build', 'node', ['scripts/build.mjs']);
 }

@@ -100,8 +100,7 @@ export function createContainer(opts: ContainerOptions): Container {
     'app.doctor': () => runDoctor(),
     'notebook.create': async () => emptyNotebook(),
     'notebook.open': async ({ path }) => files.open(await inside(path)),
-    'notebook.save': async ({ path, doc, expectedMtimeMs, force, ...opts }) =>
-      files.save(await inside(path), doc, expectedMtimeMs, force, opts),
+    'notebook.save': async ({ path, doc, expectedMtimeMs, force, ...opts }) => files.save(await inside(path), doc, expectedMtimeMs, force, opts),
     'notebook.journal': async ({ key: k, doc, part }) => (await files.journalWrite(await key(k), doc, part), ok),
     'notebook.discardRecovery': async ({ key: k }) => (await files.discardRecovery(await key(k)), ok),
     'notebook.recent': async () => (await Promise.all((await files.recent()).map(async (p) => ((await workspace.contains(p)) ? [p] : [])))).flat(),
@@ -133,7 +132,11 @@ export function createContainer(opts: ContainerOptions): Container {
     'files.upload': ({ dir, name, base64 }) => workspaceFiles.upload(dir, name, base64),
     'ml.classify': ({ sources, notebook }) => ml.classify(sources, notebook ?? false),
     'ml.suggest': async ({ cells, top, columns, notebookPath }) =>
-      ml.suggest(cells, top ?? 5, { columns, bias: [...feedback.bias()], files: notebookPath && (await workspace.contains(notebookPath)) ? await readableFiles(notebookPath) : undefined }),
+      ml.suggest(cells, top ?? 5, {
+        columns,
+        bias: [...feedback.bias()],
+        files: notebookPath && (await workspace.contains(notebookPath)) ? await readableFiles(notebookPath) : undefined,
+      }),
     'ml.feedback': async ({ key, action }) => (await feedback.record(key, action), ok),
     'ml.resetFeedback': async () => (await feedback.reset(), ok),
     'ml.lint': ({ cells, ignored }) => ml.lint(cells, ignored ?? []),

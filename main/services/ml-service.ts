@@ -21,7 +21,10 @@ export class MlService {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly log: (line: string) => void, private readonly spec = defaultWorkerSpec()) {}
+  constructor(
+    private readonly log: (line: string) => void,
+    private readonly spec = defaultWorkerSpec(),
+  ) {}
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
@@ -61,7 +64,11 @@ export class MlService {
     return this.call({ op: 'classify', sources, notebook });
   }
 
-  suggest(cells: string[], top: number, extra: { columns?: string[]; bias?: Array<[string, number]>; files?: string[] } = {}): Promise<{ stage: StageId | null; suggestions: Suggestion[] }> {
+  suggest(
+    cells: string[],
+    top: number,
+    extra: { columns?: string[]; bias?: Array<[string, number]>; files?: string[] } = {},
+  ): Promise<{ stage: StageId | null; suggestions: Suggestion[] }> {
     return this.call({ op: 'suggest', cells, top, ...extra });
   }
 

@@ -1,7 +1,16 @@
 // The training wizard's side of the pipeline manager: runs, progress events, curves, comparisons, install and rollback.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Events, ModelComparison, ModelKind, Params, PipelineRunView, PipelineStep, TorchReport, TrainingCurve } from '../../preload/contract.ts';
+import type {
+  Events,
+  ModelComparison,
+  ModelKind,
+  Params,
+  PipelineRunView,
+  PipelineStep,
+  TorchReport,
+  TrainingCurve,
+} from '../../preload/contract.ts';
 import { activeModelDir, defaultCorpusDb } from '../../pipeline/app-paths.ts';
 import { compareModels, detectTorch, installModel, PipelineManager, rollbackModel, type RunState } from '../../pipeline/jobs/index.ts';
 
@@ -9,10 +18,20 @@ type Emit = <E extends keyof Events>(event: E, payload: Events[E]) => void;
 
 function view(s: RunState): PipelineRunView {
   return {
-    runId: s.runId, status: s.status, createdAt: s.createdAt, options: s.options,
+    runId: s.runId,
+    status: s.status,
+    createdAt: s.createdAt,
+    options: s.options,
     steps: s.steps.map((st) => ({
-      name: st.name, status: st.status, attempts: st.attempts, startedAt: st.startedAt, endedAt: st.endedAt,
-      fraction: st.fraction, message: st.message, error: st.error, resumedFrom: st.resumedFrom,
+      name: st.name,
+      status: st.status,
+      attempts: st.attempts,
+      startedAt: st.startedAt,
+      endedAt: st.endedAt,
+      fraction: st.fraction,
+      message: st.message,
+      error: st.error,
+      resumedFrom: st.resumedFrom,
     })),
   };
 }
@@ -32,7 +51,7 @@ export function curvesFromLog(text: string, fallbackModel: string): TrainingCurv
     if (ev.event !== 'epoch' || typeof ev.epoch !== 'number') continue;
     // The recommender's trainer prefixes each line with its sub-model: `! [12s] stage-import: {"event":"epoch",...}`.
     const prefixed = /([\w./-]+):\s*$/.exec(line.slice(0, start))?.[1];
-    const model = typeof ev.model === 'string' ? ev.model : typeof ev.stage === 'string' ? ev.stage : prefixed ?? fallbackModel;
+    const model = typeof ev.model === 'string' ? ev.model : typeof ev.stage === 'string' ? ev.stage : (prefixed ?? fallbackModel);
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
     let curve = byModel.get(model);
     if (!curve) byModel.set(model, (curve = { model, points: [] }));
@@ -47,7 +66,10 @@ const TRAIN_STEP: Record<ModelKind, PipelineStep> = { classifier: 'train-classif
 export class PipelineService {
   private readonly manager = new PipelineManager();
 
-  constructor(private readonly emit: Emit, private readonly onModelsChanged: () => Promise<void>) {
+  constructor(
+    private readonly emit: Emit,
+    private readonly onModelsChanged: () => Promise<void>,
+  ) {
     this.manager.on('progress', (p) => emit('pipeline.progress', p));
     this.manager.on('step', (s) => emit('pipeline.changed', { runId: s.runId }));
     this.manager.on('run', (r) => emit('pipeline.changed', { runId: r.runId }));
@@ -56,7 +78,14 @@ export class PipelineService {
   async torch(): Promise<TorchReport> {
     try {
       const t = await detectTorch();
-      return { ok: !!t.torch, python: t.python, version: t.torch, cuda: t.cuda, device: t.deviceName ?? t.device, message: t.message ?? (t.cuda ? `training on ${t.deviceName ?? 'CUDA'}` : 'training on the CPU') };
+      return {
+        ok: !!t.torch,
+        python: t.python,
+        version: t.torch,
+        cuda: t.cuda,
+        device: t.deviceName ?? t.device,
+        message: t.message ?? (t.cuda ? `training on ${t.deviceName ?? 'CUDA'}` : 'training on the CPU'),
+      };
     } catch (e) {
       return { ok: false, python: null, version: null, cuda: false, device: null, message: (e as Error).message };
     }
@@ -97,7 +126,8 @@ export class PipelineService {
     for (const st of state.steps) {
       if (!existsSync(st.logFile)) continue;
       const log = readFileSync(st.logFile, 'utf8');
-      if (st.name === 'train-classifier') curves.push(...curvesFromLog(log, 'classifier').map((c) => ({ ...c, model: `classifier${c.model === 'classifier' ? '' : `/${c.model}`}` })));
+      if (st.name === 'train-classifier')
+        curves.push(...curvesFromLog(log, 'classifier').map((c) => ({ ...c, model: `classifier${c.model === 'classifier' ? '' : `/${c.model}`}` })));
       if (st.name === 'train-recommender') curves.push(...curvesFromLog(log, 'recommender').map((c) => ({ ...c, model: `recommender/${c.model}` })));
       if (st.name === 'label' && st.status === 'done') lfAnalysis = log.slice(-60_000);
     }

@@ -1,7 +1,14 @@
 // Keeps the user's chip accepts and dismissals in the app's data folder (never leaves the machine), with a reset.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { emptyFeedback, FeedbackSchema, feedbackBias, recordFeedback, type FeedbackAction, type FeedbackJson } from '../../ml/recommender/feedback.ts';
+import {
+  emptyFeedback,
+  FeedbackSchema,
+  feedbackBias,
+  recordFeedback,
+  type FeedbackAction,
+  type FeedbackJson,
+} from '../../ml/recommender/feedback.ts';
 import { atomicWrite } from './atomic-write.ts';
 
 export class SuggestionFeedback {
@@ -9,7 +16,10 @@ export class SuggestionFeedback {
   private writing: Promise<void> = Promise.resolve();
   readonly file: string;
 
-  constructor(dataDir: string, private readonly log: (line: string) => void) {
+  constructor(
+    dataDir: string,
+    private readonly log: (line: string) => void,
+  ) {
     this.file = join(dataDir, 'suggestion-feedback.json');
     this.data = this.read();
   }
@@ -43,7 +53,9 @@ export class SuggestionFeedback {
   /** Writes in order, one at a time, so a later state never loses to an earlier write. */
   private save(): Promise<void> {
     const snapshot = JSON.stringify(this.data);
-    this.writing = this.writing.then(() => atomicWrite(this.file, snapshot)).catch((e: unknown) => this.log(`suggestion feedback not saved: ${(e as Error).message}`));
+    this.writing = this.writing
+      .then(() => atomicWrite(this.file, snapshot))
+      .catch((e: unknown) => this.log(`suggestion feedback not saved: ${(e as Error).message}`));
     return this.writing;
   }
 }

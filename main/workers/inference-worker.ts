@@ -67,7 +67,12 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       } catch {
         stage = undefined; // no classifier model: the recommender's own labeler names the stage
       }
-      return (await getSuggester()).suggest(req.cells, req.top, { stage, columns: req.columns, files: req.files, bias: req.bias ? new Map(req.bias) : undefined });
+      return (await getSuggester()).suggest(req.cells, req.top, {
+        stage,
+        columns: req.columns,
+        files: req.files,
+        bias: req.bias ? new Map(req.bias) : undefined,
+      });
     }
     case 'lint':
       // Off the main loop like the models: a first run parses every cell (tens of ms for a long notebook).

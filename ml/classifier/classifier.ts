@@ -101,7 +101,11 @@ export async function loadClassifier(modelDir: string = BUNDLED_MODEL_DIR, optio
   const vocab = readVocabulary(modelDir);
   const labelModelWeight = options.labelModelWeight ?? manifestWeight(modelDir);
   const stackerParams = options.stacker === false ? null : readStacker(modelDir);
-  if (stackerParams && stackerParams.labelModelWeight !== labelModelWeight) throw new Error(`${join(modelDir, 'stacker.json')} was fitted for label-model weight ${stackerParams.labelModelWeight}, the classifier uses ${labelModelWeight}; rerun \`gds train stacker\``);
+  if (stackerParams && stackerParams.labelModelWeight !== labelModelWeight)
+    throw new Error(
+      `${join(modelDir, 'stacker.json')} was fitted for label-model weight ${stackerParams.labelModelWeight}, the classifier uses ` +
+        `${labelModelWeight}; rerun \`gds train stacker\``,
+    );
   const stacker = stackerParams ? makeStacker(stackerParams) : null;
   const labelModel = labelModelWeight > 0 || stacker || options.labelModel ? readLabelModel(modelDir) : null;
   const session = await createSession(modelPath);

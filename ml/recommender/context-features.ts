@@ -7,9 +7,19 @@ import { fitsModel, usesFitted, type NotebookState } from './notebook-state.ts';
 const NONE = '∅';
 
 export const CONTEXT_FEATURES = [
-  'unread_n', 'unread_age', 'unread_p', 'unread_pmax',
-  'fit_pending', 'fit_age', 'uses_fit', 'is_fit', 'pending_use',
-  'md_words', 'md_hits', 'md_topics', 'md_topic_hit',
+  'unread_n',
+  'unread_age',
+  'unread_p',
+  'unread_pmax',
+  'fit_pending',
+  'fit_age',
+  'uses_fit',
+  'is_fit',
+  'pending_use',
+  'md_words',
+  'md_hits',
+  'md_topics',
+  'md_topic_hit',
 ] as const;
 
 /**
@@ -19,15 +29,24 @@ export const CONTEXT_FEATURES = [
 const TOPICS: ReadonlyArray<{ md: readonly string[]; key: readonly string[] }> = [
   { md: ['missing', 'null', 'nan', 'imput'], key: ['isnull', 'isna', 'fillna', 'dropna', 'notnull', 'missingno', 'imputer'] },
   { md: ['correlat', 'heatmap'], key: ['corr', 'heatmap'] },
-  { md: ['plot', 'visuali', 'graph', 'chart', 'distribution', 'histogram', 'eda'], key: ['plot', 'matplotlib', 'seaborn', 'hist', 'figure', 'subplot', 'heatmap', 'plotly', 'title', 'xlabel', 'ylabel', 'scatter'] },
+  {
+    md: ['plot', 'visuali', 'graph', 'chart', 'distribution', 'histogram', 'eda'],
+    key: ['plot', 'matplotlib', 'seaborn', 'hist', 'figure', 'subplot', 'heatmap', 'plotly', 'title', 'xlabel', 'ylabel', 'scatter'],
+  },
   { md: ['submission', 'submit'], key: ['to_csv', 'submission'] },
   { md: ['load', 'read', 'dataset'], key: ['read_csv', 'read_excel', 'read_json', 'read_parquet', 'load'] },
   { md: ['import', 'librar', 'package'], key: ['import:'] },
   { md: ['split', 'validation', 'fold'], key: ['train_test_split', 'split', 'kfold'] },
   { md: ['train', 'model', 'fit', 'classifier', 'regress'], key: ['.fit', 'classifier', 'regressor', 'train'] },
   { md: ['predict', 'inference'], key: ['predict'] },
-  { md: ['evaluat', 'accuracy', 'score', 'metric', 'confusion', 'performance', 'roc', 'auc'], key: ['metrics', 'score', 'confusion_matrix', 'classification_report', 'evaluate', 'accuracy', 'roc'] },
-  { md: ['overview', 'look', 'head', 'describe', 'summary', 'statistic', 'shape', 'info'], key: ['head', 'describe', 'info', 'shape', 'value_counts', 'dtypes', 'nunique'] },
+  {
+    md: ['evaluat', 'accuracy', 'score', 'metric', 'confusion', 'performance', 'roc', 'auc'],
+    key: ['metrics', 'score', 'confusion_matrix', 'classification_report', 'evaluate', 'accuracy', 'roc'],
+  },
+  {
+    md: ['overview', 'look', 'head', 'describe', 'summary', 'statistic', 'shape', 'info'],
+    key: ['head', 'describe', 'info', 'shape', 'value_counts', 'dtypes', 'nunique'],
+  },
   { md: ['encod', 'categor', 'dummy', 'dummies'], key: ['get_dummies', 'labelencoder', 'onehotencoder', 'astype', '.map'] },
   { md: ['scal', 'normali', 'standardi'], key: ['scaler', 'normalize', 'scale'] },
   { md: ['text', 'word', 'token', 'nlp'], key: ['token', 'vectorizer', 'tfidf', 'nltk', 're.sub', '.split', '.lower'] },
@@ -38,7 +57,10 @@ const TOPICS: ReadonlyArray<{ md: readonly string[]; key: readonly string[] }> =
 
 /** Lower-case words of at least 3 letters. */
 function words(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 3);
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length >= 3);
 }
 
 /** The markdown above the cell, prepared once per position: its words, their prefixes, and the topics it names. */
@@ -99,10 +121,7 @@ export function contextFeatures(ngram: KeyNgram, state: NotebookState): ContextF
   const scorers = unreadScorers(ngram, state);
   const pending = state.fitPending >= 0 ? 1 : 0;
   const md = readMarkdown(state.markdown);
-  const head = [
-    Math.log1p(unread.length),
-    latest ? Math.log1p(n - latest.at) : -1,
-  ];
+  const head = [Math.log1p(unread.length), latest ? Math.log1p(n - latest.at) : -1];
   return {
     of(key) {
       const ps = scorers.map((s) => s(key));

@@ -88,7 +88,13 @@ const MAX_WALKED = 8;
 function walkCached(cells: readonly NotebookCell[]): NotebookState {
   const h = createHash('sha1');
   const prefixes = [h.copy().digest('hex')];
-  for (const c of cells) prefixes.push(h.update(`${c.markdown ?? ''}\u0001${c.source}\u0000`).copy().digest('hex'));
+  for (const c of cells)
+    prefixes.push(
+      h
+        .update(`${c.markdown ?? ''}\u0001${c.source}\u0000`)
+        .copy()
+        .digest('hex'),
+    );
   // The longest run of leading cells whose state is known; the cell being typed is walked fresh.
   let from = 0;
   let base: NotebookState | undefined;
@@ -107,7 +113,12 @@ function walkCached(cells: readonly NotebookCell[]): NotebookState {
   return last ? walkNotebook([...earlier, last], undefined, state, earlier.length) : state;
 }
 
-function ranked(files: KeyModelFiles, kind: KeyKind, state: NotebookState, first: boolean): Array<{ key: string; score: number; count: number; total: number }> {
+function ranked(
+  files: KeyModelFiles,
+  kind: KeyKind,
+  state: NotebookState,
+  first: boolean,
+): Array<{ key: string; score: number; count: number; total: number }> {
   const { ngram } = files.models;
   if (kind === 'rerank' || kind === 'ngram-cache') return rankKeys(files.models, { state, first }, { kind });
   const history = kind === 'bigram' ? ['<s>', ...state.keys.map((k) => k || '∅')] : [];

@@ -32,9 +32,37 @@ export function emptyContext(): MaskContext {
 const PATH_RE = /[/\\]|\.(csv|tsv|json|txt|xlsx?|parquet|zip|gz|feather|pkl|pickle|h5|hdf5?|npy|npz|jpg|png)$/i;
 const COLUMN_KEYWORDS = new Set(['x', 'y', 'hue', 'by', 'columns', 'column', 'on', 'subset', 'index', 'values', 'col', 'row', 'labels']);
 // Positional string arguments of these calls are column names (`df.drop('Survived', axis=1)`).
-const COLUMN_METHODS = new Set(['drop', 'groupby', 'sort_values', 'set_index', 'pop', 'nlargest', 'nsmallest', 'pivot_table', 'countplot', 'barplot', 'boxplot', 'distplot', 'histplot', 'scatterplot', 'violinplot', 'kdeplot']);
+const COLUMN_METHODS = new Set([
+  'drop',
+  'groupby',
+  'sort_values',
+  'set_index',
+  'pop',
+  'nlargest',
+  'nsmallest',
+  'pivot_table',
+  'countplot',
+  'barplot',
+  'boxplot',
+  'distplot',
+  'histplot',
+  'scatterplot',
+  'violinplot',
+  'kdeplot',
+]);
 const SIMPLE = new Set(['expression_statement', 'import_statement', 'import_from_statement', 'delete_statement']);
-const COMPOUND = new Set(['for_statement', 'while_statement', 'if_statement', 'elif_clause', 'else_clause', 'with_statement', 'try_statement', 'except_clause', 'finally_clause', 'block']);
+const COMPOUND = new Set([
+  'for_statement',
+  'while_statement',
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'with_statement',
+  'try_statement',
+  'except_clause',
+  'finally_clause',
+  'block',
+]);
 
 interface Hole {
   start: number;
@@ -55,7 +83,10 @@ class LineBuilder {
 function stringValue(n: SyntaxNode): string | undefined {
   if (n.type !== 'string') return undefined;
   if (n.namedChildren.some((c) => c.type === 'interpolation')) return undefined;
-  const content = n.namedChildren.filter((c) => c.type === 'string_content').map((c) => c.text).join('');
+  const content = n.namedChildren
+    .filter((c) => c.type === 'string_content')
+    .map((c) => c.text)
+    .join('');
   return content;
 }
 
@@ -160,7 +191,7 @@ function walk(n: SyntaxNode, b: LineBuilder, columnish = false): void {
           b.defines.push(id.text);
         }
       }
-      b.raw.push(n.type === 'assignment' ? '=' : n.child(1)?.type ?? '+=');
+      b.raw.push(n.type === 'assignment' ? '=' : (n.child(1)?.type ?? '+='));
       if (right) walk(right, b);
       return;
     }

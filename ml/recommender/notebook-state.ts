@@ -24,14 +24,42 @@ export interface Statement {
 
 const PATH_RE = /[/\\]|\.(csv|tsv|json|txt|xlsx?|parquet|zip|gz|feather|pkl|pickle|h5|hdf5?|npy|npz|jpg|png)$/i;
 const COLUMN_KEYWORDS = new Set(['x', 'y', 'hue', 'by', 'columns', 'column', 'on', 'subset', 'index', 'values', 'col', 'row', 'labels']);
-const COLUMN_METHODS = new Set(['drop', 'groupby', 'sort_values', 'set_index', 'pop', 'nlargest', 'nsmallest', 'pivot_table', 'countplot', 'barplot', 'boxplot', 'distplot', 'histplot', 'scatterplot', 'violinplot', 'kdeplot']);
+const COLUMN_METHODS = new Set([
+  'drop',
+  'groupby',
+  'sort_values',
+  'set_index',
+  'pop',
+  'nlargest',
+  'nsmallest',
+  'pivot_table',
+  'countplot',
+  'barplot',
+  'boxplot',
+  'distplot',
+  'histplot',
+  'scatterplot',
+  'violinplot',
+  'kdeplot',
+]);
 const MAX_NAMES = 400;
 /** Names assigned and not read yet, most recent last; older ones are forgotten (constants never read pile up). */
 const MAX_UNREAD = 64;
 
 // A fitted model, then what uses it: the calls that end the "fitted but not used yet" state (scaler.transform counts too).
 const FIT_CALLS = new Set(['.fit', '.fit_generator', 'xgboost.train', 'lightgbm.train', 'catboost.train']);
-const USE_CALLS = new Set(['.predict', '.predict_proba', '.predict_log_proba', '.predict_classes', '.predict_generator', '.decision_function', '.score', '.evaluate', '.evaluate_generator', '.transform']);
+const USE_CALLS = new Set([
+  '.predict',
+  '.predict_proba',
+  '.predict_log_proba',
+  '.predict_classes',
+  '.predict_generator',
+  '.decision_function',
+  '.score',
+  '.evaluate',
+  '.evaluate_generator',
+  '.transform',
+]);
 
 /** The key fits a model (`.fit`, `lightgbm.train`); `.fit_transform` fits and uses at once, so it is no fit here. */
 export function fitsModel(key: string): boolean {
@@ -49,7 +77,10 @@ function hole(kind: string, body: string): string {
 
 function stringValue(n: SyntaxNode): string | undefined {
   if (n.namedChildren.some((c) => c.type === 'interpolation')) return undefined;
-  return n.namedChildren.filter((c) => c.type === 'string_content').map((c) => c.text).join('');
+  return n.namedChildren
+    .filter((c) => c.type === 'string_content')
+    .map((c) => c.text)
+    .join('');
 }
 
 /** Names bound at the statement's top level: what running it leaves defined. */
@@ -286,7 +317,12 @@ export interface NotebookCell {
  * Visits every top-level statement in order. `onStatement` sees the state before the statement runs;
  * cells that do not parse add nothing (the metric has no positions in them).
  */
-export function walkNotebook(cells: readonly NotebookCell[], onStatement?: (s: Statement, state: NotebookState) => void, state = new NotebookState(), from = 0): NotebookState {
+export function walkNotebook(
+  cells: readonly NotebookCell[],
+  onStatement?: (s: Statement, state: NotebookState) => void,
+  state = new NotebookState(),
+  from = 0,
+): NotebookState {
   cells.forEach((cell, ci) => {
     if (ci < from) return;
     state.startCell(cell.markdown ?? '');

@@ -20,7 +20,11 @@ function isKeyKind(k: unknown): k is KeyKind {
 }
 
 /** The statement-key recommender behind the same interface; the stage shown is the caller's (the badge), else the labeler's. */
-async function loadKeyRecommender(modelDir: string, manifest: RecommenderManifest, opts: { kind?: RecommenderKind; labeler?: CellLabeler }): Promise<Recommender> {
+async function loadKeyRecommender(
+  modelDir: string,
+  manifest: RecommenderManifest,
+  opts: { kind?: RecommenderKind; labeler?: CellLabeler },
+): Promise<Recommender> {
   const kind = opts.kind ?? manifest.default;
   if (!isKeyKind(kind)) throw new Error(`${join(modelDir, 'manifest.json')}: kind '${kind}' is not one of ${KEY_KINDS.join(', ')}`);
   const rec = keyRecommender(loadKeyModels(modelDir), kind);
@@ -95,7 +99,8 @@ export async function loadRecommender(modelDir: string, opts: { kind?: Recommend
   const models = new Map<Stage | 'single', Seq2SeqModel>();
   if (kind === 'single') models.set('single', await loadSeq2Seq(join(modelDir, 'single')));
   if (kind === 'per-stage') {
-    for (const s of STAGES) if (existsSync(join(modelDir, 'stages', s, 'encoder.onnx'))) models.set(s, await loadSeq2Seq(join(modelDir, 'stages', s)));
+    for (const s of STAGES)
+      if (existsSync(join(modelDir, 'stages', s, 'encoder.onnx'))) models.set(s, await loadSeq2Seq(join(modelDir, 'stages', s)));
   }
 
   async function modelCandidates(input: string[], stage: Stage, top: number): Promise<Candidate[]> {

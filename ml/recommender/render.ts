@@ -43,7 +43,13 @@ function fillPath(corpusPath: string, key: string, ctx: RenderContext): string |
 }
 
 function words(name: string): Set<string> {
-  return new Set(name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase().split(/[_\d]+/).filter(Boolean));
+  return new Set(
+    name
+      .replace(/([a-z])([A-Z])/g, '$1_$2')
+      .toLowerCase()
+      .split(/[_\d]+/)
+      .filter(Boolean),
+  );
 }
 
 /** The user's name closest to a corpus name (`test_X` → `X_test`), by shared words; undefined when none shares one. */
@@ -68,7 +74,8 @@ function boundNames(stmt: SyntaxNode): string[] {
     const left = a.childForFieldName('left');
     if (!left) continue;
     if (left.type === 'identifier') out.push(left.text);
-    else if (['pattern_list', 'tuple_pattern', 'list_pattern'].includes(left.type)) for (const c of left.namedChildren) if (c.type === 'identifier') out.push(c.text);
+    else if (['pattern_list', 'tuple_pattern', 'list_pattern'].includes(left.type))
+      for (const c of left.namedChildren) if (c.type === 'identifier') out.push(c.text);
   }
   return out;
 }
@@ -199,7 +206,10 @@ export class TemplateMiner {
   toJson(keep = 4): TemplateJson {
     const byKey: Record<string, Array<[string, number]>> = {};
     for (const [key, m] of this.counts) {
-      const list = [...m].filter(([, e]) => e.shared).sort((a, b) => b[1].n - a[1].n).slice(0, keep);
+      const list = [...m]
+        .filter(([, e]) => e.shared)
+        .sort((a, b) => b[1].n - a[1].n)
+        .slice(0, keep);
       if (list.length) byKey[key] = list.map(([t, e]) => [t, e.n]);
     }
     return { kind: 'templates', byKey };

@@ -39,7 +39,10 @@ export function openLog(path: string): WriteStream {
   return createWriteStream(path, { flags: 'a' });
 }
 
-export function startChild(cmd: StepCommand, opts: { cwd: string; log: WriteStream; onLine: (line: string, stream: 'stdout' | 'stderr') => void }): RunningChild {
+export function startChild(
+  cmd: StepCommand,
+  opts: { cwd: string; log: WriteStream; onLine: (line: string, stream: 'stdout' | 'stderr') => void },
+): RunningChild {
   opts.log.write(`$ ${[cmd.command, ...cmd.args].map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
   // detached: the child leads a new process group, so cancel reaches the Python trainer it spawns as well.
   const child: ChildProcess = spawn(cmd.command, cmd.args, {

@@ -7,7 +7,16 @@ import { killGroup, openLog, startChild, type RunningChild } from './child-step.
 import { EtaEstimator, LineProgress } from './progress.ts';
 import { isAlive, listRuns, loadState, newRunId, pipelineRoot, saveState } from './state-file.ts';
 import { findCheckpoint, taskResolver } from './step-plan.ts';
-import { STEP_NAMES, type PipelineEvents, type PipelineOptions, type RunState, type StepCommandResolver, type StepName, type StepState, type StepStatus } from './types.ts';
+import {
+  STEP_NAMES,
+  type PipelineEvents,
+  type PipelineOptions,
+  type RunState,
+  type StepCommandResolver,
+  type StepName,
+  type StepState,
+  type StepStatus,
+} from './types.ts';
 
 export interface ManagerOptions {
   /** Folder holding one sub-folder per run (default `<userDataDir()>/pipeline`). */
@@ -54,11 +63,29 @@ export class PipelineManager extends EventEmitter<PipelineEvents> {
     const runId = newRunId();
     const dir = this.runDir(runId);
     const state: RunState = {
-      version: 1, runId, createdAt: now(), updatedAt: now(), status: 'pending', managerPid: null, options,
+      version: 1,
+      runId,
+      createdAt: now(),
+      updatedAt: now(),
+      status: 'pending',
+      managerPid: null,
+      options,
       steps: ordered.map((name): StepState => ({
-        name, status: 'pending', attempts: 0, startedAt: null, firstStartedAt: null, endedAt: null, exitCode: null, pid: null,
-        logFile: join(dir, 'steps', name, 'log.txt'), outDir: join(dir, 'steps', name), resumedFrom: null, commands: [],
-        fraction: null, message: '', error: null,
+        name,
+        status: 'pending',
+        attempts: 0,
+        startedAt: null,
+        firstStartedAt: null,
+        endedAt: null,
+        exitCode: null,
+        pid: null,
+        logFile: join(dir, 'steps', name, 'log.txt'),
+        outDir: join(dir, 'steps', name),
+        resumedFrom: null,
+        commands: [],
+        fraction: null,
+        message: '',
+        error: null,
       })),
     };
     saveState(this.root, state);
@@ -88,7 +115,8 @@ export class PipelineManager extends EventEmitter<PipelineEvents> {
   /** State as stored, with status `interrupted` when it says running but its manager is gone. */
   status(runId: string): RunState {
     const s = this.active.get(runId)?.state ?? loadState(this.root, runId);
-    if (s.status === 'running' && !this.active.has(runId) && s.managerPid !== process.pid && !isAlive(s.managerPid)) return { ...s, status: 'interrupted' };
+    if (s.status === 'running' && !this.active.has(runId) && s.managerPid !== process.pid && !isAlive(s.managerPid))
+      return { ...s, status: 'interrupted' };
     return s;
   }
 
@@ -124,7 +152,8 @@ export class PipelineManager extends EventEmitter<PipelineEvents> {
       throw new Error(`run ${runId}: its manager (pid ${state.managerPid}) did not stop in time`);
     }
     await this.stopOrphans(state);
-    for (const s of state.steps) if (s.status === 'running' || s.status === 'pending') Object.assign(s, { status: 'cancelled' as StepStatus, endedAt: now(), pid: null });
+    for (const s of state.steps)
+      if (s.status === 'running' || s.status === 'pending') Object.assign(s, { status: 'cancelled' as StepStatus, endedAt: now(), pid: null });
     state.status = 'cancelled';
     this.save(state);
     return state;
@@ -232,7 +261,8 @@ export class PipelineManager extends EventEmitter<PipelineEvents> {
         if (run.cancelled) return this.finish(run, step, 'cancelled', null, null);
         const parser = new LineProgress(cmd.hint);
         const child = startChild(cmd, {
-          cwd: this.cwd, log,
+          cwd: this.cwd,
+          log,
           onLine: (line) => {
             this.emit('log', { runId: state.runId, step: step.name, line });
             const p = parser.parse(line);
@@ -240,7 +270,13 @@ export class PipelineManager extends EventEmitter<PipelineEvents> {
             const fraction = p.fraction === null ? null : (i + p.fraction) / commands.length;
             if (fraction !== null) step.fraction = fraction;
             step.message = p.message;
-            this.emit('progress', { runId: state.runId, step: step.name, fraction: step.fraction, etaSeconds: eta.update(fraction), message: p.message });
+            this.emit('progress', {
+              runId: state.runId,
+              step: step.name,
+              fraction: step.fraction,
+              etaSeconds: eta.update(fraction),
+              message: p.message,
+            });
             // Progress is persisted at most once a second: enough for `gds pipeline status`, cheap on disk.
             if (Date.now() - lastSave > 1000) {
               lastSave = Date.now();
@@ -256,7 +292,10 @@ export class PipelineManager extends EventEmitter<PipelineEvents> {
         run.child = null;
         if (run.cancelled) return this.finish(run, step, 'cancelled', r.code, null);
         if (r.code !== 0) {
-          const why = r.tail.filter((l) => l.trim()).slice(-3).join(' | ');
+          const why = r.tail
+            .filter((l) => l.trim())
+            .slice(-3)
+            .join(' | ');
           return this.finish(run, step, 'failed', r.code, `exit ${r.code ?? r.signal}${why ? `: ${why}` : ''}`);
         }
       }

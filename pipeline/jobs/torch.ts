@@ -57,8 +57,15 @@ export async function trainingPython(explicit?: string): Promise<string> {
 export async function detectTorch(python?: string): Promise<TorchInfo> {
   const path = await trainingPython(python);
   const missing = async (why: string): Promise<TorchInfo> => ({
-    python: path, torch: null, cuda: false, device: 'cpu', deviceName: null, cudaVersion: null,
-    message: `PyTorch is not available in ${path} (${why}). Install it with: ${installHint(process.platform, await isDebian())} (or set GDS_PYTHON to a Python that has it)`,
+    python: path,
+    torch: null,
+    cuda: false,
+    device: 'cpu',
+    deviceName: null,
+    cudaVersion: null,
+    message:
+      `PyTorch is not available in ${path} (${why}). Install it with: ${installHint(process.platform, await isDebian())} (or set GDS_PYTHON to a ` +
+      `Python that has it)`,
   });
   let out: string;
   try {
@@ -66,10 +73,24 @@ export async function detectTorch(python?: string): Promise<TorchInfo> {
   } catch (e) {
     return missing(`could not run it: ${(e as Error).message.split('\n')[0]}`);
   }
-  const j = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { torch?: string | null; error?: string; cuda?: boolean; name?: string | null; cudaVersion?: string | null };
+  const j = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+    torch?: string | null;
+    error?: string;
+    cuda?: boolean;
+    name?: string | null;
+    cudaVersion?: string | null;
+  };
   if (!j.torch) return missing(j.error ?? 'import torch failed');
   const cuda = j.cuda === true;
-  return { python: path, torch: j.torch, cuda, device: cuda ? 'cuda' : 'cpu', deviceName: j.name ?? null, cudaVersion: j.cudaVersion ?? null, message: null };
+  return {
+    python: path,
+    torch: j.torch,
+    cuda,
+    device: cuda ? 'cuda' : 'cpu',
+    deviceName: j.name ?? null,
+    cudaVersion: j.cudaVersion ?? null,
+    message: null,
+  };
 }
 
 export function formatTorch(t: TorchInfo): string {

@@ -9,7 +9,9 @@ import { BUNDLED_MODEL_DIR, loadClassifier } from '../../ml/classifier/classifie
 import { readGold } from '../../pipeline/training/classifier/gold.ts';
 import { withContextByNotebook } from '../../pipeline/training/classifier/labelled-cells-in-context.ts';
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: BUNDLED_MODEL_DIR }, show: { type: 'string' }, max: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: { model: { type: 'string', default: BUNDLED_MODEL_DIR }, show: { type: 'string' }, max: { type: 'string', default: '30' } },
+});
 const clf = await loadClassifier(values.model!);
 const sets = labelSets();
 let shown = 0;

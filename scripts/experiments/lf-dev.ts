@@ -36,15 +36,26 @@ const cachePath = join(cacheDir, `sample-${sampleSize}.json`);
 let sample: string[];
 if (existsSync(cachePath)) sample = JSON.parse(readFileSync(cachePath, 'utf8')) as string[];
 else {
-  const all = readCorpusCells(ensureKaggleCorpus(), (p) => readNotebookFile(p).cells.filter((c) => c.cellType === 'code').map((c) => c.source));
-  const kept = excludeGold(all, sets.flatMap((s) => s.cells)).kept;
+  const all = readCorpusCells(ensureKaggleCorpus(), (p) =>
+    readNotebookFile(p)
+      .cells.filter((c) => c.cellType === 'code')
+      .map((c) => c.source),
+  );
+  const kept = excludeGold(
+    all,
+    sets.flatMap((s) => s.cells),
+  ).kept;
   const share = sampleSize / kept.length;
   sample = kept.filter((c) => unitHash(`lf:${c.dataset}/${c.notebook}`) < share).map((c) => c.source);
   writeFileSync(cachePath, JSON.stringify(sample));
 }
 const t0 = Date.now();
 const votes = applyLfs(sample);
-const params = fitLabelModel(votes, LABELING_FUNCTIONS.map((l) => l.name), LABELING_FUNCTIONS.map((l) => STAGES.indexOf(l.stage)));
+const params = fitLabelModel(
+  votes,
+  LABELING_FUNCTIONS.map((l) => l.name),
+  LABELING_FUNCTIONS.map((l) => STAGES.indexOf(l.stage)),
+);
 console.log(`sample ${sample.length} cells, LFs + fit ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
 function predictions(cells: GoldCell[]): Record<'rule' | 'mv' | 'lm', Stage[]> {
@@ -56,11 +67,16 @@ function predictions(cells: GoldCell[]): Record<'rule' | 'mv' | 'lm', Stage[]> {
   };
 }
 
-const pct = (cells: GoldCell[], pred: Stage[]): string => `${((100 * cells.filter((c, i) => c.stage === pred[i]).length) / Math.max(1, cells.length)).toFixed(1)}%`;
+const pct = (cells: GoldCell[], pred: Stage[]): string =>
+  `${((100 * cells.filter((c, i) => c.stage === pred[i]).length) / Math.max(1, cells.length)).toFixed(1)}%`;
 for (const s of sets) {
   const { dev, test } = splitGold(s.cells);
   const line = [s.path.split('/').pop()];
-  for (const [name, part] of [['all', s.cells], ['dev', dev], ['test', test]] as const) {
+  for (const [name, part] of [
+    ['all', s.cells],
+    ['dev', dev],
+    ['test', test],
+  ] as const) {
     const p = predictions(part);
     line.push(`${name}(n=${part.length}) rule ${pct(part, p.rule)} mv ${pct(part, p.mv)} lm ${pct(part, p.lm)}`);
   }
@@ -78,10 +94,18 @@ if (values.errors) {
       if (c.stage !== p[i]) pairs.set(`${c.stage}->${p[i]}`, (pairs.get(`${c.stage}->${p[i]}`) ?? 0) + 1);
       if ((g && g !== '*' && c.stage !== g) || (pr && pr !== '*' && p[i] !== pr) || c.stage === p[i]) return;
       if (shown++ >= Number(values.max)) return;
-      const lines = stageLines(extractFeatures(c.source)).map((n, k) => (n ? `${STAGES[k]}:${n}` : '')).filter(Boolean).join(' ');
+      const lines = stageLines(extractFeatures(c.source))
+        .map((n, k) => (n ? `${STAGES[k]}:${n}` : ''))
+        .filter(Boolean)
+        .join(' ');
       console.log(`\n----- ${c.id.slice(0, 60)}  gold=${c.stage} lm=${p[i]} rule=${majorityStage(extractFeatures(c.source))} lines[${lines}]`);
       console.log(c.source.slice(0, 700));
     });
-    console.log(`\n${s.path}: ${shown} errors of that kind in ${values.part}; all errors (gold->lm): ${[...pairs].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    console.log(
+      `\n${s.path}: ${shown} errors of that kind in ${values.part}; all errors (gold->lm): ${[...pairs]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
   }
 }

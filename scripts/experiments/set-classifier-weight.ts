@@ -22,13 +22,27 @@ if (existsSync(stacker) && (JSON.parse(readFileSync(stacker, 'utf8')) as { label
   console.log(`${stacker} was fitted for another weight: removed; run \`gds train stacker --model ${dir}\` to fit one for ${weight}`);
 }
 const sets = labelSets();
-const scored = await scoreModel(dir, readLabelModel(dir), readLabelledSets(goldPath(), { train: sets.train, test: [sets.test], audit: sets.audit }, manifest.data?.handRepeat ?? 0), weight);
+const scored = await scoreModel(
+  dir,
+  readLabelModel(dir),
+  readLabelledSets(goldPath(), { train: sets.train, test: [sets.test], audit: sets.audit }, manifest.data?.handRepeat ?? 0),
+  weight,
+);
 manifest.inference = {
   labelModelWeight: weight,
   combine: 'p ∝ p_lstm^(1-w) · p_labelmodel^w',
-  set: { date: new Date().toISOString(), command: `node --import tsx scripts/experiments/set-classifier-weight.ts ${process.argv.slice(2).map((a) => JSON.stringify(a)).join(' ')}`, why },
+  set: {
+    date: new Date().toISOString(),
+    command: `node --import tsx scripts/experiments/set-classifier-weight.ts ${process.argv
+      .slice(2)
+      .map((a) => JSON.stringify(a))
+      .join(' ')}`,
+    why,
+  },
 };
 manifest.metrics = scored.metrics;
 manifest.labelSetMetrics = scored.labelSetMetrics;
 writeFileSync(path, JSON.stringify(manifest, null, 1));
-console.log(`${path}: labelModelWeight ${weight}; gds-test ${(100 * ((scored.labelSetMetrics['gds-test.jsonl'] as { endModel: { all: { accuracy: number } } } | undefined)?.endModel.all.accuracy ?? NaN)).toFixed(1)}%`);
+console.log(
+  `${path}: labelModelWeight ${weight}; gds-test ${(100 * ((scored.labelSetMetrics['gds-test.jsonl'] as { endModel: { all: { accuracy: number } } } | undefined)?.endModel.all.accuracy ?? NaN)).toFixed(1)}%`,
+);

@@ -99,9 +99,13 @@ test('wizard: train, kill the service during training, resume, install, and the 
   assert.ok(existsSync(join(installed, 'manifest.json')));
   assert.ok(existsSync(join(installed, 'stacker.json')), 'training fitted the stacker on the hand labels too');
   // The teacher is the bundled classifier (nothing was installed), frozen into the step folder for the resume.
-  const targets = (JSON.parse(readFileSync(join(installed, 'manifest.json'), 'utf8')) as { data: { targets: { kind: string; dir?: string; dataHash?: string } } }).data.targets;
-  const bundledHash = (JSON.parse(readFileSync(join(repoRoot, 'resources', 'models', 'classifier', 'manifest.json'), 'utf8')) as { data: { dataHash: string } }).data.dataHash;
-  assert.equal(targets.kind, 'teacher', 'the wizard\'s self-training choice reached the classifier step');
+  const targets = (
+    JSON.parse(readFileSync(join(installed, 'manifest.json'), 'utf8')) as { data: { targets: { kind: string; dir?: string; dataHash?: string } } }
+  ).data.targets;
+  const bundledHash = (
+    JSON.parse(readFileSync(join(repoRoot, 'resources', 'models', 'classifier', 'manifest.json'), 'utf8')) as { data: { dataHash: string } }
+  ).data.dataHash;
+  assert.equal(targets.kind, 'teacher', "the wizard's self-training choice reached the classifier step");
   assert.match(targets.dir ?? '', /[/\\]teacher$/);
   assert.equal(targets.dataHash, bundledHash);
 
@@ -110,7 +114,10 @@ test('wizard: train, kill the service during training, resume, install, and the 
   // `classify --jsonl` line naming a notebook gets exactly what the badge shows.
   const source = 'df = pd.read_csv("train.csv")';
   const probsOf = (model: string) => {
-    const r = spawnSync(process.execPath, [join(repoRoot, 'bin/gds.mjs'), 'classify', '--jsonl', '--model', model], { input: `${JSON.stringify({ id: 'x', notebook: 'nb', source })}\n`, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(repoRoot, 'bin/gds.mjs'), 'classify', '--jsonl', '--model', model], {
+      input: `${JSON.stringify({ id: 'x', notebook: 'nb', source })}\n`,
+      encoding: 'utf8',
+    });
     return (JSON.parse(r.stdout.trim()) as { probs: Record<string, number> }).probs;
   };
   const fresh = probsOf(installed);
@@ -120,6 +127,10 @@ test('wizard: train, kill the service during training, resume, install, and the 
   await page.click('[data-testid="panel-outline"]');
   await typeInCell(page, 0, source);
   const badge = page.locator('[data-testid="cell"][data-cell-index="0"] [data-testid="stage-badge"]');
-  await page.waitForFunction((want) => document.querySelector('[data-testid="cell"][data-cell-index="0"] [data-testid="stage-badge"]')?.getAttribute('title')?.includes(want), pct(fresh), { timeout: 60_000 });
+  await page.waitForFunction(
+    (want) => document.querySelector('[data-testid="cell"][data-cell-index="0"] [data-testid="stage-badge"]')?.getAttribute('title')?.includes(want),
+    pct(fresh),
+    { timeout: 60_000 },
+  );
   assert.match((await badge.getAttribute('title')) ?? '', new RegExp(pct(fresh).replace(/[.%()]/g, '\\$&')));
 });

@@ -14,7 +14,11 @@ const seq2seq = fileURLToPath(new URL('../fixtures/seq2seq-single/', import.meta
 
 test('beam search over a seq2seq model returns distinct hypotheses, best first', async () => {
   const model = await loadSeq2Seq(seq2seq);
-  const hyps = await beamSearch(model, [stageToken('load'), 'import', 'pandas', '|', 'var0', '=', 'pandas.read_csv'], { beam: 8, top: 5, maxLen: 21 });
+  const hyps = await beamSearch(model, [stageToken('load'), 'import', 'pandas', '|', 'var0', '=', 'pandas.read_csv'], {
+    beam: 8,
+    top: 5,
+    maxLen: 21,
+  });
   assert.ok(hyps.length >= 3);
   assert.equal(new Set(hyps.map((h) => h.tokens.join(' '))).size, hyps.length);
   for (let i = 1; i < hyps.length; i++) assert.ok((hyps[i - 1]?.logp ?? 0) >= (hyps[i]?.logp ?? 0));
@@ -24,7 +28,11 @@ test('beam search over a seq2seq model returns distinct hypotheses, best first',
 const contexts: string[][] = [
   [''],
   ['import pandas as pd\nimport numpy as np', "df = pd.read_csv('../input/train.csv')\ndf.head()", ''],
-  ['import pandas as pd\nfrom sklearn.model_selection import train_test_split', "train = pd.read_csv('data/train.csv')\nX = train.drop('Survived', axis=1)\ny = train['Survived']", 'X_train, X_test, y_train, y_test = '],
+  [
+    'import pandas as pd\nfrom sklearn.model_selection import train_test_split',
+    "train = pd.read_csv('data/train.csv')\nX = train.drop('Survived', axis=1)\ny = train['Survived']",
+    'X_train, X_test, y_train, y_test = ',
+  ],
   ['import matplotlib.pyplot as plt\nimport seaborn as sns', "df = pd.read_csv('x.csv')", "sns.countplot(x='Sex', data=df)\nplt."],
 ];
 
@@ -51,5 +59,8 @@ for (const kind of ['rerank', 'ngram-cache', 'bigram', 'most-frequent'] as const
 test('the default model suggests the import an empty notebook starts with', async () => {
   const rec = await loadRecommender(dir);
   const r = await rec.suggest([''], { top: 5 });
-  assert.ok(r.suggestions.some((s) => /^import (pandas as pd|numpy as np)$/.test(s.text)), JSON.stringify(r));
+  assert.ok(
+    r.suggestions.some((s) => /^import (pandas as pd|numpy as np)$/.test(s.text)),
+    JSON.stringify(r),
+  );
 });

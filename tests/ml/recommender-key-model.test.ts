@@ -39,14 +39,22 @@ test('a trained key model suggests valid code in the user names, with corpus evi
   const manifest = await trainKeyRecommender(corpus(), { outDir: dir, positions: 0, command: 'test', log: () => undefined });
   assert.equal(manifest.format, 'keys-v2');
   const rec = await loadRecommender(dir, { kind: 'ngram-cache' });
-  const user = ['import pandas as pd\nimport numpy as np\nfrom sklearn.ensemble import RandomForestClassifier', "df = pd.read_csv('data/train.csv')\ntest = pd.read_csv('data/test.csv')", ''];
+  const user = [
+    'import pandas as pd\nimport numpy as np\nfrom sklearn.ensemble import RandomForestClassifier',
+    "df = pd.read_csv('data/train.csv')\ntest = pd.read_csv('data/test.csv')",
+    '',
+  ];
   const res = await rec.suggest(user, { top: 5, stage: 'load' });
-  assert.equal(res.stage, 'load', 'the caller\'s (badge) stage is the one reported');
+  assert.equal(res.stage, 'load', "the caller's (badge) stage is the one reported");
   assert.ok(res.suggestions.length >= 2, JSON.stringify(res.suggestions));
   const first = res.suggestions[0]!;
-  assert.equal(first.text, 'df.head()', 'the user\'s DataFrame, not the corpus name');
+  assert.equal(first.text, 'df.head()', "the user's DataFrame, not the corpus name");
   assert.ok(first.evidence && first.evidence.total >= first.evidence.count && first.evidence.count > 0);
-  const aliases = new Map([['pd', 'pandas'], ['np', 'numpy'], ['RandomForestClassifier', 'sklearn.ensemble.RandomForestClassifier']]);
+  const aliases = new Map([
+    ['pd', 'pandas'],
+    ['np', 'numpy'],
+    ['RandomForestClassifier', 'sklearn.ensemble.RandomForestClassifier'],
+  ]);
   for (const s of res.suggestions) {
     assert.equal(keyOfText(s.text, aliases)?.join(' '), s.key, `${s.text} is keyed as it claims`);
     assert.ok(!/train\b/.test(s.text), `${s.text} names no variable the user lacks`);

@@ -30,7 +30,10 @@ test('call keys equal the metric reference (nextline_keys.py) statement by state
   const specs = join(sharedDir(), 'specs', 'nextline_keys.py');
   if (!existsSync(specs) || !existsSync('/usr/bin/python3')) return t.skip(`no reference at ${specs} or no /usr/bin/python3`);
   const ours: string[] = [];
-  walkNotebook(NOTEBOOK.map((source) => ({ source })), (s) => ours.push(`${s.cell}|${s.key}`));
+  walkNotebook(
+    NOTEBOOK.map((source) => ({ source })),
+    (s) => ours.push(`${s.cell}|${s.key}`),
+  );
   const py = spawnSync('/usr/bin/python3', ['scripts/recommender/reference-keys.py'], {
     input: JSON.stringify(NOTEBOOK) + '\n',
     env: { ...process.env, GDS_SPECS: join(sharedDir(), 'specs') },
@@ -43,7 +46,10 @@ test('call keys equal the metric reference (nextline_keys.py) statement by state
 });
 
 test('a suggestion is keyed with the aliases at its position', () => {
-  const aliases = new Map([['pd', 'pandas'], ['tts', 'sklearn.model_selection.train_test_split']]);
+  const aliases = new Map([
+    ['pd', 'pandas'],
+    ['tts', 'sklearn.model_selection.train_test_split'],
+  ]);
   // Calls starting at the same place sort by name, as the reference does.
   assert.deepEqual(keyOfText("pd.read_csv('a.csv').head()", aliases), ['.head', 'pandas.read_csv']);
   assert.deepEqual(keyOfText('a, b = tts(X)', aliases), ['sklearn.model_selection.train_test_split']);
@@ -74,14 +80,23 @@ test('rendering uses the user names and refuses unknown names, clobbered variabl
   assert.equal(renderTemplate('⟦n:X_train⟧.shape', '', ctx), undefined);
   // Reading the same file again is the chip the issue saw; a sibling file in the same folder is fine.
   assert.equal(renderTemplate('⟦n:test⟧ = ⟦l:pandas.read_csv⟧(⟦p:"../input/train.csv"⟧)', 'pandas.read_csv', ctx), undefined);
-  assert.equal(renderTemplate('⟦n:test⟧ = ⟦l:pandas.read_csv⟧(⟦p:"data/test.csv"⟧)', 'pandas.read_csv', ctx), "test = pd.read_csv('../input/test.csv')");
+  assert.equal(
+    renderTemplate('⟦n:test⟧ = ⟦l:pandas.read_csv⟧(⟦p:"data/test.csv"⟧)', 'pandas.read_csv', ctx),
+    "test = pd.read_csv('../input/test.csv')",
+  );
   // Columns come from the kernel when it knows them, never invented.
   assert.equal(renderTemplate('⟦v:0:df⟧[⟦c:"Age"⟧].hist()', '.hist', { state, columns: ['Fare', 'Age'] }), "train['Age'].hist()");
   assert.equal(renderTemplate('⟦v:0:df⟧[⟦c:"Age"⟧].hist()', '.hist', ctx), undefined);
   // A site-specific file of the corpus is not guessed; with the host's file list, only files that exist are named.
   assert.equal(renderTemplate('⟦n:w⟧ = ⟦l:pandas.read_csv⟧(⟦p:"../input/winemag-data.csv"⟧)', 'pandas.read_csv', ctx), undefined);
-  assert.equal(renderTemplate('⟦n:w⟧ = ⟦l:pandas.read_csv⟧(⟦p:"../input/winemag-data.csv"⟧)', 'pandas.read_csv', { state, files: ['data/winemag-data.csv'] }), "w = pd.read_csv('data/winemag-data.csv')");
-  assert.equal(renderTemplate('⟦n:t⟧ = ⟦l:pandas.read_csv⟧(⟦p:"../input/test.csv"⟧)', 'pandas.read_csv', { state, files: ['../input/train.csv'] }), undefined);
+  assert.equal(
+    renderTemplate('⟦n:w⟧ = ⟦l:pandas.read_csv⟧(⟦p:"../input/winemag-data.csv"⟧)', 'pandas.read_csv', { state, files: ['data/winemag-data.csv'] }),
+    "w = pd.read_csv('data/winemag-data.csv')",
+  );
+  assert.equal(
+    renderTemplate('⟦n:t⟧ = ⟦l:pandas.read_csv⟧(⟦p:"../input/test.csv"⟧)', 'pandas.read_csv', { state, files: ['../input/train.csv'] }),
+    undefined,
+  );
   // A corpus name the user lacks maps to the user's name sharing its words, the same one each time.
   const split = stateOf(['X_train, X_test = 1, 2', 'model = 3']);
   assert.equal(renderTemplate('⟦v:0:m⟧.predict(⟦v:3:test_X⟧) + ⟦v:3:test_X⟧', '.predict', { state: split }), 'model.predict(X_test) + X_test');
@@ -103,13 +118,27 @@ test('key n-gram: interpolated probabilities, evidence counts and a lossless rou
   assert.ok(total <= 1.000001 && total > 0.9, `probabilities sum to ${total}`);
   const back = KeyNgram.fromJson(JSON.parse(JSON.stringify(m.toJson())));
   assert.deepEqual(back.predict(['a', 'b'], 5), p);
-  assert.deepEqual(m.predictOrder(['x'], 1, 2).map((s) => s.key), ['b', 'c']);
+  assert.deepEqual(
+    m.predictOrder(['x'], 1, 2).map((s) => s.key),
+    ['b', 'c'],
+  );
 });
 
 test('boosted trees walk thresholds and missing values as scikit-learn does', () => {
   const g = new Gbdt({
-    kind: 'gbdt', features: ['a', 'b'], baseline: 0.5,
-    trees: [{ feature: [0, -1, 1, -1, -1], threshold: [1, 0, 2, 0, 0], left: [1, 0, 3, 0, 0], right: [2, 0, 4, 0, 0], value: [0, -1, 0, 2, 3], missingLeft: [1, 0, 0, 0, 0] }],
+    kind: 'gbdt',
+    features: ['a', 'b'],
+    baseline: 0.5,
+    trees: [
+      {
+        feature: [0, -1, 1, -1, -1],
+        threshold: [1, 0, 2, 0, 0],
+        left: [1, 0, 3, 0, 0],
+        right: [2, 0, 4, 0, 0],
+        value: [0, -1, 0, 2, 3],
+        missingLeft: [1, 0, 0, 0, 0],
+      },
+    ],
   });
   assert.equal(g.margin([1, 0]), -0.5);
   assert.equal(g.margin([5, 2]), 2.5);

@@ -8,7 +8,11 @@ import { LGB_CODE, XGB_CODE, notebookJson, tempDir, write } from './fixtures.ts'
 const root = new URL('../..', import.meta.url).pathname;
 
 function gds(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(root, 'bin/gds.mjs'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, GDS_HOME: '/nonexistent-gds-home' } });
+  const r = spawnSync(process.execPath, [join(root, 'bin/gds.mjs'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, GDS_HOME: '/nonexistent-gds-home' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -31,12 +35,14 @@ test('gds import --json ends with the documented summary line, and gds search fi
   const search = gds(['search', '--api', 'xgboost.train', '--db', db, '--json']);
   assert.equal(search.code, 0, search.stderr);
   const hits = JSON.parse(search.stdout) as Array<{ ref: string; cellIndex: number; snippet: string }>;
-  assert.deepEqual(hits.map((h) => [h.ref, h.cellIndex]), [['nbs/a', 3]]);
+  assert.deepEqual(
+    hits.map((h) => [h.ref, h.cellIndex]),
+    [['nbs/a', 3]],
+  );
 
   const text = gds(['search', 'LGBMRegressor', '--limit', '5', '--db', db]);
   assert.match(text.stdout, /nbs\/sub|nbs\/b {2}cell 2/);
   assert.match(text.stdout, /«LGBMRegressor»/);
-
 });
 
 test('gds import and search fail with one clear line', (t) => {

@@ -10,16 +10,24 @@ import { LGB_CODE, XGB_CODE, notebookJson, tempDir, write, writeJsonlGz, writeMe
 
 function crawlFixture(root: string): string {
   const ds = join(root, 'kaggle', 'datasets');
-  write(join(ds, 'titanic', 'meta.json'), JSON.stringify({ slug: 'titanic', desc: 'Predict survival', eval: 'Accuracy', tags: "['tabular', \"beginner's\"]" }));
+  write(
+    join(ds, 'titanic', 'meta.json'),
+    JSON.stringify({ slug: 'titanic', desc: 'Predict survival', eval: 'Accuracy', tags: "['tabular', \"beginner's\"]" }),
+  );
   write(join(ds, 'titanic', 'kernels', '0.78---alice---xgb-start.ipynb'), notebookJson(XGB_CODE));
   // A fork: same code, other markdown and author.
   write(join(ds, 'titanic', 'kernels', 'NULL---bob---xgb-fork.ipynb'), notebookJson([{ md: 'my copy' }, ...XGB_CODE.slice(1)]));
   write(join(ds, 'titanic', 'kernels', 'X---carol---empty.ipynb'), '');
   write(join(ds, 'titanic', 'kernels', 'deeper', '0.5---dan---nested.ipynb'), notebookJson(LGB_CODE));
   // Windows-1252 bytes (é = 0xE9) that are not valid UTF-8, and a null inside a source list.
-  const cp = notebookJson([{ md: 'Caf\u00e9 analysis' }, { code: 'x = 1' }]).replace('Caf\u00e9', 'Caf\\u00e9').replace('\\u00e9', '\u00e9');
+  const cp = notebookJson([{ md: 'Caf\u00e9 analysis' }, { code: 'x = 1' }])
+    .replace('Caf\u00e9', 'Caf\\u00e9')
+    .replace('\\u00e9', '\u00e9');
   write(join(ds, 'titanic', 'kernels', '1---eve---cafe.ipynb'), Buffer.from(cp, 'latin1'));
-  write(join(ds, 'titanic', 'kernels', '2---fay---nulls.ipynb'), JSON.stringify({ nbformat: 4, metadata: {}, cells: [{ cell_type: 'code', source: ['import numpy as np\n', null, 'np.zeros(3)'], outputs: [] }] }));
+  write(
+    join(ds, 'titanic', 'kernels', '2---fay---nulls.ipynb'),
+    JSON.stringify({ nbformat: 4, metadata: {}, cells: [{ cell_type: 'code', source: ['import numpy as np\n', null, 'np.zeros(3)'], outputs: [] }] }),
+  );
   // The older layout: .txt files instead of meta.json.
   write(join(ds, 'house-prices', 'desc.txt'), 'House prices dataset');
   write(join(ds, 'house-prices', 'tags.txt'), "['real estate']");
@@ -29,7 +37,11 @@ function crawlFixture(root: string): string {
 }
 
 test('parses crawler file names and Python-style tag lists', () => {
-  assert.deepEqual(parseKernelFileName('0.141---inversion---basic-feature-benchmark.ipynb'), { score: 0.141, author: 'inversion', slug: 'basic-feature-benchmark' });
+  assert.deepEqual(parseKernelFileName('0.141---inversion---basic-feature-benchmark.ipynb'), {
+    score: 0.141,
+    author: 'inversion',
+    slug: 'basic-feature-benchmark',
+  });
   assert.deepEqual(parseKernelFileName('NULL---a---b---c.ipynb'), { score: null, author: 'a', slug: 'b---c' });
   assert.deepEqual(parseKernelFileName('0 attention.ipynb'), { score: null, author: null, slug: '0 attention' });
   assert.deepEqual(parseTags("['chemistry', 'semiconductors']"), ['chemistry', 'semiconductors']);
@@ -54,7 +66,10 @@ test('imports the crawler layout with its mess, idempotently', async (t) => {
   assert.equal(progress.at(-1), 8, 'progress reaches the total');
 
   const titanic = store.getSource('titanic')!;
-  assert.deepEqual([titanic.kind, titanic.description, titanic.evaluation, titanic.tags], ['competition', 'Predict survival', 'Accuracy', ['tabular', "beginner's"]]);
+  assert.deepEqual(
+    [titanic.kind, titanic.description, titanic.evaluation, titanic.tags],
+    ['competition', 'Predict survival', 'Accuracy', ['tabular', "beginner's"]],
+  );
   const house = store.getSource('house-prices')!;
   assert.deepEqual([house.kind, house.description, house.tags], ['dataset', 'House prices dataset', ['real estate']]);
 
@@ -65,7 +80,10 @@ test('imports the crawler layout with its mess, idempotently', async (t) => {
   const cafe = store.getNotebook(store.notebookIdByRef('eve/cafe')!)!;
   assert.equal(cafe.cells[0]!.source, 'Caf\u00e9 analysis');
   assert.equal(store.getNotebook(store.notebookIdByRef('fay/nulls')!)!.cells[0]!.source, 'import numpy as np\nnp.zeros(3)');
-  assert.deepEqual(store.search({ api: 'numpy.zeros' }).map((h) => h.ref), ['fay/nulls']);
+  assert.deepEqual(
+    store.search({ api: 'numpy.zeros' }).map((h) => h.ref),
+    ['fay/nulls'],
+  );
 
   const again = await importPaths(store, [crawl]);
   assert.deepEqual([again.notebooks, again.duplicates, again.skipped, again.bad_files], [0, 0, 6, 2]);
@@ -79,7 +97,18 @@ test('imports a folder and a zip of notebooks, deduping the same code across the
   write(join(folder, 'sub', 'b.ipynb'), notebookJson(LGB_CODE));
   write(join(folder, '.ipynb_checkpoints', 'a-checkpoint.ipynb'), notebookJson(XGB_CODE));
   write(join(folder, 'notes.txt'), 'not a notebook');
-  const v3 = { nbformat: 3, metadata: {}, worksheets: [{ cells: [{ cell_type: 'code', input: ['import pandas as pd\n', 'pd.read_json("a")'], outputs: [] }, { cell_type: 'heading', source: 'Old' }] }] };
+  const v3 = {
+    nbformat: 3,
+    metadata: {},
+    worksheets: [
+      {
+        cells: [
+          { cell_type: 'code', input: ['import pandas as pd\n', 'pd.read_json("a")'], outputs: [] },
+          { cell_type: 'heading', source: 'Old' },
+        ],
+      },
+    ],
+  };
   const zip = writeZip(join(dir, 'nbs.zip'), {
     'x/copy.ipynb': notebookJson(XGB_CODE),
     'x/v3.ipynb': JSON.stringify(v3),
@@ -94,7 +123,10 @@ test('imports a folder and a zip of notebooks, deduping the same code across the
   const s = await importPaths(store, [folder, zip]);
   assert.deepEqual([s.notebooks, s.duplicates, s.bad_files], [4, 1, 1]);
   assert.ok(s.bad[0]!.path.endsWith('nbs.zip!x/bad.ipynb'));
-  assert.deepEqual(store.search({ api: 'pandas.read_json' }).map((h) => h.ref), ['nbs/x/v3']);
+  assert.deepEqual(
+    store.search({ api: 'pandas.read_json' }).map((h) => h.ref),
+    ['nbs/x/v3'],
+  );
   const again = await importPaths(store, [zip, folder]);
   assert.deepEqual([again.notebooks, again.skipped], [0, 4]);
   await assert.rejects(importPaths(store, [join(dir, 'missing')]), /no such file or folder/);
@@ -104,10 +136,22 @@ test('imports a folder and a zip of notebooks, deduping the same code across the
 test('imports JSON-lines shards with outputs and provenance, naming bad lines', async (t) => {
   const dir = tempDir(t);
   const shard = writeJsonlGz(join(dir, 'notebooks-000.jsonl.gz'), [
-    { id: 'abc', source: 'github:owner/repo', path: 'nb/eda.ipynb', commit: 'deadbeef', kernel_lang: 'python', cells: [
-      { type: 'markdown', source: '## EDA', outputs: [], execution_count: null },
-      { type: 'code', source: 'import pandas as pd\ndf = pd.read_csv("a.csv")\ndf.shape', execution_count: 1, outputs: [{ output_type: 'execute_result', text: '(3, 4)' }] },
-    ] },
+    {
+      id: 'abc',
+      source: 'github:owner/repo',
+      path: 'nb/eda.ipynb',
+      commit: 'deadbeef',
+      kernel_lang: 'python',
+      cells: [
+        { type: 'markdown', source: '## EDA', outputs: [], execution_count: null },
+        {
+          type: 'code',
+          source: 'import pandas as pd\ndf = pd.read_csv("a.csv")\ndf.shape',
+          execution_count: 1,
+          outputs: [{ output_type: 'execute_result', text: '(3, 4)' }],
+        },
+      ],
+    },
     '{not json',
     { id: 'def', source: 'github:owner/repo', path: 'nb/none.ipynb' },
   ]);
@@ -115,7 +159,10 @@ test('imports JSON-lines shards with outputs and provenance, naming bad lines', 
   t.after(() => store.close());
   const s = await importPaths(store, [shard]);
   assert.deepEqual([s.notebooks, s.code_cells, s.bad_files], [1, 1, 2]);
-  assert.deepEqual(s.bad.map((b) => b.path.split(':').pop()), ['2', '3']);
+  assert.deepEqual(
+    s.bad.map((b) => b.path.split(':').pop()),
+    ['2', '3'],
+  );
   const nb = store.getNotebook(store.notebookIdByRef('owner/repo/nb/eda')!)!;
   assert.deepEqual(nb.cells[1]!.outputs, [{ output_type: 'execute_result', text: '(3, 4)' }]);
   assert.equal(nb.source, 'github:owner/repo');
@@ -135,7 +182,10 @@ test('imports Meta Kaggle Code joined with the Meta Kaggle CSVs', async (t) => {
   assert.deepEqual([s.notebooks, s.bad_files, s.sources], [3, 1, 2]);
   assert.ok(s.bad[0]!.path.endsWith('124.ipynb'));
   const alice = store.getNotebook(store.notebookIdByRef('alice/titanic-xgb')!)!;
-  assert.deepEqual([alice.title, alice.author, alice.votes, alice.source, alice.language], ['Titanic, "XGBoost"\nbaseline', 'Alice, the Analyst', 42, 'titanic', 'python']);
+  assert.deepEqual(
+    [alice.title, alice.author, alice.votes, alice.source, alice.language],
+    ['Titanic, "XGBoost"\nbaseline', 'Alice, the Analyst', 42, 'titanic', 'python'],
+  );
   const bob = store.getNotebook(store.notebookIdByRef('bob/house-lgbm')!)!;
   assert.equal(bob.source, 'bob/house-prices-data');
   assert.deepEqual(store.getSource('titanic')!.tags, ['tabular']);
@@ -143,7 +193,13 @@ test('imports Meta Kaggle Code joined with the Meta Kaggle CSVs', async (t) => {
   assert.deepEqual([store.getSource('bob/house-prices-data')!.kind, store.getSource('bob/house-prices-data')!.kernelCount], ['dataset', 31]);
   assert.deepEqual(store.getSource('bob/house-prices-data')!.tags.sort(), ['real estate', 'tabular']);
   // A file with no CSV row is still imported, under its version id.
-  assert.deepEqual(store.search({ api: 'pandas.read_csv' }).map((h) => h.ref).sort(), ['alice/titanic-xgb', 'kernel-version/123']);
+  assert.deepEqual(
+    store
+      .search({ api: 'pandas.read_csv' })
+      .map((h) => h.ref)
+      .sort(),
+    ['alice/titanic-xgb', 'kernel-version/123'],
+  );
   assert.equal((await importPaths(store, [codeDir, csvDir])).skipped, 3);
 });
 
@@ -156,8 +212,14 @@ test('prepares files in worker threads in input order, with the same result as o
   const got: Array<[string, Prepared]> = [];
   for await (const r of prepareFiles(paths, 2, 8)) got.push(r);
   assert.equal(prepareStats.inWorkers - before, 60);
-  assert.deepEqual(got.map(([p]) => p), paths);
-  assert.deepEqual(got.map(([, r]) => r), paths.map((p) => prepareFile(p)));
+  assert.deepEqual(
+    got.map(([p]) => p),
+    paths,
+  );
+  assert.deepEqual(
+    got.map(([, r]) => r),
+    paths.map((p) => prepareFile(p)),
+  );
   assert.equal(got[7]![1].ok, false);
   assert.deepEqual(got[3]![1].ok && got[3]![1].apiCalls, [[['numpy.full', 1]]]);
 });

@@ -38,7 +38,10 @@ test('imports a real slice of the Kaggle crawl with its empty, Windows-1252 and 
   const store = CorpusStore.open(join(tempDir(t), 'slice.sqlite'));
   t.after(() => store.close());
   const session = new ImportSession(store);
-  await importKaggleCrawl(SLICE.map((s) => join(datasets, s)), session);
+  await importKaggleCrawl(
+    SLICE.map((s) => join(datasets, s)),
+    session,
+  );
   const s = session.summary();
   // LANL has over 50 files, so its notebooks are parsed and scanned in worker threads.
   assert.ok(prepareStats.inWorkers >= 100, `worker-prepared files: ${prepareStats.inWorkers}`);
@@ -58,5 +61,8 @@ test('imports a real slice of the Kaggle crawl with its empty, Windows-1252 and 
   }
   assert.ok(store.search({ api: 'pandas.read_csv', source: 'LANL-Earthquake-Prediction' }).length > 0);
   assert.equal(store.getSource('LANL-Earthquake-Prediction')!.kind, 'competition');
-  t.diagnostic(`files ${files}, empty ${empty}, cp1252 ${cp1252}, notebooks ${s.notebooks}, duplicates ${s.duplicates}, code cells ${s.code_cells}, ${s.notebooks_per_s} notebooks/s`);
+  t.diagnostic(
+    `files ${files}, empty ${empty}, cp1252 ${cp1252}, notebooks ${s.notebooks}, duplicates ${s.duplicates}, code cells ${s.code_cells}, ` +
+      `${s.notebooks_per_s} notebooks/s`,
+  );
 });

@@ -13,7 +13,12 @@ import type { NotebookInput } from '../../pipeline/corpus/types.ts';
 import { tempDir } from './fixtures.ts';
 
 function nb(key: string, code: string[], extra: Partial<NotebookInput> = {}): NotebookInput {
-  return { originKey: key, ref: `user/${key}`, cells: [{ type: 'markdown', source: `# ${key}` }, ...code.map((source) => ({ type: 'code' as const, source }))], ...extra };
+  return {
+    originKey: key,
+    ref: `user/${key}`,
+    cells: [{ type: 'markdown', source: `# ${key}` }, ...code.map((source) => ({ type: 'code' as const, source }))],
+    ...extra,
+  };
 }
 
 test('migrates to the latest schema in WAL mode and reopens without re-running migrations', (t) => {
@@ -23,7 +28,8 @@ test('migrates to the latest schema in WAL mode and reopens without re-running m
   assert.equal(store.db.pragma('user_version', { simple: true }), MIGRATIONS.length);
   assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
   const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table')").pluck().all() as string[];
-  for (const name of ['sources', 'notebooks', 'cells', 'cells_fts', 'api_calls', 'cell_stages', 'masked_lines']) assert.ok(tables.includes(name), name);
+  for (const name of ['sources', 'notebooks', 'cells', 'cells_fts', 'api_calls', 'cell_stages', 'masked_lines'])
+    assert.ok(tables.includes(name), name);
   store.close();
 });
 
@@ -51,7 +57,11 @@ test('quotes every word for FTS5 so code punctuation never breaks a query', () =
 test('dedupes forks by code hash, keeps their rows, and searches text, API use and filters', (t) => {
   const store = CorpusStore.open(join(tempDir(t), 'c.sqlite'));
   t.after(() => store.close());
-  const xgb: [string, string, string] = ['import xgboost as xgb\nimport pandas as pd', "df = pd.read_csv('train.csv')", 'bst = xgb.train(params, dtrain)'];
+  const xgb: [string, string, string] = [
+    'import xgboost as xgb\nimport pandas as pd',
+    "df = pd.read_csv('train.csv')",
+    'bst = xgb.train(params, dtrain)',
+  ];
   store.writer.upsertSource({ kind: 'competition', slug: 'titanic', title: 'Titanic', tags: ['tabular'], evaluation: 'accuracy' });
   const outcomes = store.transaction((w) => [
     w.insert(nb('a', xgb, { sourceSlug: 'titanic', votes: 50 })),
@@ -60,7 +70,10 @@ test('dedupes forks by code hash, keeps their rows, and searches text, API use a
     w.insert(nb('c', ['from xgboost import XGBClassifier', 'XGBClassifier().fit(X, y)'], { votes: 9 })),
     w.insert(nb('a', ['different code, same origin'])),
   ]);
-  assert.deepEqual(outcomes.map((o) => o.outcome), ['added', 'duplicate', 'added', 'added', 'skipped']);
+  assert.deepEqual(
+    outcomes.map((o) => o.outcome),
+    ['added', 'duplicate', 'added', 'added', 'skipped'],
+  );
   const s = store.stats();
   assert.equal(s.notebooks, 4);
   assert.equal(s.duplicates, 1);
@@ -72,10 +85,17 @@ test('dedupes forks by code hash, keeps their rows, and searches text, API use a
   assert.deepEqual(fork.cells[3]!.apiCalls, ['xgboost.train']);
 
   const api = store.search({ api: 'xgboost.train' });
-  assert.deepEqual(api.map((h) => [h.ref, h.cellIndex]), [['user/a', 3]]);
+  assert.deepEqual(
+    api.map((h) => [h.ref, h.cellIndex]),
+    [['user/a', 3]],
+  );
   assert.match(api[0]!.snippet, /xgb\.train\(/);
   const byModule = store.search({ api: 'xgboost' });
-  assert.deepEqual(byModule.map((h) => h.ref), ['user/a', 'user/c'], 'votes order API hits');
+  assert.deepEqual(
+    byModule.map((h) => h.ref),
+    ['user/a', 'user/c'],
+    'votes order API hits',
+  );
   assert.deepEqual(store.search({ api: 'xgboost.train', minVotes: 60 }), []);
   assert.equal(store.search({ api: 'xgboost.tr' }).length, 0, 'a prefix of a segment is not a match');
 
@@ -92,13 +112,23 @@ test('dedupes forks by code hash, keeps their rows, and searches text, API use a
 
   const cellId = store.search({ api: 'lightgbm.train' })[0]!.cellId;
   store.db.prepare("INSERT INTO cell_stages (cell_id, labeler, stage) VALUES (?, 'test', 'train')").run(cellId);
-  assert.deepEqual(store.search({ stage: 'train' }).map((h) => h.cellId), [cellId]);
-  assert.deepEqual(store.search({ api: 'lightgbm', stage: 'train' }).map((h) => h.cellId), [cellId]);
+  assert.deepEqual(
+    store.search({ stage: 'train' }).map((h) => h.cellId),
+    [cellId],
+  );
+  assert.deepEqual(
+    store.search({ api: 'lightgbm', stage: 'train' }).map((h) => h.cellId),
+    [cellId],
+  );
   assert.deepEqual(store.search({ api: 'xgboost', stage: 'train' }), []);
 
   const copy = notebookToIpynb(fork);
   const reread = parseNotebookBytes(Buffer.from(JSON.stringify(copy)));
-  assert.deepEqual(reread.cells.map((c) => c.source), fork.cells.map((c) => c.source), 'the copy round-trips through the notebook reader');
+  assert.deepEqual(
+    reread.cells.map((c) => c.source),
+    fork.cells.map((c) => c.source),
+    'the copy round-trips through the notebook reader',
+  );
   assert.equal((copy.metadata.gds as { ref: string }).ref, 'user/fork');
 
   const src = store.getSource('titanic')!;
@@ -117,10 +147,13 @@ test('codeNotebooks hands training each original with its code cells; duplicates
     w.insert(nb('b', ['print(1)']));
   });
   const got = store.codeNotebooks();
-  assert.deepEqual(got.map((n) => [n.ref, n.source, n.originPath, n.cells]), [
-    ['user/a', 'iris', 'iris/a.ipynb', ['import pandas as pd', 'df = pd.read_csv("x")']],
-    ['user/b', null, null, ['print(1)']],
-  ]);
+  assert.deepEqual(
+    got.map((n) => [n.ref, n.source, n.originPath, n.cells]),
+    [
+      ['user/a', 'iris', 'iris/a.ipynb', ['import pandas as pd', 'df = pd.read_csv("x")']],
+      ['user/b', null, null, ['print(1)']],
+    ],
+  );
 });
 
 test('execution records: picks unexecuted Python originals by votes, runs their code cells, saves verdicts', (t) => {
@@ -132,15 +165,36 @@ test('execution records: picks unexecuted Python originals by votes, runs their 
     w.insert(nb('r', ['1 + 1'], { language: 'R', votes: 99 })).notebookId,
   ]);
   const [low, high] = ids as [number, number, number];
-  assert.deepEqual(store.notebooksToExecute().map((n) => n.ref), ['user/high', 'user/low']);
-  assert.deepEqual(store.notebooksToExecute({ ids: [low] }).map((n) => n.id), [low]);
+  assert.deepEqual(
+    store.notebooksToExecute().map((n) => n.ref),
+    ['user/high', 'user/low'],
+  );
+  assert.deepEqual(
+    store.notebooksToExecute({ ids: [low] }).map((n) => n.id),
+    [low],
+  );
   const cells = store.cellsToExecute(low);
-  assert.deepEqual(cells.map((c) => c.source), ['x = 1', 'print(x)']);
-  const ran = [{ cellId: cells[0]!.id, status: 'ok', outputs: [] }, { cellId: cells[1]!.id, status: 'skipped', outputs: [] }];
+  assert.deepEqual(
+    cells.map((c) => c.source),
+    ['x = 1', 'print(x)'],
+  );
+  const ran = [
+    { cellId: cells[0]!.id, status: 'ok', outputs: [] },
+    { cellId: cells[1]!.id, status: 'skipped', outputs: [] },
+  ];
   store.saveExecution(low, { status: 'ok', error: null, cells: ran });
-  assert.deepEqual(store.notebooksToExecute().map((n) => n.id), [high]);
-  assert.deepEqual(store.notebooksToExecute({ rerun: true, limit: 1 }).map((n) => n.id), [high]);
+  assert.deepEqual(
+    store.notebooksToExecute().map((n) => n.id),
+    [high],
+  );
+  assert.deepEqual(
+    store.notebooksToExecute({ rerun: true, limit: 1 }).map((n) => n.id),
+    [high],
+  );
   const saved = store.getNotebook(low)!;
   assert.equal(saved.execStatus, 'ok');
-  assert.deepEqual(saved.cells.filter((c) => c.type === 'code').map((c) => c.execStatus), ['ok', null, 'skipped']);
+  assert.deepEqual(
+    saved.cells.filter((c) => c.type === 'code').map((c) => c.execStatus),
+    ['ok', null, 'skipped'],
+  );
 });

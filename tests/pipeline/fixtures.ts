@@ -103,30 +103,75 @@ function csv(rows: Array<Record<string, string | number>>): string {
 export function writeMetaKaggle(root: string): { csvDir: string; codeDir: string } {
   const csvDir = join(root, 'meta-kaggle');
   const codeDir = join(root, 'meta-kaggle-code');
-  write(join(csvDir, 'Users.csv'), csv([
-    { Id: 10, UserName: 'alice', DisplayName: 'Alice, the Analyst', RegisterDate: '01/02/2019', PerformanceTier: 2 },
-    { Id: 11, UserName: 'bob', DisplayName: 'Bob', RegisterDate: '01/02/2019', PerformanceTier: 1 },
-  ]));
-  write(join(csvDir, 'Kernels.csv'), csv([
-    { Id: 500, AuthorUserId: 10, CurrentKernelVersionId: 111437241, CurrentUrlSlug: 'titanic-xgb', TotalVotes: 42, Medal: 1 },
-    { Id: 501, AuthorUserId: 11, CurrentKernelVersionId: 100295, CurrentUrlSlug: 'house-lgbm', TotalVotes: 7, Medal: '' },
-  ]));
-  write(join(csvDir, 'KernelVersions.csv'), csv([
-    { Id: 111437241, ScriptId: 500, ScriptLanguageId: 9, AuthorUserId: 10, VersionNumber: 3, Title: 'Titanic, "XGBoost"\nbaseline', TotalVotes: 42 },
-    { Id: 100295, ScriptId: 501, ScriptLanguageId: 9, AuthorUserId: 11, VersionNumber: 1, Title: 'House LGBM', TotalVotes: 7 },
-    { Id: 999, ScriptId: 501, ScriptLanguageId: 9, AuthorUserId: 11, VersionNumber: 2, Title: 'No file for me', TotalVotes: 0 },
-  ]));
+  write(
+    join(csvDir, 'Users.csv'),
+    csv([
+      { Id: 10, UserName: 'alice', DisplayName: 'Alice, the Analyst', RegisterDate: '01/02/2019', PerformanceTier: 2 },
+      { Id: 11, UserName: 'bob', DisplayName: 'Bob', RegisterDate: '01/02/2019', PerformanceTier: 1 },
+    ]),
+  );
+  write(
+    join(csvDir, 'Kernels.csv'),
+    csv([
+      { Id: 500, AuthorUserId: 10, CurrentKernelVersionId: 111437241, CurrentUrlSlug: 'titanic-xgb', TotalVotes: 42, Medal: 1 },
+      { Id: 501, AuthorUserId: 11, CurrentKernelVersionId: 100295, CurrentUrlSlug: 'house-lgbm', TotalVotes: 7, Medal: '' },
+    ]),
+  );
+  write(
+    join(csvDir, 'KernelVersions.csv'),
+    csv([
+      {
+        Id: 111437241,
+        ScriptId: 500,
+        ScriptLanguageId: 9,
+        AuthorUserId: 10,
+        VersionNumber: 3,
+        Title: 'Titanic, "XGBoost"\nbaseline',
+        TotalVotes: 42,
+      },
+      { Id: 100295, ScriptId: 501, ScriptLanguageId: 9, AuthorUserId: 11, VersionNumber: 1, Title: 'House LGBM', TotalVotes: 7 },
+      { Id: 999, ScriptId: 501, ScriptLanguageId: 9, AuthorUserId: 11, VersionNumber: 2, Title: 'No file for me', TotalVotes: 0 },
+    ]),
+  );
   write(join(csvDir, 'KernelLanguages.csv'), csv([{ Id: 9, Name: 'IPython Notebook HTML', DisplayName: 'Python', IsNotebook: 'True' }]));
-  write(join(csvDir, 'Competitions.csv'), csv([
-    { Id: 3136, Slug: 'titanic', Title: 'Titanic - Machine Learning from Disaster', Subtitle: 'Start here', EvaluationAlgorithmName: 'Categorization Accuracy', EvaluationAlgorithmDescription: 'Share of correct predictions' },
-  ]));
+  write(
+    join(csvDir, 'Competitions.csv'),
+    csv([
+      {
+        Id: 3136,
+        Slug: 'titanic',
+        Title: 'Titanic - Machine Learning from Disaster',
+        Subtitle: 'Start here',
+        EvaluationAlgorithmName: 'Categorization Accuracy',
+        EvaluationAlgorithmDescription: 'Share of correct predictions',
+      },
+    ]),
+  );
   write(join(csvDir, 'KernelVersionCompetitionSources.csv'), csv([{ Id: 1, KernelVersionId: 111437241, SourceCompetitionId: 3136 }]));
-  write(join(csvDir, 'Datasets.csv'), csv([{ Id: 77, CreatorUserId: 11, OwnerUserId: 11, OwnerOrganizationId: '', CurrentDatasetVersionId: 88, TotalVotes: 5, TotalKernels: 31 }]));
-  write(join(csvDir, 'DatasetVersions.csv'), csv([{ Id: 88, DatasetId: 77, Slug: 'house-prices-data', Title: 'House prices', Subtitle: 'Sales', Description: 'Prices of houses, by year' }]));
+  write(
+    join(csvDir, 'Datasets.csv'),
+    csv([{ Id: 77, CreatorUserId: 11, OwnerUserId: 11, OwnerOrganizationId: '', CurrentDatasetVersionId: 88, TotalVotes: 5, TotalKernels: 31 }]),
+  );
+  write(
+    join(csvDir, 'DatasetVersions.csv'),
+    csv([{ Id: 88, DatasetId: 77, Slug: 'house-prices-data', Title: 'House prices', Subtitle: 'Sales', Description: 'Prices of houses, by year' }]),
+  );
   write(join(csvDir, 'KernelVersionDatasetSources.csv'), csv([{ Id: 1, KernelVersionId: 100295, SourceDatasetVersionId: 88 }]));
-  write(join(csvDir, 'Tags.csv'), csv([{ Id: 1, ParentTagId: '', Name: 'tabular', Slug: 'tabular' }, { Id: 2, ParentTagId: '', Name: 'real estate', Slug: 'real-estate' }]));
+  write(
+    join(csvDir, 'Tags.csv'),
+    csv([
+      { Id: 1, ParentTagId: '', Name: 'tabular', Slug: 'tabular' },
+      { Id: 2, ParentTagId: '', Name: 'real estate', Slug: 'real-estate' },
+    ]),
+  );
   write(join(csvDir, 'CompetitionTags.csv'), csv([{ Id: 1, CompetitionId: 3136, TagId: 1 }]));
-  write(join(csvDir, 'DatasetTags.csv'), csv([{ Id: 1, DatasetId: 77, TagId: 2 }, { Id: 2, DatasetId: 77, TagId: 1 }]));
+  write(
+    join(csvDir, 'DatasetTags.csv'),
+    csv([
+      { Id: 1, DatasetId: 77, TagId: 2 },
+      { Id: 2, DatasetId: 77, TagId: 1 },
+    ]),
+  );
   write(join(codeDir, '0111', '437', '111437241.ipynb'), notebookJson(XGB_CODE));
   write(join(codeDir, '0000', '100', '100295.ipynb'), notebookJson(LGB_CODE));
   write(join(codeDir, '0000', '000', '123.py'), 'import pandas as pd\npd.read_csv("a.csv").describe()\n');

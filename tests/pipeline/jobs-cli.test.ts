@@ -12,7 +12,11 @@ import { readRecord, type FakeConfig } from '../fixtures/pipeline-fake-resolver.
 const cli = join(import.meta.dirname, '..', 'fixtures', 'pipeline-cli.ts');
 const fakePython = join(import.meta.dirname, '..', 'fixtures', 'pipeline-fake-python.sh');
 
-interface Result { code: number | null; stdout: string; stderr: string }
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function gds(home: string, args: string[], cfg: FakeConfig | null, onSpawn?: (pid: number) => void): Promise<Result> {
   return new Promise((resolve) => {
@@ -41,9 +45,15 @@ describe('gds pipeline / models CLI', { concurrency: true }, () => {
     const cfg: FakeConfig = { record: join(h, 'record.jsonl') };
     const r = await gds(h, ['pipeline', 'run', '--steps', 'label,import', '--epochs', '2', '--json'], cfg);
     assert.equal(r.code, 0, r.stderr);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; step?: string; status?: string; runId: string; fraction?: number });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; step?: string; status?: string; runId: string; fraction?: number });
     assert.ok(events.some((e) => e.event === 'progress' && e.step === 'import' && typeof e.fraction === 'number'));
-    assert.deepEqual(events.filter((e) => e.event === 'step').map((e) => `${e.step}:${e.status}`), ['import:running', 'import:done', 'label:running', 'label:done']);
+    assert.deepEqual(
+      events.filter((e) => e.event === 'step').map((e) => `${e.step}:${e.status}`),
+      ['import:running', 'import:done', 'label:running', 'label:done'],
+    );
     const last = events.at(-1)!;
     assert.deepEqual([last.event, last.status], ['run', 'done']);
     const s = await gds(h, ['pipeline', 'status', '--json'], cfg);
@@ -66,7 +76,10 @@ describe('gds pipeline / models CLI', { concurrency: true }, () => {
     assert.match(r.stdout, /execute\s+failed.*exit 3/);
     const again = await gds(h, ['pipeline', 'resume'], { ...cfg, fail: [] });
     assert.equal(again.code, 0, again.stderr);
-    assert.deepEqual(readRecord(cfg.record).map((x) => x.name), ['import', 'execute', 'execute']);
+    assert.deepEqual(
+      readRecord(cfg.record).map((x) => x.name),
+      ['import', 'execute', 'execute'],
+    );
   });
 
   test('pipeline cancel from another process stops the running step and the run', async (t) => {
@@ -109,7 +122,10 @@ describe('gds pipeline / models CLI', { concurrency: true }, () => {
     const info = await detectTorch(fakePython);
     assert.equal(info.torch, null);
     assert.equal(info.device, 'cpu');
-    assert.match(info.message ?? '', /PyTorch is not available .*No module named 'torch'.*(sudo apt-get install python3-torch|python3 -m pip install torch)/);
+    assert.match(
+      info.message ?? '',
+      /PyTorch is not available .*No module named 'torch'.*(sudo apt-get install python3-torch|python3 -m pip install torch)/,
+    );
     const r = await gds(home(t), ['pipeline', 'gpu', '--python', fakePython], null);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /Install it with/);
@@ -117,14 +133,18 @@ describe('gds pipeline / models CLI', { concurrency: true }, () => {
     assert.match(missing.message ?? '', /could not run it/);
   });
 
-  test('detectTorch on the real interpreter reports a version or the install command', { skip: !existsSync(process.env.GDS_PYTHON ?? '/usr/bin/python3') && 'no python3' }, async () => {
-    const info = await detectTorch(process.env.GDS_PYTHON ?? '/usr/bin/python3');
-    if (info.torch) {
-      assert.match(info.torch, /^\d+\.\d+/);
-      assert.equal(info.device, info.cuda ? 'cuda' : 'cpu');
-      if (info.cuda) assert.ok(info.deviceName);
-    } else {
-      assert.match(info.message ?? '', /install/i);
-    }
-  });
+  test(
+    'detectTorch on the real interpreter reports a version or the install command',
+    { skip: !existsSync(process.env.GDS_PYTHON ?? '/usr/bin/python3') && 'no python3' },
+    async () => {
+      const info = await detectTorch(process.env.GDS_PYTHON ?? '/usr/bin/python3');
+      if (info.torch) {
+        assert.match(info.torch, /^\d+\.\d+/);
+        assert.equal(info.device, info.cuda ? 'cuda' : 'cpu');
+        if (info.cuda) assert.ok(info.deviceName);
+      } else {
+        assert.match(info.message ?? '', /install/i);
+      }
+    },
+  );
 });

@@ -74,7 +74,8 @@ test('an install killed mid-copy leaves the old model; the next install cleans i
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' });
   // Kill once staging has begun.
   const deadline = Date.now() + 20_000;
-  while (!readdirSync(root).some((n) => n.startsWith('.classifier.staging-')) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+  while (!readdirSync(root).some((n) => n.startsWith('.classifier.staging-')) && Date.now() < deadline && child.exitCode === null)
+    await new Promise((r) => setTimeout(r, 5));
   const exited = new Promise((r) => child.on('exit', r));
   child.kill('SIGKILL');
   await exited;
@@ -90,10 +91,16 @@ test('compareModels lines up numeric metrics of both manifests', (t) => {
   const a = model(join(dir, 'new'), 'N', { endModel: { test: { accuracy: 0.9, n: 50 } }, confusion: [[1, 2]] });
   const b = model(join(dir, 'old'), 'O', { endModel: { test: { accuracy: 0.8, n: 50 } }, single: { top1: 0.3 } });
   const rows = compareModels(a, b);
-  assert.deepEqual(rows.map((r) => r.metric), ['endModel.test.accuracy', 'endModel.test.n', 'single.top1']);
+  assert.deepEqual(
+    rows.map((r) => r.metric),
+    ['endModel.test.accuracy', 'endModel.test.n', 'single.top1'],
+  );
   assert.ok(Math.abs((rows[0]!.delta ?? 0) - 0.1) < 1e-9);
   assert.equal(rows[2]!.candidate, null);
   assert.equal(rows[2]!.delta, null);
   assert.match(formatComparison(rows), /endModel\.test\.accuracy\s+0\.9000\s+0\.8000\s+0\.1000/);
-  assert.deepEqual(compareModels(a, join(dir, 'missing')).map((r) => r.installed), [null, null]);
+  assert.deepEqual(
+    compareModels(a, join(dir, 'missing')).map((r) => r.installed),
+    [null, null],
+  );
 });

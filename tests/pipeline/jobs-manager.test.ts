@@ -9,7 +9,10 @@ import { isAlive, loadState } from '../../pipeline/jobs/state-file.ts';
 import type { ProgressEvent, StepEvent } from '../../pipeline/jobs/types.ts';
 import { fakeResolver, readRecord, type FakeConfig } from '../fixtures/pipeline-fake-resolver.ts';
 
-function setup(t: { after: (fn: () => void) => void }, cfg: Omit<FakeConfig, 'record'> = {}): { root: string; record: string; manager: PipelineManager; cfg: FakeConfig } {
+function setup(
+  t: { after: (fn: () => void) => void },
+  cfg: Omit<FakeConfig, 'record'> = {},
+): { root: string; record: string; manager: PipelineManager; cfg: FakeConfig } {
   const root = mkdtempSync(join(tmpdir(), 'gds-jobs-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const full: FakeConfig = { record: join(root, 'record.jsonl'), ...cfg };
@@ -23,8 +26,14 @@ test('runs steps in pipeline order and persists status, times, exit codes and lo
   const { runId, done } = manager.start(['train-classifier', 'import', 'label']);
   const final = await done;
   assert.equal(final.status, 'done');
-  assert.deepEqual(readRecord(record).map((r) => r.name), ['import', 'label', 'train-classifier']);
-  assert.deepEqual(steps.map((e) => `${e.step}:${e.status}`), ['import:running', 'import:done', 'label:running', 'label:done', 'train-classifier:running', 'train-classifier:done']);
+  assert.deepEqual(
+    readRecord(record).map((r) => r.name),
+    ['import', 'label', 'train-classifier'],
+  );
+  assert.deepEqual(
+    steps.map((e) => `${e.step}:${e.status}`),
+    ['import:running', 'import:done', 'label:running', 'label:done', 'train-classifier:running', 'train-classifier:done'],
+  );
   const saved = loadState(root, runId);
   assert.equal(saved.status, 'done');
   for (const s of saved.steps) {
@@ -56,7 +65,11 @@ test('progress events carry fractions and a time-remaining estimate from the pro
   assert.ok(withFraction.length >= 10, `got ${withFraction.length} progress events`);
   assert.ok(events.every((e) => e.runId === runId && e.step === 'label'));
   const fractions = withFraction.map((e) => e.fraction ?? 0);
-  assert.deepEqual([...fractions].sort((a, b) => a - b), fractions, 'fractions never go back');
+  assert.deepEqual(
+    [...fractions].sort((a, b) => a - b),
+    fractions,
+    'fractions never go back',
+  );
   assert.equal(fractions.at(-1), 1);
   // At 50% after ~0.5 s of 0.1 s ticks, about 0.5 s are left.
   const mid = withFraction.find((e) => e.fraction === 0.5);
@@ -71,14 +84,20 @@ test('a failing step stops the run; resume reruns it without redoing finished st
   const { runId, done } = manager.start(['import', 'label', 'evaluate']);
   const failed = await done;
   assert.equal(failed.status, 'failed');
-  assert.deepEqual(failed.steps.map((s) => s.status), ['done', 'failed', 'pending']);
+  assert.deepEqual(
+    failed.steps.map((s) => s.status),
+    ['done', 'failed', 'pending'],
+  );
   const label = failed.steps[1]!;
   assert.equal(label.exitCode, 3);
   assert.match(label.error ?? '', /exit 3.*fake failure/);
   cfg.fail = [];
   const resumed = await new PipelineManager({ root, resolver: fakeResolver(cfg) }).resume(runId).done;
   assert.equal(resumed.status, 'done');
-  assert.deepEqual(readRecord(record).map((r) => r.name), ['import', 'label', 'label', 'evaluate']);
+  assert.deepEqual(
+    readRecord(record).map((r) => r.name),
+    ['import', 'label', 'label', 'evaluate'],
+  );
   assert.equal(resumed.steps[0]!.attempts, 1);
   assert.equal(resumed.steps[1]!.attempts, 2);
 });
@@ -93,7 +112,10 @@ test('cancel sends SIGTERM to the step, SIGKILL after the grace period, and mark
   const s = await manager.cancel(runId);
   const took = Date.now() - t0;
   assert.equal(s.status, 'cancelled');
-  assert.deepEqual(s.steps.map((x) => x.status), ['cancelled', 'cancelled']);
+  assert.deepEqual(
+    s.steps.map((x) => x.status),
+    ['cancelled', 'cancelled'],
+  );
   assert.equal(isAlive(pid), false, 'child is gone');
   // The fake ignores SIGTERM, so only the SIGKILL after the 400 ms grace period ends it.
   assert.ok(took >= 350 && took < 5000, `took ${took} ms`);

@@ -41,10 +41,14 @@ test('kill -9 of the manager mid-training, then resume: done steps kept, orphan 
   const root = mkdtempSync(join(tmpdir(), 'gds-jobs-resume-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
   const cfg: FakeConfig = { record: join(root, 'record.jsonl'), ticks: { 'train-classifier': 80 }, tickMs: 50 };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'fixtures', 'pipeline-manager-child.ts'), root, 'import,train-classifier,evaluate'], {
-    env: { ...process.env, PIPELINE_FAKE_CONFIG: JSON.stringify(cfg) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, '..', 'fixtures', 'pipeline-manager-child.ts'), root, 'import,train-classifier,evaluate'],
+    {
+      env: { ...process.env, PIPELINE_FAKE_CONFIG: JSON.stringify(cfg) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   t.after(() => child.kill('SIGKILL'));
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -61,7 +65,10 @@ test('kill -9 of the manager mid-training, then resume: done steps kept, orphan 
   const manager = new PipelineManager({ root, resolver: fakeResolver(cfg), killGraceMs: 500 });
   const crashed = manager.status(runId);
   assert.equal(crashed.status, 'interrupted');
-  assert.deepEqual(crashed.steps.map((s) => s.status), ['done', 'running', 'pending']);
+  assert.deepEqual(
+    crashed.steps.map((s) => s.status),
+    ['done', 'running', 'pending'],
+  );
 
   let orphanAliveAtRestart: boolean | null = null;
   manager.on('step', (e) => {
@@ -72,7 +79,11 @@ test('kill -9 of the manager mid-training, then resume: done steps kept, orphan 
   assert.equal(final.status, 'done');
   assert.equal(isAlive(orphan.pid), false, 'orphaned trainer was stopped before the restart');
   const runs = readRecord(cfg.record);
-  assert.deepEqual(runs.map((r) => r.name), ['import', 'train-classifier', 'train-classifier', 'evaluate'], 'import not redone');
+  assert.deepEqual(
+    runs.map((r) => r.name),
+    ['import', 'train-classifier', 'train-classifier', 'evaluate'],
+    'import not redone',
+  );
   const restarted = runs[2]!;
   const at = restarted.args.indexOf('--resume');
   assert.ok(at >= 0, 'restarted with --resume');
@@ -96,17 +107,26 @@ test('a non-training step left running is restarted without --resume', async (t)
   state.status = 'running';
   state.managerPid = 999_999_999;
   Object.assign(state.steps[0]!, { status: 'done', attempts: 1 });
-  Object.assign(state.steps[1]!, { status: 'running', attempts: 1, startedAt: new Date().toISOString(), firstStartedAt: new Date().toISOString(), pid: 999_999_998 });
+  Object.assign(state.steps[1]!, {
+    status: 'running',
+    attempts: 1,
+    startedAt: new Date().toISOString(),
+    firstStartedAt: new Date().toISOString(),
+    pid: 999_999_998,
+  });
   writeFileSync(join(root, state.runId, 'state.json'), JSON.stringify(state));
   assert.equal(manager.status(state.runId).status, 'interrupted');
   const final = await manager.resume(state.runId).done;
   assert.equal(final.status, 'done');
   const runs = readRecord(cfg.record);
-  assert.deepEqual(runs.map((r) => r.name), ['label']);
+  assert.deepEqual(
+    runs.map((r) => r.name),
+    ['label'],
+  );
   assert.ok(!runs[0]!.args.includes('--resume'));
 });
 
-test('findCheckpoint ignores checkpoints older than the step (another run\'s leftovers)', (t) => {
+test("findCheckpoint ignores checkpoints older than the step (another run's leftovers)", (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gds-jobs-ckpt-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const started = new Date().toISOString();
@@ -136,16 +156,29 @@ test('planStep passes the run corpus (db when imported, else corpus) and small r
   const manager = new PipelineManager({ root: dir });
   const db = join(dir, 'corpus.sqlite');
   const withImport = manager.create(['import', 'label', 'train-recommender'], { corpus: '/slice', db, epochs: 2, maxCells: 2000 });
-  const ctx = (state: RunState, i: number): StepContext =>
-    ({ runId: state.runId, runDir: join(dir, state.runId), step: state.steps[i]!, state, checkpoint: null });
+  const ctx = (state: RunState, i: number): StepContext => ({
+    runId: state.runId,
+    runDir: join(dir, state.runId),
+    step: state.steps[i]!,
+    state,
+    checkpoint: null,
+  });
   assert.deepEqual(wire(await planStep('import', ctx(withImport, 0))), [{ task: 'import', params: { paths: ['/slice'], db } }]);
   const [label] = await planStep('label', ctx(withImport, 1));
   assert.deepEqual(wire(label), { task: 'label', params: { maxCells: 2000, db } });
   const [rec] = await planStep('train-recommender', ctx(withImport, 2));
   assert.equal(rec!.task, 'train-recommender');
   assert.deepEqual(wire({ ...rec!.params, command: undefined }), {
-    out: join(withImport.steps[2]!.outDir, 'model'), epochs: 2, db,
-    perDataset: 20, stagePairs: 500, singlePairs: 1000, evalPairs: 200, hidden: 64, emb: 32, layers: 1,
+    out: join(withImport.steps[2]!.outDir, 'model'),
+    epochs: 2,
+    db,
+    perDataset: 20,
+    stagePairs: 500,
+    singlePairs: 1000,
+    evalPairs: 200,
+    hidden: 64,
+    emb: 32,
+    layers: 1,
   });
   // No import step and no database file: the folder itself; no maxCells: the trainers' default sizes.
   const noImport = manager.create(['train-classifier', 'train-recommender'], { corpus: '/slice', db: join(dir, 'missing.sqlite') });
@@ -161,15 +194,21 @@ test('planStep passes the run corpus (db when imported, else corpus) and small r
   assert.equal(only(await planStep('train-classifier', ctx(plain, 0)), 'train-classifier').params.teacher, undefined);
   // The process count reaches both trainers.
   const procs = manager.create(['train-classifier', 'train-recommender'], { procs: 2 });
-  const planned = [...await planStep('train-classifier', ctx(procs, 0)), ...await planStep('train-recommender', ctx(procs, 1))];
-  assert.deepEqual(planned.map((c) => (c.task === 'train-classifier' || c.task === 'train-recommender' ? c.params.procs : null)), [2, 2]);
+  const planned = [...(await planStep('train-classifier', ctx(procs, 0))), ...(await planStep('train-recommender', ctx(procs, 1)))];
+  assert.deepEqual(
+    planned.map((c) => (c.task === 'train-classifier' || c.task === 'train-recommender' ? c.params.procs : null)),
+    [2, 2],
+  );
 });
 
 test('self-training: the step learns from the installed classifier (else the bundled one), frozen for resumes', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gds-jobs-teacher-'));
   const saved = { home: process.env.GDS_HOME, resources: process.env.GDS_RESOURCES };
   t.after(() => {
-    for (const [k, v] of [['GDS_HOME', saved.home], ['GDS_RESOURCES', saved.resources]] as const) {
+    for (const [k, v] of [
+      ['GDS_HOME', saved.home],
+      ['GDS_RESOURCES', saved.resources],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
@@ -178,8 +217,13 @@ test('self-training: the step learns from the installed classifier (else the bun
   process.env.GDS_HOME = join(dir, 'home');
   const bundled = join(bundledModelsDir(), 'classifier');
   const manager = new PipelineManager({ root: join(dir, 'runs') });
-  const ctx = (state: RunState): StepContext =>
-    ({ runId: state.runId, runDir: join(dir, 'runs', state.runId), step: state.steps[0]!, state, checkpoint: null });
+  const ctx = (state: RunState): StepContext => ({
+    runId: state.runId,
+    runDir: join(dir, 'runs', state.runId),
+    step: state.steps[0]!,
+    state,
+    checkpoint: null,
+  });
   const teacherOf = async (state: RunState): Promise<string> => {
     const c = only(await planStep('train-classifier', ctx(state)), 'train-classifier');
     const teacher = c.params.teacher;
@@ -213,19 +257,36 @@ test('self-training: the step learns from the installed classifier (else the bun
   assert.throws(() => teacherModelDir(), /self-training needs a classifier with a stacker/);
 });
 
-test('every planned call passes its task\'s zod schema (what the step child checks before it runs anything)', async (t) => {
+test("every planned call passes its task's zod schema (what the step child checks before it runs anything)", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gds-jobs-schema-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const manager = new PipelineManager({ root: dir });
-  const state = manager.create(['crawl', 'import', 'execute', 'label', 'train-classifier', 'train-recommender', 'evaluate', 'install'],
-    { db: join(dir, 'c.sqlite'), epochs: 2, maxCells: 2000, procs: 2 });
+  const state = manager.create(['crawl', 'import', 'execute', 'label', 'train-classifier', 'train-recommender', 'evaluate', 'install'], {
+    db: join(dir, 'c.sqlite'),
+    epochs: 2,
+    maxCells: 2000,
+    procs: 2,
+  });
   // evaluate and install plan calls for the models trained in this run.
   for (const s of state.steps) if (s.name.startsWith('train-')) s.status = 'done';
   const calls = [];
   const runDir = join(dir, state.runId);
-  for (const step of state.steps) calls.push(...await planStep(step.name, { runId: state.runId, runDir, step, state, checkpoint: null }));
-  assert.deepEqual(calls.map((c) => c.task), ['crawl', 'import', 'execute', 'label', 'train-classifier', 'train-recommender', 'eval-classifier',
-    'eval-recommender', 'install-model', 'install-model']);
+  for (const step of state.steps) calls.push(...(await planStep(step.name, { runId: state.runId, runDir, step, state, checkpoint: null })));
+  assert.deepEqual(
+    calls.map((c) => c.task),
+    [
+      'crawl',
+      'import',
+      'execute',
+      'label',
+      'train-classifier',
+      'train-recommender',
+      'eval-classifier',
+      'eval-recommender',
+      'install-model',
+      'install-model',
+    ],
+  );
   for (const c of calls) parseParams(c.task, STEP_REGISTRY[c.task].params, JSON.parse(JSON.stringify(c.params)));
   const misspelt = { dir: '/x', kind: 'classfier' };
   assert.throws(() => parseParams('install-model', STEP_REGISTRY['install-model'].params, misspelt), /step install-model: invalid params: kind:/);
@@ -237,15 +298,19 @@ test('the step child: validated params, progress and result lines, a clear error
   const model = join(dir, 'trained');
   mkdirSync(model, { recursive: true });
   writeFileSync(join(model, 'manifest.json'), JSON.stringify({ metrics: { accuracy: 0.5 } }));
-  const run = (c: TaskCall): Promise<{ code: number | null; stdout: string; stderr: string }> => new Promise((resolve) => {
-    const cmd = childCommand(c);
-    const child = spawn(cmd.command, cmd.args, { env: { ...process.env, ...cmd.env, GDS_HOME: join(dir, 'home') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const run = (c: TaskCall): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      const cmd = childCommand(c);
+      const child = spawn(cmd.command, cmd.args, {
+        env: { ...process.env, ...cmd.env, GDS_HOME: join(dir, 'home') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
   const ok = await run(call('install-model', { dir: model, kind: 'classifier' }));
   assert.equal(ok.code, 0, ok.stderr);
   const last = JSON.parse(ok.stdout.trim().split('\n').at(-1)!) as { event: string; task: string; result: { installed: string } };
@@ -262,12 +327,18 @@ test('the step child: validated params, progress and result lines, a clear error
   assert.match(unknown.stderr, /not a step of pipeline\/jobs\/steps\/registry\.ts/);
 });
 
-test('a restarted training step continues from its checkpoint; the classifier trains in the step\'s TMPDIR', async (t) => {
+test("a restarted training step continues from its checkpoint; the classifier trains in the step's TMPDIR", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gds-jobs-args-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const manager = new PipelineManager({ root: dir });
   const state: RunState = manager.create(['train-classifier', 'train-recommender'], { epochs: 3, maxCells: 500 });
-  const ctx = (step: StepState, checkpoint: string | null): StepContext => ({ runId: state.runId, runDir: join(dir, state.runId), step, state, checkpoint });
+  const ctx = (step: StepState, checkpoint: string | null): StepContext => ({
+    runId: state.runId,
+    runDir: join(dir, state.runId),
+    step,
+    state,
+    checkpoint,
+  });
   const clf = only(await planStep('train-classifier', ctx(state.steps[0]!, '/ck/checkpoint.pt')), 'train-classifier');
   assert.equal(clf.params.resume, '/ck/checkpoint.pt');
   assert.equal(clf.params.out, join(state.steps[0]!.outDir, 'model'));

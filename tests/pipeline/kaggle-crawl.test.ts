@@ -35,7 +35,11 @@ function world(): FakeKaggleOptions {
       { id: 2, ref: 'tiny-comp', title: 'Tiny', kernelCount: 3 },
     ],
     datasets: [{ id: 7, ref: 'alice/city-bikes', title: 'City Bikes', kernelCount: 25, subtitle: 'rentals', tags: [] }],
-    kernels: [...kernels(5, { competition: 'titanic' }, 'tt'), ...kernels(3, { dataset: 'alice/city-bikes' }, 'bk'), { ref: 'r/user-r', language: 'r', competition: 'titanic', source: '' }],
+    kernels: [
+      ...kernels(5, { competition: 'titanic' }, 'tt'),
+      ...kernels(3, { dataset: 'alice/city-bikes' }, 'bk'),
+      { ref: 'r/user-r', language: 'r', competition: 'titanic', source: '' },
+    ],
   };
 }
 
@@ -45,7 +49,11 @@ test('credentials: env beats kaggle.json, KGAT_ keys go as Bearer, missing ones 
   const home = tempDir(t);
   write(join(home, '.kaggle', 'kaggle.json'), JSON.stringify({ username: 'file-user', key: 'filekey', proxy: 'x' }));
   assert.deepEqual(loadCredentials({}, home), { kind: 'basic', username: 'file-user', key: 'filekey' });
-  assert.deepEqual(loadCredentials({ KAGGLE_USERNAME: 'env-user', KAGGLE_KEY: 'envkey' }, home), { kind: 'basic', username: 'env-user', key: 'envkey' });
+  assert.deepEqual(loadCredentials({ KAGGLE_USERNAME: 'env-user', KAGGLE_KEY: 'envkey' }, home), {
+    kind: 'basic',
+    username: 'env-user',
+    key: 'envkey',
+  });
   assert.deepEqual(loadCredentials({ KAGGLE_KEY: 'KGAT_abc' }, home), { kind: 'bearer', token: 'KGAT_abc', username: 'file-user' });
   assert.throws(() => loadCredentials({}, tempDir(t)), /KAGGLE_USERNAME and KAGGLE_KEY/);
   assert.equal(retryAfterMs('7'), 7000);
@@ -62,9 +70,23 @@ test('client: both transports, pagination, 401, 403, 404, malformed bodies and 4
   for (const transport of ['rpc', 'legacy'] as const) {
     const c = new KaggleClient({ credentials: creds, baseUrl: fake.url, transport, ...fast });
     const comps = await listCompetitions(c, '', 1);
-    assert.deepEqual(comps.map((x) => [x.ref, x.kernelCount]), [['titanic', 30], ['tiny-comp', 3]], 'URL refs are normalised to slugs');
-    const pages = [await listKernels(c, { kind: 'competition', ref: 'big' }, 1), await listKernels(c, { kind: 'competition', ref: 'big' }, 3), await listKernels(c, { kind: 'competition', ref: 'big' }, 4)];
-    assert.deepEqual(pages.map((p) => p.length), [100, 30, 0]);
+    assert.deepEqual(
+      comps.map((x) => [x.ref, x.kernelCount]),
+      [
+        ['titanic', 30],
+        ['tiny-comp', 3],
+      ],
+      'URL refs are normalised to slugs',
+    );
+    const pages = [
+      await listKernels(c, { kind: 'competition', ref: 'big' }, 1),
+      await listKernels(c, { kind: 'competition', ref: 'big' }, 3),
+      await listKernels(c, { kind: 'competition', ref: 'big' }, 4),
+    ];
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [100, 30, 0],
+    );
     assert.equal(pages[0]![0]!.totalVotes, 229, 'sorted by votes');
     const zero = (await listKernels(c, { kind: 'competition', ref: 'titanic' }, 1)).find((k) => k.ref === 'user0/tt-0')!;
     assert.equal(zero.totalVotes, 0, 'an omitted totalVotes reads as 0');
@@ -86,7 +108,13 @@ test('client: both transports, pagination, 401, 403, 404, malformed bodies and 4
 
   const waits: number[] = [];
   fake.opts.rateLimit = { next: 2, retryAfter: '3' };
-  const limited = new KaggleClient({ credentials: creds, baseUrl: fake.url, ...fast, retryAfterFloorMs: 0, sleep: async (ms) => void waits.push(ms) });
+  const limited = new KaggleClient({
+    credentials: creds,
+    baseUrl: fake.url,
+    ...fast,
+    retryAfterFloorMs: 0,
+    sleep: async (ms) => void waits.push(ms),
+  });
   assert.equal((await listCompetitions(limited, '', 1)).length, 2, 'succeeds after two 429s');
   assert.equal(waits.filter((ms) => ms > 2500 && ms <= 3000).length, 2, 'waited Retry-After each time');
   fake.opts.rateLimit = { next: 50 };
@@ -106,7 +134,11 @@ test('crawl pulls into the crawler layout and the corpus, records failures, and 
   const client = new KaggleClient({ credentials: { kind: 'basic', username: w.username, key: w.key }, baseUrl: fake.url, ...fast, maxRetries: 1 });
   const first = await crawlKaggle({ client, outDir: out, store, minKernels: 20 });
   assert.deepEqual([first.sources, first.pulled, first.failed, first.stopped], [2, 5, 3, false]);
-  assert.deepEqual(first.failures.map((f) => [f.ref, f.kind]).sort(), [['user1/tt-1', 'not_found'], ['user2/bk-2', 'bad_payload'], ['user3/tt-3', 'transient']]);
+  assert.deepEqual(first.failures.map((f) => [f.ref, f.kind]).sort(), [
+    ['user1/tt-1', 'not_found'],
+    ['user2/bk-2', 'bad_payload'],
+    ['user3/tt-3', 'transient'],
+  ]);
   assert.ok(existsSync(join(out, 'datasets', 'titanic', 'kernels', 'NULL---user0---tt-0.ipynb')));
   assert.ok(existsSync(join(out, 'datasets', 'alice__city-bikes', 'kernels', 'NULL---user1---bk-1.kernel-metadata.json')));
   assert.equal(JSON.parse(readFileSync(join(out, 'datasets', 'titanic', 'meta.json'), 'utf8')).eval, 'Accuracy');
@@ -135,7 +167,16 @@ test('crawl stops cleanly when asked (Ctrl-C) or when rate limiting persists, an
   const stopped = await crawlKaggle({ client, outDir: out, log: (l) => l.startsWith('pulled') && pulls++, shouldStop: () => pulls >= 2 });
   assert.deepEqual([stopped.stopped, stopped.stop_reason, stopped.pulled], [true, 'interrupted', 2]);
   fake.opts.rateLimit = { next: 1000 };
-  const limited = await crawlKaggle({ client: new KaggleClient({ credentials: { kind: 'basic', username: w.username, key: w.key }, baseUrl: fake.url, ...fast, max429: 2, sleep: async () => undefined }), outDir: out }).catch((e: Error) => e);
+  const limited = await crawlKaggle({
+    client: new KaggleClient({
+      credentials: { kind: 'basic', username: w.username, key: w.key },
+      baseUrl: fake.url,
+      ...fast,
+      max429: 2,
+      sleep: async () => undefined,
+    }),
+    outDir: out,
+  }).catch((e: Error) => e);
   assert.ok(limited instanceof KaggleApiError && limited.kind === 'rate_limited');
   fake.opts.rateLimit = { next: 0 };
   const resumed = await crawlKaggle({ client, outDir: out });

@@ -10,11 +10,19 @@ import { LGB_CODE, notebookJson, tempDir, write } from './fixtures.ts';
 
 const MB = 1024 * 1024;
 
-interface Entry { name: string; packed: Buffer; crc: number; size: number; declaredSize?: number }
+interface Entry {
+  name: string;
+  packed: Buffer;
+  crc: number;
+  size: number;
+  declaredSize?: number;
+}
 
 /** A notebook whose one code cell holds `mb` megabytes of one letter, deflated as it streams (never whole in memory). */
 async function bombEntry(name: string, mb: number): Promise<Entry> {
-  const head = Buffer.from('{"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null, "source": "x = \'');
+  const head = Buffer.from(
+    '{"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": null, "source": "x = \'',
+  );
   const tail = Buffer.from('\'"}]}');
   const chunk = Buffer.alloc(MB, 'a');
   const deflate = createDeflateRaw({ level: 9 });
@@ -97,7 +105,10 @@ test('a 200 MB notebook of one letter in a ~200 KB zip is refused by its declare
   assert.equal(summary.notebooks, 1, 'the good notebook beside it imports');
   assert.equal(summary.bad_files, 1);
   assert.equal(summary.bad[0]!.path, `${zip}!x/bomb.ipynb`);
-  assert.equal(summary.bad[0]!.reason, `refused zip entry x/bomb.ipynb in ${zip}: it declares 200.0 MB uncompressed, over the limit of 100.0 MB per notebook`);
+  assert.equal(
+    summary.bad[0]!.reason,
+    `refused zip entry x/bomb.ipynb in ${zip}: it declares 200.0 MB uncompressed, over the limit of 100.0 MB per notebook`,
+  );
   assert.deepEqual(store.search({ query: 'aaaa' }), []);
   assert.ok(grewMb < 100, `memory grew ${grewMb.toFixed(0)} MB`);
 });
@@ -107,7 +118,13 @@ test('an entry under the size limit that compresses 1000:1 is refused by its rat
   const { zip, summary, grewMb } = await importZip(t, [bomb]);
   assert.equal(summary.notebooks, 1);
   assert.equal(summary.bad.length, 1);
-  assert.match(summary.bad[0]!.reason, new RegExp(`^refused zip entry x/ratio\\.ipynb in ${zip.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: it declares a compression ratio of \\d+:1, over the limit of 200:1 \\(a zip bomb\\?\\)$`));
+  assert.match(
+    summary.bad[0]!.reason,
+    new RegExp(
+      `^refused zip entry x/ratio\\.ipynb in ${zip.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: it declares a compression ratio of \\d+:1, over the ` +
+        `limit of 200:1 \\(a zip bomb\\?\\)$`,
+    ),
+  );
   assert.ok(grewMb < 60, `memory grew ${grewMb.toFixed(0)} MB`);
 });
 
@@ -117,7 +134,10 @@ test('a crafted header that declares 4 KB for 50 MB is stopped as soon as the da
   const { zip, summary, grewMb } = await importZip(t, [liar]);
   assert.equal(summary.notebooks, 1);
   assert.equal(summary.bad.length, 1);
-  assert.equal(summary.bad[0]!.reason, `refused zip entry x/liar.ipynb in ${zip}: it holds more data than the 4096 bytes its header declares; stopped reading`);
+  assert.equal(
+    summary.bad[0]!.reason,
+    `refused zip entry x/liar.ipynb in ${zip}: it holds more data than the 4096 bytes its header declares; stopped reading`,
+  );
   assert.ok(grewMb < 40, `memory grew ${grewMb.toFixed(0)} MB`);
   assert.ok(Date.now() - started < 5000);
 });

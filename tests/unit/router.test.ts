@@ -5,13 +5,16 @@ import { createRouter, RequestError, resultChecksOn, type Handlers } from '../..
 import { METHOD_NAMES, methods } from '../../preload/contract.ts';
 
 const calls: unknown[] = [];
-const handlers = new Proxy({}, {
-  get: (_t, name) => async (p: unknown) => {
-    calls.push([name, p]);
-    if (name === 'notebook.recent') throw new Error('disk exploded');
-    return { ok: true, name };
+const handlers = new Proxy(
+  {},
+  {
+    get: (_t, name) => async (p: unknown) => {
+      calls.push([name, p]);
+      if (name === 'notebook.recent') throw new Error('disk exploded');
+      return { ok: true, name };
+    },
   },
-}) as unknown as Handlers;
+) as unknown as Handlers;
 
 test('unknown method refused', async () => {
   const logs: string[] = [];
@@ -25,9 +28,14 @@ test('unknown method refused', async () => {
 
 test('invalid params refused naming the field', async () => {
   const dispatch = createRouter(handlers);
-  await assert.rejects(dispatch('notebook.open', { path: 5 }), (e: unknown) => e instanceof RequestError && e.code === 'bad-params' && /path/.test(e.message));
-  await assert.rejects(dispatch('notebook.save', { path: '/x.ipynb', doc: { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 }, expectedMtimeMs: 'soon' }),
-    (e: unknown) => e instanceof RequestError && e.code === 'bad-params' && /expectedMtimeMs/.test(e.message));
+  await assert.rejects(
+    dispatch('notebook.open', { path: 5 }),
+    (e: unknown) => e instanceof RequestError && e.code === 'bad-params' && /path/.test(e.message),
+  );
+  await assert.rejects(
+    dispatch('notebook.save', { path: '/x.ipynb', doc: { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 }, expectedMtimeMs: 'soon' }),
+    (e: unknown) => e instanceof RequestError && e.code === 'bad-params' && /expectedMtimeMs/.test(e.message),
+  );
   assert.equal(calls.length, 0);
 });
 
@@ -37,7 +45,10 @@ test('valid call reaches handler; handler errors map to failed', async () => {
   assert.deepEqual(await dispatch('notebook.open', { path: '/tmp/a.ipynb' }), { ok: true, name: 'notebook.open' });
   assert.deepEqual(calls.at(-1), ['notebook.open', { path: '/tmp/a.ipynb' }]);
   assert.deepEqual(await dispatch('app.info', undefined), { ok: true, name: 'app.info' });
-  await assert.rejects(dispatch('notebook.recent', {}), (e: unknown) => e instanceof RequestError && e.code === 'failed' && e.message === 'disk exploded');
+  await assert.rejects(
+    dispatch('notebook.recent', {}),
+    (e: unknown) => e instanceof RequestError && e.code === 'failed' && e.message === 'disk exploded',
+  );
 });
 
 test('outside production a result that does not match the contract fails, naming the method and the field', async () => {
@@ -50,11 +61,18 @@ test('outside production a result that does not match the contract fails, naming
   const fake = new Proxy({}, { get: (_t, name) => async () => answers[String(name)] }) as unknown as Handlers;
   const logs: string[] = [];
   const dispatch = createRouter(fake, (l) => logs.push(l), { checkResults: true });
-  await assert.rejects(dispatch('kernel.execute', { kernelId: 'k', cellId: 'c', code: 'pass' }),
-    (e: unknown) => e instanceof RequestError && e.code === 'bad-result' && /^kernel\.execute returned .*durationMs: /.test(e.message));
-  await assert.rejects(dispatch('ml.suggest', { cells: ['import'] }),
-    (e: unknown) => e instanceof RequestError && e.code === 'bad-result' && e.message.includes('suggestions.0.evidence.total'));
-  await assert.rejects(dispatch('notebook.recent', {}), (e: unknown) => e instanceof RequestError && /notebook\.recent .*\(the result\)/.test(e.message));
+  await assert.rejects(
+    dispatch('kernel.execute', { kernelId: 'k', cellId: 'c', code: 'pass' }),
+    (e: unknown) => e instanceof RequestError && e.code === 'bad-result' && /^kernel\.execute returned .*durationMs: /.test(e.message),
+  );
+  await assert.rejects(
+    dispatch('ml.suggest', { cells: ['import'] }),
+    (e: unknown) => e instanceof RequestError && e.code === 'bad-result' && e.message.includes('suggestions.0.evidence.total'),
+  );
+  await assert.rejects(
+    dispatch('notebook.recent', {}),
+    (e: unknown) => e instanceof RequestError && /notebook\.recent .*\(the result\)/.test(e.message),
+  );
   assert.equal(logs.length, 3);
   // A matching result comes back as the very object the handler made, extra keys included.
   assert.deepEqual(await dispatch('files.list', { dir: '/w' }), answers['files.list']);

@@ -13,8 +13,8 @@ export function registerAppCommands(program: Command): void {
     .command('serve')
     .description('run GDS as a local web app on 127.0.0.1 (token-protected); prints the URL to open')
     .argument('[file]', 'notebook to open')
-    .option('--port <n>', 'port (default: the last run\'s if free, else a free one)', (v) => Number.parseInt(v, 10))
-    .option('--workspace <dir...>', 'folders the app may open and save notebooks in (default: the file\'s folder, else the current one)')
+    .option('--port <n>', "port (default: the last run's if free, else a free one)", (v) => Number.parseInt(v, 10))
+    .option('--workspace <dir...>', "folders the app may open and save notebooks in (default: the file's folder, else the current one)")
     .option('--jupyter-url <url>', 'attach to a running Jupyter server (http://host:port/?token=...) instead of starting one')
     .option('--python <path>', 'Python interpreter with jupyter_server and ipykernel')
     .option('--verbose', 'log requests and the Jupyter server output')
@@ -28,12 +28,21 @@ export function registerAppCommands(program: Command): void {
       const workspace = folders.length ? [...folders, ...(openPath ? [dirname(openPath)] : [])] : undefined;
       const log = o.verbose ? (l: string) => process.stderr.write(`${l}\n`) : undefined;
       // Python starts while the app's modules load (half a second); the first run would otherwise wait for both.
-      const jupyter = o.jupyterUrl ? undefined : startJupyterServer({ python: o.python, rootDir: jupyterRoot(openPath), log: log && ((l) => log(`[jupyter] ${l}`)) });
+      const jupyter = o.jupyterUrl
+        ? undefined
+        : startJupyterServer({ python: o.python, rootDir: jupyterRoot(openPath), log: log && ((l) => log(`[jupyter] ${l}`)) });
       jupyter?.catch(() => undefined); // the kernel service reports a failed start when it needs the server
       const { startWebHost } = await import('../../web/web-host.ts');
       const host = await startWebHost({
-        port: o.port, openPath, workspace, dataDir: userDataDir(), version: process.env.npm_package_version ?? '0.1.0',
-        attachUrl: o.jupyterUrl, python: o.python, jupyter, log,
+        port: o.port,
+        openPath,
+        workspace,
+        dataDir: userDataDir(),
+        version: process.env.npm_package_version ?? '0.1.0',
+        attachUrl: o.jupyterUrl,
+        python: o.python,
+        jupyter,
+        log,
       });
       process.stdout.write(`GDS web mode: ${host.url}\n`);
       let closing = false;

@@ -20,8 +20,19 @@ function group(program: Command, name: string, description: string): Command {
 }
 
 type TrainClassifierOptions = {
-  out: string; epochs: number; maxCells: number; lfCells: number; maxSeconds: number; resume?: string; handRepeat: number; labelModelWeight: number;
-  stacker: boolean; embed?: number; hidden?: number; teacher?: string; procs: number;
+  out: string;
+  epochs: number;
+  maxCells: number;
+  lfCells: number;
+  maxSeconds: number;
+  resume?: string;
+  handRepeat: number;
+  labelModelWeight: number;
+  stacker: boolean;
+  embed?: number;
+  hidden?: number;
+  teacher?: string;
+  procs: number;
 } & CorpusChoice;
 
 /**
@@ -46,7 +57,15 @@ async function classifyJsonl(clf: StageClassifier): Promise<void> {
       const ok = batch.filter((p) => p.source !== undefined);
       // One cell that fails does not take its batch down: the batch is retried cell by cell, and that cell gets an error line.
       const signals: Array<CellSignals | Error> = await clf.signals(ok.map((p) => p.source!)).catch(() =>
-        Promise.all(ok.map((p) => clf.signals([p.source!]).then((r) => r[0]!, (e: unknown) => (e instanceof Error ? e : new Error(String(e)))))));
+        Promise.all(
+          ok.map((p) =>
+            clf.signals([p.source!]).then(
+              (r) => r[0]!,
+              (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+            ),
+          ),
+        ),
+      );
       let k = 0;
       const out = batch.map((p) => {
         if (p.source === undefined) return JSON.stringify({ id: p.id, error: p.error });
@@ -73,7 +92,8 @@ async function classifyJsonl(clf: StageClassifier): Promise<void> {
       if (typeof row.source !== 'string') pending.push({ id: row.id ?? null, error: 'missing "source" string' });
       // A cell too big or nested too deep for the models gets an error line (and is left out of its notebook's context).
       else if (tooBig) pending.push({ id: row.id ?? null, error: `cell ${tooBig}` });
-      else if (row.notebook !== undefined && typeof row.notebook !== 'string') pending.push({ id: row.id ?? null, error: '"notebook" must be a string' });
+      else if (row.notebook !== undefined && typeof row.notebook !== 'string')
+        pending.push({ id: row.id ?? null, error: '"notebook" must be a string' });
       else pending.push({ id: row.id ?? null, source: row.source, ...(typeof row.notebook === 'string' ? { notebook: row.notebook } : {}) });
     } catch {
       pending.push({ id: null, error: 'line is not JSON' });
@@ -113,16 +133,43 @@ export function registerClassifierCommands(program: Command): void {
     .option('--db <file>', 'train on the notebooks of this corpus database (gds import), duplicates skipped')
     .option('--embed <n>', 'embedding size of the LSTM (trainer default 64)', (v) => Number(v))
     .option('--hidden <n>', 'hidden size of the LSTM (trainer default 64)', (v) => Number(v))
-    .option('--label-model-weight <w>', 'share of the label model in the mixture the stacker reads (and the cell-alone answer without one): 0 = the LSTM alone, 1 = the label model alone; docs/EVALUATION.md', (v) => Number(v), 0.5)
+    .option(
+      '--label-model-weight <w>',
+      'share of the label model in the mixture the stacker reads (and the cell-alone answer without one): 0 = the LSTM alone, 1 = the label model ' +
+        'alone; docs/EVALUATION.md',
+      (v) => Number(v),
+      0.5,
+    )
     .option('--no-stacker', 'do not fit the stacker on the hand labels (in-context answers from the notebook-context rules alone)')
-    .option('--teacher <dir>', 'self-training: the LSTM learns what this classifier folder (with a stacker) answers for the crawl in notebook context, instead of the label model\'s labels')
-    .option('--hand-repeat <n>', 'times each of our hand-labelled training cells (resources/labels) joins the LSTM training rows; 0 = weak labels only', (v) => Number(v), 0)
+    .option(
+      '--teacher <dir>',
+      "self-training: the LSTM learns what this classifier folder (with a stacker) answers for the crawl in notebook context, instead of the label model's labels",
+    )
+    .option(
+      '--hand-repeat <n>',
+      'times each of our hand-labelled training cells (resources/labels) joins the LSTM training rows; 0 = weak labels only',
+      (v) => Number(v),
+      0,
+    )
     .option('--procs <n>', 'PyTorch processes (torchrun, DistributedDataParallel; gloo on CPU, NCCL on GPUs)', (v) => Number(v), 1)
     .action(async (opts: TrainClassifierOptions) => {
       const params = parseParams('train classifier', trainClassifierStep.params, {
-        out: opts.out, epochs: opts.epochs, maxCells: opts.maxCells, lfCells: opts.lfCells, maxSeconds: opts.maxSeconds, resume: opts.resume,
-        corpus: opts.corpus, db: opts.db, embed: opts.embed, hidden: opts.hidden, labelModelWeight: opts.labelModelWeight, stacker: opts.stacker,
-        teacher: opts.teacher, handRepeat: opts.handRepeat, procs: opts.procs, command: `gds ${process.argv.slice(2).join(' ')}`,
+        out: opts.out,
+        epochs: opts.epochs,
+        maxCells: opts.maxCells,
+        lfCells: opts.lfCells,
+        maxSeconds: opts.maxSeconds,
+        resume: opts.resume,
+        corpus: opts.corpus,
+        db: opts.db,
+        embed: opts.embed,
+        hidden: opts.hidden,
+        labelModelWeight: opts.labelModelWeight,
+        stacker: opts.stacker,
+        teacher: opts.teacher,
+        handRepeat: opts.handRepeat,
+        procs: opts.procs,
+        command: `gds ${process.argv.slice(2).join(' ')}`,
       } satisfies TaskParams<'train-classifier'>);
       await trainClassifierStep.run(params, consoleIo());
     });
@@ -144,11 +191,27 @@ export function registerClassifierCommands(program: Command): void {
         log: (line) => process.stderr.write(`${line}\n`),
       });
       const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-      process.stdout.write(`stacker fitted on ${r.cells} cells of ${r.trainedOn.join(', ')} (C=${r.c}, token weight ${r.tokenWeight}, ${r.tokens} tokens)\n`);
-      process.stdout.write(`cross-validated by dataset, in notebook context: stacker ${pct(r.cvAccuracy)}, notebook-context rules ${pct(r.cvRulesAccuracy)}\n`);
-      for (const [file, f] of Object.entries(r.perFile)) process.stdout.write(`  ${file.padEnd(18)} ${String(f.cells).padStart(5)} cells  stacker ${pct(f.stacker)} (macro-F1 ${pct(f.stackerMacroF1)})  rules ${pct(f.rules)} (${pct(f.rulesMacroF1)})\n`);
-      process.stdout.write(`each cell alone (C=${r.alone.c}, token weight ${r.alone.tokenWeight}): stacker ${pct(r.alone.cvAccuracy)}, mixture (LSTM × label model) ${pct(r.alone.cvMixtureAccuracy)}\n`);
-      for (const [file, f] of Object.entries(r.alone.perFile)) process.stdout.write(`  ${file.padEnd(18)} ${String(f.cells).padStart(5)} cells  stacker ${pct(f.stacker)} (macro-F1 ${pct(f.stackerMacroF1)})  mixture ${pct(f.mixture)} (${pct(f.mixtureMacroF1)})\n`);
+      process.stdout.write(
+        `stacker fitted on ${r.cells} cells of ${r.trainedOn.join(', ')} (C=${r.c}, token weight ${r.tokenWeight}, ${r.tokens} tokens)\n`,
+      );
+      process.stdout.write(
+        `cross-validated by dataset, in notebook context: stacker ${pct(r.cvAccuracy)}, notebook-context rules ${pct(r.cvRulesAccuracy)}\n`,
+      );
+      for (const [file, f] of Object.entries(r.perFile))
+        process.stdout.write(
+          `  ${file.padEnd(18)} ${String(f.cells).padStart(5)} cells  stacker ${pct(f.stacker)} (macro-F1 ${pct(f.stackerMacroF1)})  rules ` +
+            `` +
+            `${pct(f.rules)} (${pct(f.rulesMacroF1)})\n`,
+        );
+      process.stdout.write(
+        `each cell alone (C=${r.alone.c}, token weight ${r.alone.tokenWeight}): stacker ${pct(r.alone.cvAccuracy)}, mixture (LSTM × label model) ` +
+          `${pct(r.alone.cvMixtureAccuracy)}\n`,
+      );
+      for (const [file, f] of Object.entries(r.alone.perFile))
+        process.stdout.write(
+          `  ${file.padEnd(18)} ${String(f.cells).padStart(5)} cells  stacker ${pct(f.stacker)} (macro-F1 ${pct(f.stackerMacroF1)})  mixture ` +
+            `${pct(f.mixture)} (${pct(f.mixtureMacroF1)})\n`,
+        );
       process.stdout.write(`written to ${join(dir, 'stacker.json')}; manifest rescored\n`);
     });
 

@@ -51,7 +51,9 @@ function progressBar(): { update: (p: ImportProgress) => void; stop: () => void 
 export function registerCorpusCommands(program: Command): void {
   program
     .command('import')
-    .description('import notebooks into the corpus: a Kaggle crawl folder, folders or zips of .ipynb, Meta Kaggle CSV + Code folders, .jsonl(.gz) shards')
+    .description(
+      'import notebooks into the corpus: a Kaggle crawl folder, folders or zips of .ipynb, Meta Kaggle CSV + Code folders, .jsonl(.gz) shards',
+    )
     .argument('<paths...>', 'files or folders to import')
     .option('--db <file>', 'corpus database (default: the app corpus in the user data folder)')
     .option('--json', 'end with a one-line JSON summary')
@@ -59,7 +61,10 @@ export function registerCorpusCommands(program: Command): void {
       const bar = progressBar();
       let summary: ImportSummary;
       try {
-        const io = { ...consoleIo(), progress: (p: StepProgress) => bar.update({ done: p.done ?? 0, total: p.total ?? null, current: p.item ?? '' }) };
+        const io = {
+          ...consoleIo(),
+          progress: (p: StepProgress) => bar.update({ done: p.done ?? 0, total: p.total ?? null, current: p.item ?? '' }),
+        };
         summary = await importStep.run(parseParams('import', importStep.params, { paths, db: o.db } satisfies TaskParams<'import'>), io);
       } finally {
         bar.stop();
@@ -92,25 +97,37 @@ export function registerCorpusCommands(program: Command): void {
     .option('--offset <n>', 'skip this many hits', intOption('--offset'), 0)
     .option('--db <file>', 'corpus database (default: the app corpus in the user data folder)')
     .option('--json', 'print the hits as JSON')
-    .action((query: string | undefined, o: { api?: string; source?: string; stage?: string; minVotes?: number; limit: number; offset: number; db?: string; json?: boolean }) => {
-      if (!query && !o.api && !o.source && !o.stage) throw new Error('give a QUERY or --api CALL (or a --source/--stage filter)');
-      const store = openStore(o.db);
-      try {
-        const hits = store.search({ query, api: o.api, source: o.source, stage: o.stage, minVotes: o.minVotes, limit: o.limit, offset: o.offset });
-        if (o.json) {
-          process.stdout.write(`${JSON.stringify(hits)}\n`);
-          return;
+    .action(
+      (
+        query: string | undefined,
+        o: { api?: string; source?: string; stage?: string; minVotes?: number; limit: number; offset: number; db?: string; json?: boolean },
+      ) => {
+        if (!query && !o.api && !o.source && !o.stage) throw new Error('give a QUERY or --api CALL (or a --source/--stage filter)');
+        const store = openStore(o.db);
+        try {
+          const hits = store.search({ query, api: o.api, source: o.source, stage: o.stage, minVotes: o.minVotes, limit: o.limit, offset: o.offset });
+          if (o.json) {
+            process.stdout.write(`${JSON.stringify(hits)}\n`);
+            return;
+          }
+          if (!hits.length) process.stdout.write('no hits\n');
+          for (const h of hits) {
+            const meta = [h.source, h.votes !== null ? `${h.votes} votes` : null, h.score !== null ? `score ${h.score}` : null]
+              .filter(Boolean)
+              .join(', ');
+            process.stdout.write(`${h.ref}  cell ${h.cellIndex} [#${h.notebookId}]${meta ? `  (${meta})` : ''}\n`);
+            process.stdout.write(
+              `${h.snippet
+                .split('\n')
+                .map((l) => `    ${l}`)
+                .join('\n')}\n`,
+            );
+          }
+        } finally {
+          store.close();
         }
-        if (!hits.length) process.stdout.write('no hits\n');
-        for (const h of hits) {
-          const meta = [h.source, h.votes !== null ? `${h.votes} votes` : null, h.score !== null ? `score ${h.score}` : null].filter(Boolean).join(', ');
-          process.stdout.write(`${h.ref}  cell ${h.cellIndex} [#${h.notebookId}]${meta ? `  (${meta})` : ''}\n`);
-          process.stdout.write(`${h.snippet.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
-        }
-      } finally {
-        store.close();
-      }
-    });
+      },
+    );
 
   program
     .command('corpus-stats')
@@ -134,10 +151,11 @@ export function registerCorpusCommands(program: Command): void {
       }
     });
 
-
   program
     .command('crawl')
-    .description('pull Kaggle notebooks of competitions/datasets with enough kernels into a crawl folder and the corpus (resumable; Ctrl-C stops cleanly)')
+    .description(
+      'pull Kaggle notebooks of competitions/datasets with enough kernels into a crawl folder and the corpus (resumable; Ctrl-C stops cleanly)',
+    )
     .option('--out <dir>', 'crawl folder (crawler layout + state file)', join(userDataDir(), 'kaggle-crawl'))
     .option('--db <file>', 'corpus database (default: the app corpus in the user data folder)')
     .option('--no-store', 'only write the crawl folder, do not import into the corpus')
@@ -150,34 +168,60 @@ export function registerCorpusCommands(program: Command): void {
     .option('--delay <ms>', 'minimum gap between API requests', intOption('--delay'), 1000)
     .option('--transport <t>', 'rpc (api.kaggle.com, current) or legacy (www.kaggle.com/api/v1)', 'rpc')
     .option('--json', 'end with a one-line JSON summary')
-    .action(async (o: { out: string; db?: string; store: boolean; search?: string; kind: string; minKernels: number; maxSources?: number; maxKernels?: number; maxPages: number; delay: number; transport: string; json?: boolean }) => {
-      if (!['competition', 'dataset', 'both'].includes(o.kind)) throw new Error(`--kind must be competition, dataset or both, got "${o.kind}"`);
-      if (o.transport !== 'rpc' && o.transport !== 'legacy') throw new Error(`--transport must be rpc or legacy, got "${o.transport}"`);
-      const stop = new AbortController();
-      const onSigint = (): void => {
-        if (stop.signal.aborted) process.exit(130);
-        stop.abort();
-        process.stderr.write('stopping after the current notebook (Ctrl-C again to quit now)…\n');
-      };
-      process.on('SIGINT', onSigint);
-      try {
-        const params: TaskParams<'crawl'> = {
-          out: o.out, db: o.db, store: o.store, search: o.search ? o.search.split(',').map((w) => w.trim()) : undefined,
-          kinds: o.kind === 'both' ? ['competition', 'dataset'] : [o.kind as 'competition' | 'dataset'],
-          minKernels: o.minKernels, maxSources: o.maxSources, maxKernels: o.maxKernels, maxPages: o.maxPages, delayMs: o.delay, transport: o.transport,
+    .action(
+      async (o: {
+        out: string;
+        db?: string;
+        store: boolean;
+        search?: string;
+        kind: string;
+        minKernels: number;
+        maxSources?: number;
+        maxKernels?: number;
+        maxPages: number;
+        delay: number;
+        transport: string;
+        json?: boolean;
+      }) => {
+        if (!['competition', 'dataset', 'both'].includes(o.kind)) throw new Error(`--kind must be competition, dataset or both, got "${o.kind}"`);
+        if (o.transport !== 'rpc' && o.transport !== 'legacy') throw new Error(`--transport must be rpc or legacy, got "${o.transport}"`);
+        const stop = new AbortController();
+        const onSigint = (): void => {
+          if (stop.signal.aborted) process.exit(130);
+          stop.abort();
+          process.stderr.write('stopping after the current notebook (Ctrl-C again to quit now)…\n');
         };
-        const s = await crawlStep.run(parseParams('crawl', crawlStep.params, params), consoleIo(stop.signal));
-        if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
-        else {
-          process.stdout.write(`${s.sources} sources, ${s.pulled} notebooks pulled, ${s.already_done} already done, ${s.failed} failed (${s.retried} retried); state: ${s.state_file}\n`);
-          for (const f of s.failures.slice(0, 20)) process.stdout.write(`  ${f.ref}: ${f.reason}\n`);
-          if (s.stopped) process.stdout.write(`stopped: ${s.stop_reason ?? ''}; run the same command again to continue\n`);
+        process.on('SIGINT', onSigint);
+        try {
+          const params: TaskParams<'crawl'> = {
+            out: o.out,
+            db: o.db,
+            store: o.store,
+            search: o.search ? o.search.split(',').map((w) => w.trim()) : undefined,
+            kinds: o.kind === 'both' ? ['competition', 'dataset'] : [o.kind as 'competition' | 'dataset'],
+            minKernels: o.minKernels,
+            maxSources: o.maxSources,
+            maxKernels: o.maxKernels,
+            maxPages: o.maxPages,
+            delayMs: o.delay,
+            transport: o.transport,
+          };
+          const s = await crawlStep.run(parseParams('crawl', crawlStep.params, params), consoleIo(stop.signal));
+          if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
+          else {
+            process.stdout.write(
+              `${s.sources} sources, ${s.pulled} notebooks pulled, ${s.already_done} already done, ${s.failed} failed (${s.retried} retried); state: ` +
+                `${s.state_file}\n`,
+            );
+            for (const f of s.failures.slice(0, 20)) process.stdout.write(`  ${f.ref}: ${f.reason}\n`);
+            if (s.stopped) process.stdout.write(`stopped: ${s.stop_reason ?? ''}; run the same command again to continue\n`);
+          }
+          if (s.stopped) process.exitCode = stop.signal.aborted ? 130 : 2;
+        } finally {
+          process.off('SIGINT', onSigint);
         }
-        if (s.stopped) process.exitCode = stop.signal.aborted ? 130 : 2;
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
-    });
+      },
+    );
 
   program
     .command('execute')
@@ -198,10 +242,21 @@ export function registerCorpusCommands(program: Command): void {
       };
       process.on('SIGINT', onSigint);
       try {
-        const params: TaskParams<'execute'> = { db: o.db, limit: o.limit, timeoutS: o.timeout, concurrency: o.concurrency, python: o.python, rerun: o.rerun };
+        const params: TaskParams<'execute'> = {
+          db: o.db,
+          limit: o.limit,
+          timeoutS: o.timeout,
+          concurrency: o.concurrency,
+          python: o.python,
+          rerun: o.rerun,
+        };
         const s = await executeStep.run(parseParams('execute', executeStep.params, params), consoleIo(stop.signal));
         if (o.json) process.stdout.write(`${JSON.stringify(s)}\n`);
-        else process.stdout.write(`ran ${s.notebooks} notebooks in ${s.seconds} s: ${s.ok} ok, ${s.error} errors, ${s['missing-data']} missing data, ${s.timeout} timeouts, ${s['kernel-failed']} kernel failures\n`);
+        else
+          process.stdout.write(
+            `ran ${s.notebooks} notebooks in ${s.seconds} s: ${s.ok} ok, ${s.error} errors, ${s['missing-data']} missing data, ${s.timeout} timeouts, ` +
+              `${s['kernel-failed']} kernel failures\n`,
+          );
         if (stop.signal.aborted) process.exitCode = 130;
       } finally {
         process.off('SIGINT', onSigint);

@@ -13,7 +13,10 @@ import { STEP_NAMES, isStepName, type PipelineOptions, type ProgressEvent, type 
 const DEFAULT_STEPS: StepName[] = ['label', 'train-classifier', 'train-recommender', 'evaluate', 'install'];
 
 function parseSteps(v: string): StepName[] {
-  const steps = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const steps = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = steps.filter((s) => !isStepName(s));
   if (bad.length) throw new Error(`unknown step(s) ${bad.join(', ')}; steps are ${STEP_NAMES.join(', ')}`);
   return steps as StepName[];
@@ -82,7 +85,9 @@ function runIdOr(manager: PipelineManager, id: string | undefined): string {
 }
 
 export function registerPipelineCommands(program: Command, makeManager: () => PipelineManager = () => new PipelineManager()): void {
-  const pipeline = program.command('pipeline').description('retrain GDS on a corpus: crawl → import → execute → label → train → evaluate → install, resumable');
+  const pipeline = program
+    .command('pipeline')
+    .description('retrain GDS on a corpus: crawl → import → execute → label → train → evaluate → install, resumable');
   pipeline
     .command('run')
     .description('start a pipeline run (each step runs its typed tasks in a child process; state in <user data>/pipeline/<run id>/state.json)')
@@ -91,13 +96,21 @@ export function registerPipelineCommands(program: Command, makeManager: () => Pi
     .option('--db <file>', 'corpus database (default: the app corpus)')
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'))
     .option('--max-cells <n>', 'cap on cells for labeling and classifier training', positiveInt('--max-cells'))
-    .option('--self-train', 'the classifier learns from the current classifier\'s in-context answers instead of the label model (gds train classifier --teacher)')
+    .option(
+      '--self-train',
+      "the classifier learns from the current classifier's in-context answers instead of the label model (gds train classifier --teacher)",
+    )
     .option('--procs <n>', 'PyTorch processes per training step (torchrun, DistributedDataParallel)', positiveInt('--procs'))
     .option('--json', 'progress and step events as JSON lines on stdout')
     .action(async (o: { steps: StepName[]; json?: boolean } & PipelineOptions) => {
       const manager = makeManager();
       const options: PipelineOptions = {
-        corpus: o.corpus, db: o.db, epochs: o.epochs, maxCells: o.maxCells, ...(o.selfTrain ? { selfTrain: true } : {}), ...(o.procs ? { procs: o.procs } : {}),
+        corpus: o.corpus,
+        db: o.db,
+        epochs: o.epochs,
+        maxCells: o.maxCells,
+        ...(o.selfTrain ? { selfTrain: true } : {}),
+        ...(o.procs ? { procs: o.procs } : {}),
       };
       const { runId, done } = manager.start(o.steps, options);
       await drive(manager, runId, done, o.json === true);
@@ -112,7 +125,11 @@ export function registerPipelineCommands(program: Command, makeManager: () => Pi
       const manager = makeManager();
       if (o.all) {
         const runs = manager.list();
-        process.stdout.write(o.json ? `${JSON.stringify(runs)}\n` : `${runs.map((r) => `${r.runId}  ${r.status}  ${r.steps.map((s) => `${s.name}:${s.status}`).join(' ')}`).join('\n') || 'no runs'}\n`);
+        process.stdout.write(
+          o.json
+            ? `${JSON.stringify(runs)}\n`
+            : `${runs.map((r) => `${r.runId}  ${r.status}  ${r.steps.map((s) => `${s.name}:${s.status}`).join(' ')}`).join('\n') || 'no runs'}\n`,
+        );
         return;
       }
       const s = manager.status(runIdOr(manager, id));

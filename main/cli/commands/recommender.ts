@@ -31,21 +31,38 @@ export function registerRecommenderCommands(program: Command): void {
     .option('--layers <n>', 'GRU layers', '2')
     .option('--attn <score>', 'Luong attention score: dot | general | concat', 'general')
     .option('--eval-pairs <n>', 'held-out pairs to evaluate on', '600')
-    .option('--corpus <path>', 'train on this folder or .zip of notebooks (any depth; datasets/<slug>/ names the dataset) instead of the Kaggle crawl cache')
+    .option(
+      '--corpus <path>',
+      'train on this folder or .zip of notebooks (any depth; datasets/<slug>/ names the dataset) instead of the Kaggle crawl cache',
+    )
     .option('--db <file>', 'train on the notebooks of this corpus database (gds import), duplicates skipped')
-    .option('--resume [checkpoint]', 'continue an interrupted run: keys: reuse the counts in --out; seq2seq: <out>/checkpoint.pt, sub-models already exported are kept')
-    .option('--kind <kind>', 'keys (call-key n-grams + reranker, the default) | seq2seq (the report\'s GRU models)', 'keys')
+    .option(
+      '--resume [checkpoint]',
+      'continue an interrupted run: keys: reuse the counts in --out; seq2seq: <out>/checkpoint.pt, sub-models already exported are kept',
+    )
+    .option('--kind <kind>', "keys (call-key n-grams + reranker, the default) | seq2seq (the report's GRU models)", 'keys')
     .option('--positions <n>', 'keys: reranker training positions', '60000')
     .option('--procs <n>', 'seq2seq: PyTorch processes (torchrun, DistributedDataParallel)', '1')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const str = (k: string): string | undefined => (typeof o[k] === 'string' ? o[k] : undefined);
       const num = (k: string): number => Number(o[k]);
       const params = parseParams('train recommender', trainRecommenderStep.params, {
-        out: str('out'), kind: o.kind === 'seq2seq' ? 'seq2seq' : 'keys',
-        perDataset: num('perDataset'), stagePairs: num('stagePairs'), singlePairs: num('singlePairs'),
-        epochs: num('epochs'), hidden: num('hidden'), emb: num('emb'), layers: num('layers'),
+        out: str('out'),
+        kind: o.kind === 'seq2seq' ? 'seq2seq' : 'keys',
+        perDataset: num('perDataset'),
+        stagePairs: num('stagePairs'),
+        singlePairs: num('singlePairs'),
+        epochs: num('epochs'),
+        hidden: num('hidden'),
+        emb: num('emb'),
+        layers: num('layers'),
         attn: o.attn === 'dot' || o.attn === 'concat' ? o.attn : 'general',
-        evalPairs: num('evalPairs'), corpus: str('corpus'), db: str('db'), resume: o.resume, positions: num('positions'), procs: num('procs'),
+        evalPairs: num('evalPairs'),
+        corpus: str('corpus'),
+        db: str('db'),
+        resume: o.resume,
+        positions: num('positions'),
+        procs: num('procs'),
         command: `gds ${process.argv.slice(2).join(' ')}`,
       } satisfies TaskParams<'train-recommender'>);
       await trainRecommenderStep.run(params, consoleIo());
@@ -63,7 +80,13 @@ export function registerRecommenderCommands(program: Command): void {
     .option('--json', 'print one JSON line instead of the table')
     .action(async (o: { model?: string; previous?: string; positions: string; corpus?: string; db?: string; all?: boolean; json?: boolean }) => {
       const params = parseParams('eval recommender', evalRecommenderStep.params, {
-        model: o.model, previous: o.previous, positions: Number(o.positions), corpus: o.corpus, db: o.db, all: o.all === true, json: o.json === true,
+        model: o.model,
+        previous: o.previous,
+        positions: Number(o.positions),
+        corpus: o.corpus,
+        db: o.db,
+        all: o.all === true,
+        json: o.json === true,
       } satisfies TaskParams<'eval-recommender'>);
       await evalRecommenderStep.run(params, consoleIo());
     });
@@ -74,7 +97,10 @@ export function registerRecommenderCommands(program: Command): void {
     .option('--jsonl', 'JSON lines in, JSON lines out')
     .option('--top <k>', 'suggestions per request', '5')
     .option('--model <dir>', 'recommender model folder')
-    .option('--kind <kind>', 'rerank | ngram-cache | bigram | most-frequent (keys models), per-stage | single | ngram (older models); default: the manifest\'s')
+    .option(
+      '--kind <kind>',
+      "rerank | ngram-cache | bigram | most-frequent (keys models), per-stage | single | ngram (older models); default: the manifest's",
+    )
     .action(async (o: { jsonl?: boolean; top: string; model?: string; kind?: string }) => {
       if (!o.jsonl) throw new Error('only --jsonl is supported');
       const kinds = ['per-stage', 'single', 'ngram', ...KEY_KINDS];

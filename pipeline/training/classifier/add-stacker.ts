@@ -28,10 +28,24 @@ export async function addStacker(o: AddStackerOptions): Promise<StackerReport> {
   const manifest = readClassifierManifest(manifestPath);
   const w = manifest.inference?.labelModelWeight ?? 0;
   const sets = readLabelledSets(o.goldPath, o.labels, manifest.data?.handRepeat ?? 0);
-  if (sets.handRepeat > 0) throw new Error('the LSTM of this folder trained on the hand labels: a stacker fitted on them would learn its in-sample answers');
+  if (sets.handRepeat > 0)
+    throw new Error('the LSTM of this folder trained on the hand labels: a stacker fitted on them would learn its in-sample answers');
   if (sets.trainSets.length === 0) throw new Error('no hand-label files to fit the stacker on');
-  const report = await fitStacker({ modelDir: o.modelDir, labelModelWeight: w, sets: sets.trainSets, files: o.files, script: o.script, command: o.command, log: o.log });
-  const { metrics, labelSetMetrics } = await scoreModel(o.modelDir, readLabelModel(o.modelDir), { ...sets, stacked: true, files: o.files, taughtBy: taughtBy(manifest) }, w);
+  const report = await fitStacker({
+    modelDir: o.modelDir,
+    labelModelWeight: w,
+    sets: sets.trainSets,
+    files: o.files,
+    script: o.script,
+    command: o.command,
+    log: o.log,
+  });
+  const { metrics, labelSetMetrics } = await scoreModel(
+    o.modelDir,
+    readLabelModel(o.modelDir),
+    { ...sets, stacked: true, files: o.files, taughtBy: taughtBy(manifest) },
+    w,
+  );
   const updated = { ...manifest, inference: { ...(manifest.inference ?? {}), stacker: report }, metrics, labelSetMetrics };
   writeFileSync(manifestPath, JSON.stringify(updated, null, 1));
   return report;

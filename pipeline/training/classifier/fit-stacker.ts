@@ -7,7 +7,14 @@ import { runPythonTrainer, type TrainEvent } from '../python-trainer.ts';
 import { loadClassifier } from '../../../ml/classifier/classifier.ts';
 import type { GoldCell } from './gold.ts';
 import { LABELING_FUNCTIONS } from '../../../ml/classifier/labeling-functions/index.ts';
-import { STACKER_FILE, StackFeatures, cellFeatureNames, checkStacker, denseFeatureNames, type StackerParams } from '../../../ml/classifier/stacker.ts';
+import {
+  STACKER_FILE,
+  StackFeatures,
+  cellFeatureNames,
+  checkStacker,
+  denseFeatureNames,
+  type StackerParams,
+} from '../../../ml/classifier/stacker.ts';
 import { STAGES } from '../../../ml/classifier/stages.ts';
 import { labelledNotebooks, type NotebookFiles } from './labelled-cells-in-context.ts';
 
@@ -52,7 +59,15 @@ export interface StackerReport {
 async function featureRows(o: Pick<StackerFitOptions, 'modelDir' | 'labelModelWeight' | 'sets' | 'files'>) {
   // The label model and LFs always: at weight 0 the classifier would skip them, and the features would be blank.
   const clf = await loadClassifier(o.modelDir, { stacker: false, labelModelWeight: o.labelModelWeight, labelModel: true });
-  const rows = { dense: [] as number[][], tokens: [] as string[][], y: [] as number[], groups: [] as string[], files: [] as string[], rules: [] as number[], mixture: [] as number[] };
+  const rows = {
+    dense: [] as number[][],
+    tokens: [] as string[][],
+    y: [] as number[],
+    groups: [] as string[],
+    files: [] as string[],
+    rules: [] as number[],
+    mixture: [] as number[],
+  };
   for (const set of o.sets) {
     for (const nb of labelledNotebooks(set.cells, o.files)) {
       const sig = await clf.signals(nb.sources);
@@ -94,7 +109,17 @@ export async function fitStacker(o: StackerFitOptions): Promise<StackerReport> {
     const events = await runPythonTrainer(o.script, ['--data', data, '--out', out], (e: TrainEvent) => o.log(`stacker: ${JSON.stringify(e)}`));
     const done = events.find((e) => e.event === 'done');
     if (!done) throw new Error('fit_stacker.py ended without a report');
-    const alone = done.alone as { c: number; token_weight: number; tokens: number; cv_accuracy: number; cv_mixture_accuracy: number; per_file: StackerReport['alone']['perFile'] } | null | undefined;
+    const alone = done.alone as
+      | {
+          c: number;
+          token_weight: number;
+          tokens: number;
+          cv_accuracy: number;
+          cv_mixture_accuracy: number;
+          per_file: StackerReport['alone']['perFile'];
+        }
+      | null
+      | undefined;
     if (!alone) throw new Error('fit_stacker.py fitted no cell-alone regression');
     // Checked before it replaces anything: a stacker that does not load must not reach the model folder.
     const params = checkStacker({ ...(JSON.parse(readFileSync(out, 'utf8')) as StackerParams), labelModelWeight: o.labelModelWeight }, out);
@@ -108,7 +133,14 @@ export async function fitStacker(o: StackerFitOptions): Promise<StackerReport> {
       cvAccuracy: Number(done.cv_accuracy),
       cvRulesAccuracy: Number(done.cv_rules_accuracy),
       perFile: done.per_file as StackerReport['perFile'],
-      alone: { c: alone.c, tokenWeight: alone.token_weight, tokens: alone.tokens, cvAccuracy: alone.cv_accuracy, cvMixtureAccuracy: alone.cv_mixture_accuracy, perFile: alone.per_file },
+      alone: {
+        c: alone.c,
+        tokenWeight: alone.token_weight,
+        tokens: alone.tokens,
+        cvAccuracy: alone.cv_accuracy,
+        cvMixtureAccuracy: alone.cv_mixture_accuracy,
+        perFile: alone.per_file,
+      },
       trainedOn: o.sets.map((s) => basename(s.path)),
       command: o.command,
       date: new Date().toISOString(),

@@ -60,7 +60,10 @@ export function formatLfStats(stats: LfStats[]): string {
   const pct = (v: number): string => `${(100 * v).toFixed(1)}%`.padStart(7);
   const lines = [`${'labeling function'.padEnd(32)} ${'stage'.padEnd(8)} coverage overlap conflict  gold-n gold-acc`];
   for (const s of stats) {
-    lines.push(`${s.name.padEnd(32)} ${s.stage.padEnd(8)} ${pct(s.coverage)}  ${pct(s.overlap)} ${pct(s.conflict)}  ${String(s.goldFired).padStart(6)} ${s.goldAccuracy === null ? '      -' : pct(s.goldAccuracy)}`);
+    lines.push(
+      `${s.name.padEnd(32)} ${s.stage.padEnd(8)} ${pct(s.coverage)}  ${pct(s.overlap)} ${pct(s.conflict)}  ${String(s.goldFired).padStart(6)} ` +
+        `${s.goldAccuracy === null ? '      -' : pct(s.goldAccuracy)}`,
+    );
   }
   return lines.join('\n');
 }

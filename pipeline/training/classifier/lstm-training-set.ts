@@ -16,7 +16,10 @@ function sha(text: string): string {
  * (Kaggle forks), and every single cell whose text equals a gold cell, so no hand-labelled text is trained on.
  * `keptAt[k]` is the index in `cells` of `kept[k]` (a teacher reads kept cells within their whole notebooks).
  */
-export function excludeGold(cells: CorpusCodeCell[], gold: GoldCell[]): { kept: CorpusCodeCell[]; keptAt: number[]; droppedNotebooks: number; droppedCells: number } {
+export function excludeGold(
+  cells: CorpusCodeCell[],
+  gold: GoldCell[],
+): { kept: CorpusCodeCell[]; keptAt: number[]; droppedNotebooks: number; droppedCells: number } {
   const goldNotebooks = new Set(gold.map((g) => g.notebook));
   const goldSources = new Set(gold.map((g) => g.source.trim()));
   const byNotebook = new Map<string, number[]>();
@@ -120,7 +123,15 @@ export function sampleTextRows(cells: ReadonlyArray<CorpusCodeCell>, maxCells: n
  * Writes `rows` (drawn from `cells` by `sampleTextRows`; targets from `probs`, indexed like `cells`, read only for the
  * rows' cells) and puts ~10% of notebooks (never single cells) into validation.
  */
-export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], rows: ReadonlyArray<TextRow>, probs: ReadonlyArray<readonly number[] | undefined>, valShare = 0.1, supervised: SupervisedRows = { cells: [], repeat: 0 }, targets: TargetKind = 'label-model'): TrainingSet {
+export function writeTrainingSet(
+  dir: string,
+  cells: CorpusCodeCell[],
+  rows: ReadonlyArray<TextRow>,
+  probs: ReadonlyArray<readonly number[] | undefined>,
+  valShare = 0.1,
+  supervised: SupervisedRows = { cells: [], repeat: 0 },
+  targets: TargetKind = 'label-model',
+): TrainingSet {
   const target = (i: number): readonly number[] => {
     const p = probs[i];
     if (!p) throw new Error(`writeTrainingSet: no target for cell ${i}`);
@@ -143,13 +154,22 @@ export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], rows: Rea
   for (let k = 0; k < supervised.repeat; k++) {
     supervised.cells.forEach((g, i) => {
       const p = STAGES.map((s) => (s === g.stage ? 1 : 0));
-      trainRows.push({ cell: { notebook: g.notebook, dataset: '', source: g.source }, p, tokens: tokenize(g.source), r: unitHash(`hand:${k}:${i}`), hard: true });
+      trainRows.push({
+        cell: { notebook: g.notebook, dataset: '', source: g.source },
+        p,
+        tokens: tokenize(g.source),
+        r: unitHash(`hand:${k}:${i}`),
+        hard: true,
+      });
     });
   }
   trainRows.sort((a, b) => a.r - b.r);
   mkdirSync(dir, { recursive: true });
   const hash = createHash('sha256');
-  for (const [name, part] of [['train', trainRows], ['val', valRows]] as const) {
+  for (const [name, part] of [
+    ['train', trainRows],
+    ['val', valRows],
+  ] as const) {
     const x = new Int32Array(part.length * SEQ_LEN);
     const y = new Float32Array(part.length * STAGES.length);
     part.forEach((r, i) => {
@@ -162,7 +182,14 @@ export function writeTrainingSet(dir: string, cells: CorpusCodeCell[], rows: Rea
     writeFileSync(join(dir, `${name}_y.bin`), yb);
     hash.update(xb).update(yb);
   }
-  const meta = { seqLen: SEQ_LEN, numClasses: STAGES.length, vocabSize: vocab.tokens.length + 2, train: trainRows.length, val: valRows.length, handRows: supervised.cells.length * supervised.repeat };
+  const meta = {
+    seqLen: SEQ_LEN,
+    numClasses: STAGES.length,
+    vocabSize: vocab.tokens.length + 2,
+    train: trainRows.length,
+    val: valRows.length,
+    handRows: supervised.cells.length * supervised.repeat,
+  };
   writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta, null, 1));
   return { vocab, train: trainRows.length, val: valRows.length, dataHash: hash.digest('hex') };
 }

@@ -47,7 +47,9 @@ export function formatScores(title: string, s: Scores): string {
   const lines = [`${title}: n=${s.n} accuracy=${pct(s.accuracy)} macro-F1=${pct(s.macroF1)}`, 'stage      P       R       F1      support'];
   for (const st of STAGES) {
     const p = s.perStage[st];
-    lines.push(`${st.padEnd(8)} ${pct(p.precision).padStart(7)} ${pct(p.recall).padStart(7)} ${pct(p.f1).padStart(7)} ${String(p.support).padStart(6)}`);
+    lines.push(
+      `${st.padEnd(8)} ${pct(p.precision).padStart(7)} ${pct(p.recall).padStart(7)} ${pct(p.f1).padStart(7)} ${String(p.support).padStart(6)}`,
+    );
   }
   lines.push(`confusion (rows gold, columns predicted): ${STAGES.map((x) => x.slice(0, 7).padStart(8)).join('')}`);
   STAGES.forEach((st, i) => lines.push(`${' '.repeat(34)}${st.padEnd(8)}${s.confusion[i]!.map((c) => String(c).padStart(8)).join('')}`));
@@ -58,7 +60,12 @@ export function formatScores(title: string, s: Scores): string {
  * 95 % interval of an accuracy by a bootstrap over clusters (notebooks): cells of one notebook share their author and
  * data, so resampling cells one by one would make the interval look narrower than it is.
  */
-export function clusterBootstrapInterval(correct: readonly boolean[], clusters: readonly string[], resamples = 2000, seed = 2026): { low: number; high: number } {
+export function clusterBootstrapInterval(
+  correct: readonly boolean[],
+  clusters: readonly string[],
+  resamples = 2000,
+  seed = 2026,
+): { low: number; high: number } {
   if (correct.length !== clusters.length) throw new Error('one cluster per cell');
   const groups = new Map<string, { right: number; n: number }>();
   correct.forEach((c, i) => {

@@ -23,7 +23,11 @@ export type GoldReport = Record<'all' | 'dev' | 'test', Scores>;
 
 function scoreParts(gold: GoldCell[], predicted: Stage[]): GoldReport {
   const byId = new Map(gold.map((g, i) => [g.id, predicted[i]!]));
-  const part = (cells: GoldCell[]): Scores => score(cells.map((c) => c.stage), cells.map((c) => byId.get(c.id)!));
+  const part = (cells: GoldCell[]): Scores =>
+    score(
+      cells.map((c) => c.stage),
+      cells.map((c) => byId.get(c.id)!),
+    );
   const { dev, test } = splitGold(gold);
   return { all: part(gold), dev: part(dev), test: part(test) };
 }
@@ -40,15 +44,32 @@ export function evaluateWeakLabels(gold: GoldCell[], params: LabelModelParams): 
  * The end model on each cell alone (the `classify` contract) and with its notebook's other cells as context; from the
  * same signals, the mixture (LSTM × label model) and the LSTM by itself.
  */
-export async function evaluateEndModel(gold: GoldCell[], modelDir: string, labelModelWeight = 0, files?: NotebookFiles): Promise<Record<'alone' | 'mixture' | 'lstm' | 'inContext', GoldReport>> {
+export async function evaluateEndModel(
+  gold: GoldCell[],
+  modelDir: string,
+  labelModelWeight = 0,
+  files?: NotebookFiles,
+): Promise<Record<'alone' | 'mixture' | 'lstm' | 'inContext', GoldReport>> {
   const clf = await loadClassifier(modelDir, { labelModelWeight });
   const sig = await clf.signals(gold.map((g) => g.source));
   const inContext = await classifyByNotebook(clf, gold, files);
   return {
-    alone: scoreParts(gold, sig.map((s) => clf.alone(s).stage)),
-    mixture: scoreParts(gold, sig.map((s) => clf.mixture(s).stage)),
-    lstm: scoreParts(gold, sig.map((s) => STAGES[argmax(s.lstm)]!)),
-    inContext: scoreParts(gold, inContext.map((o) => o.stage)),
+    alone: scoreParts(
+      gold,
+      sig.map((s) => clf.alone(s).stage),
+    ),
+    mixture: scoreParts(
+      gold,
+      sig.map((s) => clf.mixture(s).stage),
+    ),
+    lstm: scoreParts(
+      gold,
+      sig.map((s) => STAGES[argmax(s.lstm)]!),
+    ),
+    inContext: scoreParts(
+      gold,
+      inContext.map((o) => o.stage),
+    ),
   };
 }
 
@@ -57,10 +78,23 @@ export async function evaluateEndModel(gold: GoldCell[], modelDir: string, label
  * (the stacker's cell-alone regression when the folder has one, else `mixture`); `mixture` is the LSTM combined with
  * the label model by `labelModelWeight`; `lstmAlone` is the LSTM by itself.
  */
-export async function evaluateAll(gold: GoldCell[], params: LabelModelParams, modelDir: string, labelModelWeight = 0, files?: NotebookFiles): Promise<Record<'endModel' | 'endModelInContext' | 'mixture' | 'lstmAlone' | 'labelModel' | 'majorityVote', GoldReport>> {
+export async function evaluateAll(
+  gold: GoldCell[],
+  params: LabelModelParams,
+  modelDir: string,
+  labelModelWeight = 0,
+  files?: NotebookFiles,
+): Promise<Record<'endModel' | 'endModelInContext' | 'mixture' | 'lstmAlone' | 'labelModel' | 'majorityVote', GoldReport>> {
   const weak = evaluateWeakLabels(gold, params);
   const end = await evaluateEndModel(gold, modelDir, labelModelWeight, files);
-  return { endModel: end.alone, endModelInContext: end.inContext, mixture: end.mixture, lstmAlone: end.lstm, labelModel: weak.labelModel, majorityVote: weak.majority };
+  return {
+    endModel: end.alone,
+    endModelInContext: end.inContext,
+    mixture: end.mixture,
+    lstmAlone: end.lstm,
+    labelModel: weak.labelModel,
+    majorityVote: weak.majority,
+  };
 }
 
 export interface LabelledSets {
@@ -89,17 +123,30 @@ export function readLabelledSets(goldPath: string, labels: LabelFiles, handRepea
 }
 
 /** The manifest's `metrics` (shared gold) and `labelSetMetrics` (our files, each with its role) for a model folder. */
-export async function scoreModel(modelDir: string, params: LabelModelParams, sets: LabelledSets, labelModelWeight: number): Promise<{ metrics: Awaited<ReturnType<typeof evaluateAll>>; labelSetMetrics: Record<string, unknown> }> {
+export async function scoreModel(
+  modelDir: string,
+  params: LabelModelParams,
+  sets: LabelledSets,
+  labelModelWeight: number,
+): Promise<{ metrics: Awaited<ReturnType<typeof evaluateAll>>; labelSetMetrics: Record<string, unknown> }> {
   const w = labelModelWeight;
   const metrics = await evaluateAll(sets.gold, params, modelDir, w, sets.files);
   const labelSetMetrics: Record<string, unknown> = {};
-  if (sets.audit.length) labelSetMetrics['gold-audit.jsonl'] = { role: 'our second opinion on the shared gold cells; never trained on', ...(await evaluateAll(sets.audit, params, modelDir, w, sets.files)) };
-  for (const t of sets.testSets) labelSetMetrics[basename(t.path)] = { role: 'held-out test; never trained on', ...(await evaluateAll(t.cells, params, modelDir, w, sets.files)) };
+  if (sets.audit.length)
+    labelSetMetrics['gold-audit.jsonl'] = {
+      role: 'our second opinion on the shared gold cells; never trained on',
+      ...(await evaluateAll(sets.audit, params, modelDir, w, sets.files)),
+    };
+  for (const t of sets.testSets)
+    labelSetMetrics[basename(t.path)] = { role: 'held-out test; never trained on', ...(await evaluateAll(t.cells, params, modelDir, w, sets.files)) };
   for (const t of sets.trainSets) {
     const taught = sets.taughtBy?.includes(basename(t.path));
-    const role = sets.handRepeat > 0 ? 'the end model trained on these cells (its scores here are not held-out); LFs were developed on them'
-      : sets.stacked ? `LFs were developed on them and the stacker was fitted on them: its scores here (endModel, endModelInContext) are not held-out (inference.stacker.perFile and inference.stacker.alone.perFile have cross-validated ones); ${taught ? 'the LSTM learned from a teacher fitted on them, so even the cross-validated scores are optimistic' : 'the LSTM never trained on them'}`
-        : 'LFs were developed on them; not trained on';
+    const role =
+      sets.handRepeat > 0
+        ? 'the end model trained on these cells (its scores here are not held-out); LFs were developed on them'
+        : sets.stacked
+          ? `LFs were developed on them and the stacker was fitted on them: its scores here (endModel, endModelInContext) are not held-out (inference.stacker.perFile and inference.stacker.alone.perFile have cross-validated ones); ${taught ? 'the LSTM learned from a teacher fitted on them, so even the cross-validated scores are optimistic' : 'the LSTM never trained on them'}`
+          : 'LFs were developed on them; not trained on';
     labelSetMetrics[basename(t.path)] = { role, ...(await evaluateAll(t.cells, params, modelDir, w, sets.files)) };
   }
   return { metrics, labelSetMetrics };

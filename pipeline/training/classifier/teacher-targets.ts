@@ -29,8 +29,14 @@ export function notebookRuns(cells: ReadonlyArray<CorpusCodeCell>): Array<[start
  * in order, as the editor does: cells left out of the training rows (a labelled text, or one not drawn under --max-cells) are still the context of the others.
  * Notebooks holding none of `at` are skipped, and each is read only up to its last cell in `at`.
  */
-export async function teacherProbs(teacher: StageClassifier, all: ReadonlyArray<CorpusCodeCell>, at: ReadonlyArray<number>, log: (line: string) => void = () => {}): Promise<number[][]> {
-  if (!teacher.stacked) throw new Error(`the teacher ${teacher.modelDir} has no stacker.json: its answers would only repeat the label model and the LSTM`);
+export async function teacherProbs(
+  teacher: StageClassifier,
+  all: ReadonlyArray<CorpusCodeCell>,
+  at: ReadonlyArray<number>,
+  log: (line: string) => void = () => {},
+): Promise<number[][]> {
+  if (!teacher.stacked)
+    throw new Error(`the teacher ${teacher.modelDir} has no stacker.json: its answers would only repeat the label model and the LSTM`);
   const wanted = new Map<number, number>();
   at.forEach((i, k) => {
     if (!Number.isInteger(i) || i < 0 || i >= all.length) throw new Error(`teacherProbs: cell index ${i} is outside the corpus`);

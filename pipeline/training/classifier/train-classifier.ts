@@ -71,7 +71,8 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   // Checked and loaded before the crawl is read: a wrong teacher should fail in a second, not after the LFs ran.
   const heldOut = [...(o.labels?.test ?? []), ...(o.labels?.audit ? [o.labels.audit] : [])].map((p) => basename(p));
   const teacher = o.teacher ? await readTeacher(o.teacher, heldOut) : undefined;
-  if (teacher && existsSync(o.outDir) && realpathSync(teacher.dir) === realpathSync(o.outDir)) throw new Error(`--teacher and --out are the same folder (${o.outDir}): write the student elsewhere, then install it`);
+  if (teacher && existsSync(o.outDir) && realpathSync(teacher.dir) === realpathSync(o.outDir))
+    throw new Error(`--teacher and --out are the same folder (${o.outDir}): write the student elsewhere, then install it`);
   const teacherModel = teacher && (await loadClassifier(teacher.dir));
   const all = o.cells ?? readCorpusCells(o.kaggleDir, o.readCodeCells);
   const excluded = excludeGold(all, [...gold, ...handTrain, ...testSets.flatMap((s) => s.cells)]);
@@ -80,13 +81,20 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   const sampled = (c: CorpusCodeCell): boolean => share >= 1 || unitHash(`lf:${c.dataset}/${c.notebook}`) < share;
   const kept = excluded.kept.filter(sampled);
   const keptAt = excluded.keptAt.filter((_, k) => sampled(excluded.kept[k]!));
-  o.log(`corpus: ${all.length} code cells; excluded ${droppedNotebooks} hand-labelled notebooks/copies and ${droppedCells} cells equal to hand-labelled cells; ${kept.length} left`);
+  o.log(
+    `corpus: ${all.length} code cells; excluded ${droppedNotebooks} hand-labelled notebooks/copies and ${droppedCells} cells equal to ` +
+      `hand-labelled cells; ${kept.length} left`,
+  );
 
   const tLf = Date.now();
   const votes = applyLfs(kept.map((c) => c.source));
   o.log(`labeling functions: ${LABELING_FUNCTIONS.length} LFs on ${kept.length} cells in ${((Date.now() - tLf) / 1000).toFixed(1)} s`);
   const tFit = Date.now();
-  const params = fitLabelModel(votes, LABELING_FUNCTIONS.map((l) => l.name), LABELING_FUNCTIONS.map((l) => STAGES.indexOf(l.stage)));
+  const params = fitLabelModel(
+    votes,
+    LABELING_FUNCTIONS.map((l) => l.name),
+    LABELING_FUNCTIONS.map((l) => STAGES.indexOf(l.stage)),
+  );
   const fitSeconds = (Date.now() - tFit) / 1000;
   o.log(`label model: fitted in ${fitSeconds.toFixed(2)} s, prior ${params.prior.map((p) => p.toFixed(3)).join(' ')}`);
   // With a teacher, a cell outside the rows has no target (the writer refuses to read one).
@@ -97,17 +105,36 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
     const tTeacher = Date.now();
     // Only the cells that become rows (every copy of each sampled text): under --max-cells the rest would be wasted.
     const rowCells = rows.flatMap((r) => r.at);
-    const answers = await teacherProbs(teacherModel, all, rowCells.map((k) => keptAt[k]!), o.log);
+    const answers = await teacherProbs(
+      teacherModel,
+      all,
+      rowCells.map((k) => keptAt[k]!),
+      o.log,
+    );
     rowCells.forEach((k, j) => (probs[k] = answers[j]));
     teacherSeconds = (Date.now() - tTeacher) / 1000;
-    o.log(`teacher: ${rowCells.length} of ${kept.length} cells (those of the training rows) labelled in notebook context by ${teacherModel.modelDir} in ${teacherSeconds.toFixed(0)} s`);
+    o.log(
+      `teacher: ${rowCells.length} of ${kept.length} cells (those of the training rows) labelled in notebook context by ${teacherModel.modelDir} in ` +
+        `${teacherSeconds.toFixed(0)} s`,
+    );
   }
 
   // One work folder per output folder: concurrent runs never share files, and the checkpoint stays for `--resume`.
   const work = join(tmpdir(), `gds-classifier-work-${createHash('sha256').update(o.outDir).digest('hex').slice(0, 12)}`);
   const handRepeat = o.handRepeat ?? 0;
-  const set = writeTrainingSet(join(work, 'data'), kept, rows, probs, 0.1, { cells: handTrain, repeat: handRepeat }, teacher ? 'teacher' : 'label-model');
-  o.log(`training set: ${set.train} train (${handTrain.length * handRepeat} of them ${handTrain.length} hand-labelled cells × ${handRepeat}) / ${set.val} validation cells (split by notebook), vocabulary ${set.vocab.tokens.length}`);
+  const set = writeTrainingSet(
+    join(work, 'data'),
+    kept,
+    rows,
+    probs,
+    0.1,
+    { cells: handTrain, repeat: handRepeat },
+    teacher ? 'teacher' : 'label-model',
+  );
+  o.log(
+    `training set: ${set.train} train (${handTrain.length * handRepeat} of them ${handTrain.length} hand-labelled cells × ${handRepeat}) / ` +
+      `${set.val} validation cells (split by notebook), vocabulary ${set.vocab.tokens.length}`,
+  );
 
   mkdirSync(o.outDir, { recursive: true });
   const args = ['--data', join(work, 'data'), '--out', join(work, 'out'), '--epochs', String(o.epochs)];
@@ -130,15 +157,36 @@ export async function trainClassifier(o: TrainOptions): Promise<Record<string, u
   const w = o.labelModelWeight ?? 0;
   let stacker: StackerReport | undefined;
   const files = o.kaggleDir ? { kaggleDir: o.kaggleDir, read: o.readCodeCells } : undefined;
-  if (o.stackerScript && trainSets.length > 0 && handRepeat === 0) stacker = await fitStacker({ modelDir: o.outDir, labelModelWeight: w, sets: trainSets, files, script: o.stackerScript, command: o.command, log: o.log });
-  const { metrics: goldScores, labelSetMetrics } = await scoreModel(o.outDir, params, { gold, audit, testSets, trainSets, handRepeat, stacked: !!stacker, files, ...(teacher ? { taughtBy: teacher.stackerTrainedOn } : {}) }, w);
+  if (o.stackerScript && trainSets.length > 0 && handRepeat === 0)
+    stacker = await fitStacker({
+      modelDir: o.outDir,
+      labelModelWeight: w,
+      sets: trainSets,
+      files,
+      script: o.stackerScript,
+      command: o.command,
+      log: o.log,
+    });
+  const { metrics: goldScores, labelSetMetrics } = await scoreModel(
+    o.outDir,
+    params,
+    { gold, audit, testSets, trainSets, handRepeat, stacked: !!stacker, files, ...(teacher ? { taughtBy: teacher.stackerTrainedOn } : {}) },
+    w,
+  );
   const manifest = {
     name: 'gds-stage-classifier',
     created: new Date().toISOString(),
     command: o.command,
     stages: STAGES,
     files: { model: 'model.onnx', vocabulary: 'vocab.json', labelModel: 'label-model.json', training: 'training.json' },
-    input: { name: 'tokens', dtype: 'int64', seqLen: 120, padding: 'pre', truncation: 'keep first 120 tokens', vocabulary: '8000 most common tokens; id 0 pad, 1 unknown' },
+    input: {
+      name: 'tokens',
+      dtype: 'int64',
+      seqLen: 120,
+      padding: 'pre',
+      truncation: 'keep first 120 tokens',
+      vocabulary: '8000 most common tokens; id 0 pad, 1 unknown',
+    },
     data: {
       corpus: o.corpus ?? { kind: 'kaggle-cache', path: o.kaggleDir },
       corpusCells: all.length,

@@ -90,7 +90,13 @@ function samplePositions(nbs: readonly RecNotebook[], positions: number, seed: n
   return out;
 }
 
-export async function evaluateSet(set: EvalSet, methods: readonly EvalMethod[], positions: number, seed = 20261206, onProgress?: (done: number) => void): Promise<EvalResult> {
+export async function evaluateSet(
+  set: EvalSet,
+  methods: readonly EvalMethod[],
+  positions: number,
+  seed = 20261206,
+  onProgress?: (done: number) => void,
+): Promise<EvalResult> {
   const picked = samplePositions(set.notebooks, positions, seed);
   const tallies: Record<string, Record<string, Tally>> = {};
   for (const m of methods) tallies[m.name] = { all: empty(), 'new-cell': empty(), 'mid-cell': empty() };
@@ -136,7 +142,10 @@ export async function evaluateSet(set: EvalSet, methods: readonly EvalMethod[], 
 }
 
 function cleanedText(source: string): string {
-  return source.split(/\r\n|\r|\n/).map((l) => (/^\s*[%!?]/.test(l) ? '' : l)).join('\n');
+  return source
+    .split(/\r\n|\r|\n/)
+    .map((l) => (/^\s*[%!?]/.test(l) ? '' : l))
+    .join('\n');
 }
 
 const pct = (r: Rate) => `${(r.value * 100).toFixed(1)} (${(r.low * 100).toFixed(1)}–${(r.high * 100).toFixed(1)})`;
@@ -149,7 +158,10 @@ export function resultTable(results: readonly EvalResult[]): string {
       for (const [method, byWhere] of Object.entries(r.tallies)) {
         const t = byWhere[where]!;
         const share = (k: number, n: number) => (n ? `${((k / n) * 100).toFixed(1)}` : '–');
-        rows.push(`| ${r.set} | ${where} ${t.n} | ${method} | ${pct(wilson(t.api1, t.n))} | ${pct(wilson(t.api5, t.n))} | ${pct(wilson(t.exact1, t.n))} | ${pct(wilson(t.exact5, t.n))} | ${share(t.valid, t.shown)} | ${share(t.defined, t.shown)} |`);
+        rows.push(
+          `| ${r.set} | ${where} ${t.n} | ${method} | ${pct(wilson(t.api1, t.n))} | ${pct(wilson(t.api5, t.n))} | ${pct(wilson(t.exact1, t.n))} | ` +
+            `${pct(wilson(t.exact5, t.n))} | ${share(t.valid, t.shown)} | ${share(t.defined, t.shown)} |`,
+        );
       }
     }
   }

@@ -21,7 +21,8 @@ export class KeyCounts {
     walkNotebook(nb.cells, (s, state) => {
       const { plain, marked } = histories({ state, first: s.first });
       const token = s.key || '∅';
-      for (const t of targets) t.count(plain, marked, token, s.key ? { repeat: seen.has(s.key), first: s.first, template: s.template, group: nb.group } : undefined);
+      for (const t of targets)
+        t.count(plain, marked, token, s.key ? { repeat: seen.has(s.key), first: s.first, template: s.template, group: nb.group } : undefined);
       if (s.key) seen.add(s.key);
     });
   }

@@ -63,7 +63,11 @@ export function buildSplit(notebooks: Iterable<CorpusNotebook>, labeler: Labeler
 }
 
 /** Writes vocab.json + train.tsv + valid.tsv (token ids) for one model; returns the vocabulary. */
-export function writeModelData(dir: string, pairs: readonly Pair[], opts: { maxVocab: number; maxPairs: number; seed?: number }): { vocab: string[]; pairs: number } {
+export function writeModelData(
+  dir: string,
+  pairs: readonly Pair[],
+  opts: { maxVocab: number; maxPairs: number; seed?: number },
+): { vocab: string[]; pairs: number } {
   const vocab = buildVocab(pairs).slice(0, opts.maxVocab);
   const index = new Map(vocab.map((t, i) => [t, i]));
   const nValid = Math.min(1000, Math.ceil(opts.maxPairs / 10));

@@ -52,7 +52,8 @@ function writeRerankerData(file: string, train: readonly RecNotebook[], models: 
       const cands = rankKeys(models, { state, first: s.first }, { kind: 'ngram-cache', pool: 40 });
       if (!cands.some((c) => c.key === s.key)) return;
       covered++;
-      for (const c of cands) buf.push(`${pos}\t${c.key === s.key ? 1 : 0}\t${c.features.map((x) => (Number.isInteger(x) ? x : x.toPrecision(6))).join('\t')}\n`);
+      for (const c of cands)
+        buf.push(`${pos}\t${c.key === s.key ? 1 : 0}\t${c.features.map((x) => (Number.isInteger(x) ? x : x.toPrecision(6))).join('\t')}\n`);
       pos++;
     });
     if (buf.length > 20000) {
@@ -63,7 +64,10 @@ function writeRerankerData(file: string, train: readonly RecNotebook[], models: 
   }
   writeSync(fd, buf.join(''));
   closeSync(fd);
-  log(`reranker data: ${pos} positions with the true key among the candidates, of ${seen} sampled (${((100 * covered) / Math.max(1, seen)).toFixed(1)} % recall at 40+40+cache)`);
+  log(
+    `reranker data: ${pos} positions with the true key among the candidates, of ${seen} sampled ` +
+      `(${((100 * covered) / Math.max(1, seen)).toFixed(1)} % recall at 40+40+cache)`,
+  );
   return pos;
 }
 
@@ -110,7 +114,11 @@ export async function trainKeyRecommender(notebooks: readonly RecNotebook[], o: 
     mkdirSync(join(o.outDir, 'work'), { recursive: true });
     const order = [...train].sort((a, b) => (a.id < b.id ? -1 : 1));
     writeRerankerData(data, order, fold0, o.positions, o.log);
-    const events = await runPythonTrainer(join(pythonScriptsDir(), 'fit_reranker.py'), ['--data', data, '--out', join(o.outDir, 'reranker.json')], (e) => o.log(JSON.stringify(e)));
+    const events = await runPythonTrainer(
+      join(pythonScriptsDir(), 'fit_reranker.py'),
+      ['--data', data, '--out', join(o.outDir, 'reranker.json')],
+      (e) => o.log(JSON.stringify(e)),
+    );
     reranker = events.find((e) => e.event === 'done') ?? {};
   }
   const groups = (held: boolean) => [...new Set(notebooks.filter((nb) => nb.heldOut === held).map((nb) => nb.group))].sort();

@@ -58,7 +58,14 @@ function exported(dir: string): boolean {
   return ['encoder.onnx', 'decoder.onnx', 'vocab.json'].every((f) => existsSync(join(dir, f)));
 }
 
-async function trainOne(o: TrainOptions, name: string, pairs: readonly Pair[], maxVocab: number, maxPairs: number, resume: ResumeState | null): Promise<{ dir: string; vocab: number; pairs: number; events: TrainEvent[] }> {
+async function trainOne(
+  o: TrainOptions,
+  name: string,
+  pairs: readonly Pair[],
+  maxVocab: number,
+  maxPairs: number,
+  resume: ResumeState | null,
+): Promise<{ dir: string; vocab: number; pairs: number; events: TrainEvent[] }> {
   const data = join(o.workDir, 'data', name);
   const out = join(o.workDir, 'out', name);
   const { vocab, pairs: n } = writeModelData(data, pairs, { maxVocab, maxPairs });
@@ -67,8 +74,26 @@ async function trainOne(o: TrainOptions, name: string, pairs: readonly Pair[], m
     return { dir: out, vocab: vocab.length, pairs: n, events: [] };
   }
   o.log(`${name}: ${n} pairs, vocab ${vocab.length}`);
-  const args = ['--data', data, '--out', out, '--epochs', String(o.epochs), '--hidden', String(o.hidden), '--emb', String(o.emb),
-    '--layers', String(o.layers), '--attn', o.attn, '--threads', '1', '--batch', '128'];
+  const args = [
+    '--data',
+    data,
+    '--out',
+    out,
+    '--epochs',
+    String(o.epochs),
+    '--hidden',
+    String(o.hidden),
+    '--emb',
+    String(o.emb),
+    '--layers',
+    String(o.layers),
+    '--attn',
+    o.attn,
+    '--threads',
+    '1',
+    '--batch',
+    '128',
+  ];
   if (resume && !resume.used && (resume.model === null || resume.model === name)) {
     resume.used = true;
     // Python overwrites its own checkpoint each epoch; read the resume file from a private copy.
@@ -118,7 +143,10 @@ export async function trainRecommender(o: TrainOptions): Promise<{ metrics: Metr
   mkdirSync(o.outDir, { recursive: true });
   o.log('masking corpus');
   const split = buildSplit(o.notebooks, o.labeler);
-  o.log(`pairs: train ${split.train.length} (${split.trainNotebooks} notebooks), held out ${split.test.length} (${split.testNotebooks} notebooks of ${split.testSlugs.length} datasets)`);
+  o.log(
+    `pairs: train ${split.train.length} (${split.trainNotebooks} notebooks), held out ${split.test.length} (${split.testNotebooks} notebooks of ` +
+      `${split.testSlugs.length} datasets)`,
+  );
   const test = sample(split.test, o.evalPairs, 11);
   const templates = mineTemplates(split.train);
   const ngram = LineNgram.train(split.train);
@@ -149,7 +177,11 @@ export async function trainRecommender(o: TrainOptions): Promise<{ metrics: Metr
   metrics['single-top3'] = await accuracy(test, seq2seqPredictor(new Map([['single', await loadSeq2Seq(top3.dir)]]), true));
   o.log(`single-top3 ${JSON.stringify(metrics['single-top3'])}`);
 
-  const ranked: Array<[RecommenderKind, Accuracy]> = [['per-stage', metrics['per-stage']], ['single', metrics.single], ['ngram', metrics.ngram]];
+  const ranked: Array<[RecommenderKind, Accuracy]> = [
+    ['per-stage', metrics['per-stage']],
+    ['single', metrics.single],
+    ['ngram', metrics.ngram],
+  ];
   const best = ranked.sort((a, b) => b[1].top5 + b[1].top1 - (a[1].top5 + a[1].top1))[0]?.[0] ?? 'ngram';
 
   for (const f of OUTPUTS) rmSync(join(o.outDir, f), { recursive: true, force: true });
@@ -166,8 +198,22 @@ export async function trainRecommender(o: TrainOptions): Promise<{ metrics: Metr
     labeler: o.labelerName,
     source: o.corpus ?? null,
     resumedFrom: o.resume ?? null,
-    corpus: { trainNotebooks: split.trainNotebooks, testNotebooks: split.testNotebooks, trainPairs: split.train.length, testPairs: split.test.length, heldOutDatasets: split.testSlugs },
-    model: { encoder: `bi-GRU x${o.layers}, summed directions`, decoder: `GRU x${o.layers}, Luong ${o.attn} attention`, hidden: o.hidden, emb: o.emb, epochs: o.epochs, stagePairs: o.stagePairs, singlePairs: o.singlePairs },
+    corpus: {
+      trainNotebooks: split.trainNotebooks,
+      testNotebooks: split.testNotebooks,
+      trainPairs: split.train.length,
+      testPairs: split.test.length,
+      heldOutDatasets: split.testSlugs,
+    },
+    model: {
+      encoder: `bi-GRU x${o.layers}, summed directions`,
+      decoder: `GRU x${o.layers}, Luong ${o.attn} attention`,
+      hidden: o.hidden,
+      emb: o.emb,
+      epochs: o.epochs,
+      stagePairs: o.stagePairs,
+      singlePairs: o.singlePairs,
+    },
     vocab: { stages: 'stages/<stage>/vocab.json (min count 3, top 1000)', single: 'single/vocab.json (min count 3, top 2000)' },
     templates: Object.keys(templates).length,
     metrics,

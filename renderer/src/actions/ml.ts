@@ -63,11 +63,19 @@ export function requestSuggestions(cellId: string, prefix: string): void {
     const doc = useNotebook.getState().doc;
     if (!doc) return;
     const idx = doc.cells.findIndex((c) => c.id === cellId);
-    const earlier = doc.cells.slice(0, Math.max(0, idx)).filter((c) => c.cell_type === 'code').map((c) => c.source);
+    const earlier = doc.cells
+      .slice(0, Math.max(0, idx))
+      .filter((c) => c.cell_type === 'code')
+      .map((c) => c.source);
     try {
       const columns = useMl.getState().kernelColumns;
       const path = useNotebook.getState().path;
-      const res = await host().ml.suggest({ cells: [...earlier, prefix], top: 5, ...(columns.length ? { columns } : {}), ...(path ? { notebookPath: path } : {}) });
+      const res = await host().ml.suggest({
+        cells: [...earlier, prefix],
+        top: 5,
+        ...(columns.length ? { columns } : {}),
+        ...(path ? { notebookPath: path } : {}),
+      });
       if (seq === useMl.getState().suggestSeq) useMl.getState().set({ suggestions: { cellId, items: res.suggestions, seq } });
     } catch {
       if (seq === useMl.getState().suggestSeq) useMl.getState().set({ suggestions: null });
@@ -77,14 +85,20 @@ export function requestSuggestions(cellId: string, prefix: string): void {
 
 /** Tells the main side which chip the user took, so its key ranks higher for them next time. */
 export function recordAccept(key: string | undefined): void {
-  if (key) void host().ml.feedback({ key, action: 'accept' }).catch(() => undefined);
+  if (key)
+    void host()
+      .ml.feedback({ key, action: 'accept' })
+      .catch(() => undefined);
 }
 
 /** `byUser`: the user waved the chips away (Esc, ×): chip 1's key ranks lower for them next time. */
 export function dismissSuggestions(byUser = false): void {
   const shown = currentSuggestions(useMl.getState());
   const key = shown?.items[0]?.key;
-  if (byUser && key) void host().ml.feedback({ key, action: 'dismiss' }).catch(() => undefined);
+  if (byUser && key)
+    void host()
+      .ml.feedback({ key, action: 'dismiss' })
+      .catch(() => undefined);
   clearTimeout(suggestTimer);
   useMl.getState().set({ suggestions: null, suggestSeq: useMl.getState().suggestSeq + 1 });
 }

@@ -30,19 +30,41 @@ export function SuggestionChips({ cellId }: { cellId: string }) {
   const evidence = first ? evidenceText(first) : null;
   const call = first?.key ? exampleCall(first.key) : null;
   return (
-    <div className="chips" data-testid={stale ? 'suggestions-stale' : 'suggestions'} style={stale ? { visibility: 'hidden' } : undefined} aria-hidden={stale || undefined}>
+    <div
+      className="chips"
+      data-testid={stale ? 'suggestions-stale' : 'suggestions'}
+      style={stale ? { visibility: 'hidden' } : undefined}
+      aria-hidden={stale || undefined}
+    >
       <span className="muted">Next:</span>
       {items.map((s, i) => (
-        <button key={s.text} className="chip" data-testid={stale ? undefined : 'suggestion-chip'} disabled={stale}
+        <button
+          key={s.text}
+          className="chip"
+          data-testid={stale ? undefined : 'suggestion-chip'}
+          disabled={stale}
           title={`${evidenceText(s) ?? `score ${s.score.toFixed(3)}`}${i === 0 ? ' — Tab to accept' : ''}`}
-          onMouseDown={(e) => e.preventDefault()} onClick={() => acceptSuggestion(cellId, s.text, s.key)}>
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={() => acceptSuggestion(cellId, s.text, s.key)}
+        >
           <code>{s.text}</code>
         </button>
       ))}
-      <button className="chip dismiss" title="Dismiss (Esc)" onClick={() => dismissSuggestions(true)}>×</button>
+      <button className="chip dismiss" title="Dismiss (Esc)" onClick={() => dismissSuggestions(true)}>
+        ×
+      </button>
       {evidence && (
         <span className="muted evidence" data-testid={stale ? undefined : 'suggestion-evidence'}>
-          {evidence}{call && <> · <a href="#" onClick={(e) => (e.preventDefault(), showExamples(call))}>examples</a></>}
+          {evidence}
+          {call && (
+            <>
+              {' '}
+              ·{' '}
+              <a href="#" onClick={(e) => (e.preventDefault(), showExamples(call))}>
+                examples
+              </a>
+            </>
+          )}
         </span>
       )}
     </div>
