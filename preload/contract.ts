@@ -463,6 +463,8 @@ export const methods = {
       epochs: z.number().int().min(1).max(200).optional(),
       maxCells: z.number().int().min(100).max(10_000_000).optional(),
       selfTrain: z.boolean().optional(),
+      /** Training processes under torchrun (DistributedDataParallel); 1 runs the trainer as a plain process. */
+      procs: z.number().int().min(1).max(64).optional(),
     }),
     result: z.object({ runId: z.string() }),
   },

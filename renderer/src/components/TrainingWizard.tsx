@@ -28,6 +28,7 @@ function CorpusChooser() {
   const [epochs, setEpochs] = useState('2');
   const [maxCells, setMaxCells] = useState('');
   const [selfTrain, setSelfTrain] = useState(false);
+  const [procs, setProcs] = useState('1');
   const go = () => {
     const steps: PipelineStep[] = [
       ...(source === 'crawl' ? (['crawl', 'import'] as const) : source === 'import' ? (['import'] as const) : []),
@@ -41,6 +42,7 @@ function CorpusChooser() {
       epochs: Number(epochs) || undefined,
       maxCells: Number(maxCells) || undefined,
       selfTrain: selfTrain || undefined,
+      procs: Number(procs) > 1 ? Number(procs) : undefined,
     });
   };
   return (
@@ -72,6 +74,10 @@ function CorpusChooser() {
             value={maxCells}
             onChange={(e) => setMaxCells(e.target.value.replace(/\D/g, ''))}
           />
+        </label>
+        <label title="Training processes (torchrun with DistributedDataParallel): one per GPU, or several CPU processes">
+          processes{' '}
+          <input className="narrow" data-testid="wizard-procs" value={procs} onChange={(e) => setProcs(e.target.value.replace(/\D/g, ''))} />
         </label>
         <label
           title={
