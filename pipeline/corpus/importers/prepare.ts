@@ -106,8 +106,11 @@ export async function* prepareFiles(paths: string[], workers = defaultWorkers(),
   }
 }
 
-/** One worker per spare core, at most 3: the main thread is busy with SQLite, so on 2 cores one worker is the right split. */
+/**
+ * One worker per spare core, at least two, at most three. On 2 cores two workers beat one although the main thread
+ * is busy with SQLite: the whole crawl imported in 67.2 s against 81.9 s (bench:corpus, same minute, docs/BENCHMARKS.md).
+ */
 export function defaultWorkers(): number {
   if (process.env.GDS_IMPORT_WORKERS !== undefined) return Math.max(0, Number(process.env.GDS_IMPORT_WORKERS) || 0);
-  return Math.min(3, Math.max(1, availableParallelism() - 1));
+  return Math.min(3, Math.max(2, availableParallelism() - 1));
 }
