@@ -3,13 +3,14 @@ import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from '
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile } from '../../ml/read-json-file.ts';
+import { MODEL_KINDS, type ModelKind } from '../../preload/contract.ts';
 import { installedModelsDir } from '../app-paths.ts';
 import { isAlive } from './state-file.ts';
 
-export type ModelKind = 'classifier' | 'recommender';
+export type { ModelKind };
 
 export function isModelKind(v: string): v is ModelKind {
-  return v === 'classifier' || v === 'recommender';
+  return (MODEL_KINDS as readonly string[]).includes(v);
 }
 
 export interface InstallResult {

@@ -1,7 +1,9 @@
 // Shared types of the pipeline manager: step names, persisted run state and progress events (the UI consumes these).
+import { PIPELINE_STEPS, type PipelineStep } from '../../preload/contract.ts';
 
-export const STEP_NAMES = ['crawl', 'import', 'execute', 'label', 'train-classifier', 'train-recommender', 'evaluate', 'install'] as const;
-export type StepName = (typeof STEP_NAMES)[number];
+/** The steps a run can hold: the contract's list, so the wizard and the manager cannot disagree. */
+export const STEP_NAMES = PIPELINE_STEPS;
+export type StepName = PipelineStep;
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 export type RunStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
