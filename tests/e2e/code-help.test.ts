@@ -132,6 +132,9 @@ test('Shift+Tab in the indentation still outdents', async () => {
   await typeInCell(page, 1, 'if True:\n');
   await page.keyboard.press('Shift+Tab');
   await page.keyboard.type('z');
+  // Monaco paints the typed key on a later frame: wait for a line that is just `z` (outdented), then read them all.
+  const outdented = cell(page, 1).locator('.view-line', { hasText: /^\s*z\s*$/ });
+  await outdented.first().waitFor({ timeout: 5_000 }).catch(() => undefined);
   const lines = await cell(page, 1).locator('.view-line').allTextContents();
   assert.ok(lines.map(plain).includes('z'), `lines: ${JSON.stringify(lines)}`);
 });
