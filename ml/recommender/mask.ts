@@ -29,10 +29,10 @@ export function emptyContext(): MaskContext {
   return { aliases: new Map(), vars: new Set(), paths: [], columns: [] };
 }
 
-const PATH_RE = /[/\\]|\.(csv|tsv|json|txt|xlsx?|parquet|zip|gz|feather|pkl|pickle|h5|hdf5?|npy|npz|jpg|png)$/i;
-const COLUMN_KEYWORDS = new Set(['x', 'y', 'hue', 'by', 'columns', 'column', 'on', 'subset', 'index', 'values', 'col', 'row', 'labels']);
+export const PATH_RE = /[/\\]|\.(csv|tsv|json|txt|xlsx?|parquet|zip|gz|feather|pkl|pickle|h5|hdf5?|npy|npz|jpg|png)$/i;
+export const COLUMN_KEYWORDS = new Set(['x', 'y', 'hue', 'by', 'columns', 'column', 'on', 'subset', 'index', 'values', 'col', 'row', 'labels']);
 // Positional string arguments of these calls are column names (`df.drop('Survived', axis=1)`).
-const COLUMN_METHODS = new Set([
+export const COLUMN_METHODS = new Set([
   'drop',
   'groupby',
   'sort_values',

@@ -2,7 +2,8 @@
 import type { SyntaxNode } from '../python-parser.ts';
 import { BUILTINS } from './builtins.ts';
 import { addAliases, isImport, keyOf, keyString, topStatements, type AliasTable } from './call-key.ts';
-import { dottedChain, HOLE_CLOSE, HOLE_OPEN } from './mask.ts';
+// File paths, column keywords and column-taking calls are masked as mask.ts masks them (one definition).
+import { COLUMN_KEYWORDS, COLUMN_METHODS, dottedChain, HOLE_CLOSE, HOLE_OPEN, PATH_RE } from './mask.ts';
 
 /** A top-level statement as seen from the notebook before it. */
 export interface Statement {
@@ -22,26 +23,6 @@ export interface Statement {
   reads: string[];
 }
 
-const PATH_RE = /[/\\]|\.(csv|tsv|json|txt|xlsx?|parquet|zip|gz|feather|pkl|pickle|h5|hdf5?|npy|npz|jpg|png)$/i;
-const COLUMN_KEYWORDS = new Set(['x', 'y', 'hue', 'by', 'columns', 'column', 'on', 'subset', 'index', 'values', 'col', 'row', 'labels']);
-const COLUMN_METHODS = new Set([
-  'drop',
-  'groupby',
-  'sort_values',
-  'set_index',
-  'pop',
-  'nlargest',
-  'nsmallest',
-  'pivot_table',
-  'countplot',
-  'barplot',
-  'boxplot',
-  'distplot',
-  'histplot',
-  'scatterplot',
-  'violinplot',
-  'kdeplot',
-]);
 const MAX_NAMES = 400;
 /** Names assigned and not read yet, most recent last; older ones are forgotten (constants never read pile up). */
 const MAX_UNREAD = 64;
