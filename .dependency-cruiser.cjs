@@ -27,6 +27,17 @@ module.exports = {
     { name: 'preload-only-contract', severity: 'error', from: { path: '^preload/' }, to: { path: '^(main|renderer|ml|pipeline)/' } },
     { name: 'nothing-imports-scripts', severity: 'error', from: { pathNot: '^scripts/' }, to: { path: '^scripts/' } },
     {
+      // Monaco (3.7 MB) is only in the lazily loaded editor chunk, so the first cells paint before it is evaluated:
+      // outside that chunk it is reached by dynamic import or as types only (check-markers.ts takes it from monaco-ns.ts).
+      name: 'monaco-only-in-the-editor-chunk',
+      severity: 'error',
+      from: { path: '^renderer/src/', pathNot: '^renderer/src/(monaco/(monaco|kernel-help)\\.ts|components/(CellEditor\\.tsx|ghost-text\\.ts))$' },
+      to: {
+        path: '^renderer/src/(monaco/monaco\\.ts|components/(CellEditor\\.tsx|ghost-text\\.ts))$|node_modules/monaco-editor/',
+        dependencyTypesNot: ['type-only', 'type-import', 'dynamic-import'],
+      },
+    },
+    {
       name: 'services-no-electron',
       severity: 'error',
       from: { path: '^main/(services|host|web|cli|workers)/' },

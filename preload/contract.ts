@@ -184,6 +184,9 @@ export const KernelVariableDetailSchema = z.object({
 });
 export type KernelVariableDetail = z.infer<typeof KernelVariableDetailSchema>;
 /** One next-line chip. The recommender (ml/recommender/recommender.ts) answers with this type, so the app sends it as is. */
+/** How much of the markdown above a code cell the recommender reads (its end: the title just above). */
+export const MARKDOWN_CHARS = 2000;
+
 export const SuggestionSchema = z.object({
   text: z.string(),
   score: jsNumber,
@@ -414,6 +417,8 @@ export const methods = {
       columns: z.array(z.string().max(300)).max(5000).optional(),
       /** The notebook's file: chips then name only data files that exist beside it. */
       notebookPath: z.string().max(4096).optional(),
+      /** Per cell of `cells`, the markdown just above it (the markdown cells since the code cell before). */
+      markdown: z.array(z.string().max(200_000, CELL_TOO_BIG)).max(5000).optional(),
     }),
     result: z.object({ stage: z.enum(STAGE_IDS).nullable(), suggestions: z.array(SuggestionSchema) }),
   },

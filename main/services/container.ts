@@ -131,9 +131,10 @@ export function createContainer(opts: ContainerOptions): Container {
     'files.restore': ({ trashId }) => workspaceFiles.restore(trashId),
     'files.upload': ({ dir, name, base64 }) => workspaceFiles.upload(dir, name, base64),
     'ml.classify': ({ sources, notebook }) => ml.classify(sources, notebook ?? false),
-    'ml.suggest': async ({ cells, top, columns, notebookPath }) =>
+    'ml.suggest': async ({ cells, top, columns, notebookPath, markdown }) =>
       ml.suggest(cells, top ?? 5, {
         columns,
+        markdown,
         bias: [...feedback.bias()],
         files: notebookPath && (await workspace.contains(notebookPath)) ? await readableFiles(notebookPath) : undefined,
       }),

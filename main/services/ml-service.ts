@@ -67,7 +67,7 @@ export class MlService {
   suggest(
     cells: string[],
     top: number,
-    extra: { columns?: string[]; bias?: Array<[string, number]>; files?: string[] } = {},
+    extra: { columns?: string[]; bias?: Array<[string, number]>; files?: string[]; markdown?: string[] } = {},
   ): Promise<{ stage: StageId | null; suggestions: Suggestion[] }> {
     return this.call({ op: 'suggest', cells, top, ...extra });
   }

@@ -71,6 +71,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
         stage,
         columns: req.columns,
         files: req.files,
+        markdown: req.markdown,
         bias: req.bias ? new Map(req.bias) : undefined,
       });
     }

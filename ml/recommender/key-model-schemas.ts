@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { unwalkedArray, unwalkedRecord } from '../read-json-file.ts';
 import type { GbdtJson, TreeJson } from './gbdt.ts';
+import type { KeyCoocJson } from './key-cooc.ts';
 import type { KeyNgramJson } from './key-ngram.ts';
 import type { KeyStatsJson } from './key-ranker.ts';
 import type { TemplateJson } from './render.ts';
@@ -38,3 +39,11 @@ export const TemplatesSchema = z.object({
   kind: z.literal('templates'),
   byKey: unwalkedRecord<Record<string, Array<[string, number]>>>(),
 }) satisfies z.ZodType<TemplateJson, unknown>;
+
+export const KeyCoocSchema = z.object({
+  kind: z.literal('key-cooc'),
+  notebooks: z.number().int().nonnegative(),
+  vocab: z.array(z.string()),
+  df: numbers,
+  next: unwalkedArray<number[]>(),
+}) satisfies z.ZodType<KeyCoocJson, unknown>;

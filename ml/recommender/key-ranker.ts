@@ -1,6 +1,7 @@
 // Ranks candidate next-statement keys: n-grams over the notebook's keys, a cache of its own keys, and a learned reranker over both.
 import { CONTEXT_FEATURES, contextFeatures } from './context-features.ts';
 import type { Gbdt } from './gbdt.ts';
+import type { KeyCooc } from './key-cooc.ts';
 import type { KeyNgram } from './key-ngram.ts';
 import type { NotebookState } from './notebook-state.ts';
 
@@ -22,6 +23,8 @@ export interface KeyModels {
   /** The same with cell boundaries in the history (what opens a new cell differs from what continues one). */
   cellNgram: KeyNgram;
   stats: KeyStatsJson;
+  /** Which keys share notebooks; absent in model folders counted before it existed. */
+  cooc?: KeyCooc;
   reranker?: Gbdt;
 }
 
@@ -48,6 +51,11 @@ export function histories(p: Position, limit = 8): { plain: string[]; marked: st
   return { plain: plain.reverse(), marked: marked.reverse() };
 }
 
+/** Candidates beyond the n-grams' lists: the notebook's own functions, and keys that share notebooks with its keys. */
+const EXTRA_FEATURES = ['own_fn', 'own_fn_age', 'own_fn_calls', 'co_mean', 'co_lift', 'co_max', 'co_rank', 'co_seen'] as const;
+/** How many of the co-occurrence list's best keys join the candidates. */
+const COOC_POOL = 20;
+
 export const FEATURES = [
   'p_plain', 'p_cell', 'f0', 'f1', 'f2', 'f3', 'g0', 'g1', 'g2', 'g3', 'n0', 'n1', 'n2', 'n3', 'm1', 'm2', 'm3',
   'cache_count', 'cache_dist', 'cell_count', 'is_prev', 'p_cache', 'first', 'position', 'is_import', 'calls',
@@ -56,6 +64,7 @@ export const FEATURES = [
   'plain3_share', 'skip2_share', 'skip3_share', 'after_last_prev', 'local4_share',
   // Appended, never inserted: a reranker fitted on fewer features reads the same leading columns.
   ...CONTEXT_FEATURES,
+  ...EXTRA_FEATURES,
 ] as const;
 
 export interface Candidate {
@@ -159,12 +168,36 @@ export const CACHE_WEIGHT = 0.25;
 // A reranker fitted before the context features reads none of them: skip their cost (up to ~2 ms a request) and
 // fill the columns. Without a reranker (training rows, the baselines) they are computed.
 const SKIPPED_CONTEXT = { of: () => CONTEXT_FEATURES.map(() => 0) };
-function readsContext(reranker: Gbdt | undefined): boolean {
-  return !reranker || reranker.features.length > FEATURES.length - CONTEXT_FEATURES.length;
+/** The reranker reads the feature group that starts with `first` (features are only ever appended). */
+function reads(reranker: Gbdt | undefined, first: string): boolean {
+  return !reranker || reranker.features.length > FEATURES.indexOf(first as (typeof FEATURES)[number]);
+}
+
+/** The notebook's own functions a key calls: the latest definition's statement index, and earlier statements calling them. */
+function ownCalls(state: NotebookState): (key: string) => { at: number; calls: number } | undefined {
+  if (!state.functions.size) return () => undefined;
+  const calls = new Map<string, number>();
+  for (const k of state.keyCounts.keys())
+    for (const c of k.split(' ')) if (state.functions.has(c)) calls.set(c, (calls.get(c) ?? 0) + (state.keyCounts.get(k) ?? 0));
+  return (key) => {
+    let out: { at: number; calls: number } | undefined;
+    for (const c of key.split(' ')) {
+      const f = state.functions.get(c);
+      if (f && (!out || f.at > out.at)) out = { at: f.at, calls: calls.get(c) ?? 0 };
+    }
+    return out;
+  };
+}
+
+export interface RankOptions {
+  pool?: number;
+  kind?: 'rerank' | 'ngram-cache';
+  /** Add the candidates beyond the n-grams (own functions, co-occurrence); default: only when the reranker ranks. */
+  extra?: boolean;
 }
 
 /** Candidates with their features, scored; the caller renders them best first. */
-export function rankKeys(models: KeyModels, p: Position, opts: { pool?: number; kind?: 'rerank' | 'ngram-cache' } = {}): Candidate[] {
+export function rankKeys(models: KeyModels, p: Position, opts: RankOptions = {}): Candidate[] {
   const pool = opts.pool ?? 40;
   const { plain, marked } = histories(p, models.ngram.order);
   const { state } = p;
@@ -184,16 +217,37 @@ export function rankKeys(models: KeyModels, p: Position, opts: { pool?: number; 
   const localPlain = localTransitions(seqs.plain);
   const localSkip = localTransitions(seqs.plain.filter((k) => k !== NONE));
   const localKeys = [...local.after1.keys(), ...localSkip.after1.keys()].filter((k) => !skip(k));
-  const keys = new Set([...plainRank.keys(), ...cellRank.keys(), ...cacheRank, ...localKeys]);
+  const extra = opts.extra ?? (opts.kind !== 'ngram-cache' && !!models.reranker && reads(models.reranker, EXTRA_FEATURES[0]));
+  const co = extra && models.cooc ? models.cooc.scores(state.keyCounts.keys()) : undefined;
+  const coRank = ranks(co ? [...co.mean].sort((a, b) => b[1] - a[1]).map(([k]) => k).filter((k) => !skip(k)) : []);
+  const ownOf = ownCalls(state);
+  const ownKeys = extra ? [...state.functions.keys()].filter((k) => !skip(k)) : [];
+  const keys = new Set([...plainRank.keys(), ...cellRank.keys(), ...cacheRank, ...localKeys, ...ownKeys]);
+  for (const [k, r] of coRank) if (r < COOC_POOL) keys.add(k);
   const prev = state.keys.at(-1) ?? '';
   const vp = models.ngram.view(plain);
   const vc = models.cellNgram.view(marked);
   const ctxFeatures = [...vp.totals.map((t) => Math.log1p(t)), ...vc.totals.slice(1).map((t) => Math.log1p(t))];
   const cellCounts = new Map<string, number>();
   for (const k of state.cellKeys) cellCounts.set(k, (cellCounts.get(k) ?? 0) + 1);
-  const context = readsContext(models.reranker) ? contextFeatures(models.ngram, state) : SKIPPED_CONTEXT;
+  const context = reads(models.reranker, CONTEXT_FEATURES[0]) ? contextFeatures(models.ngram, state) : SKIPPED_CONTEXT;
   const out: Candidate[] = [];
   const n = state.keys.length;
+  const extraFeatures = (key: string): number[] => {
+    const own = ownOf(key);
+    const mean = co?.mean.get(key) ?? 0;
+    const prior = models.cooc?.prior(key) ?? -1;
+    return [
+      own ? 1 : 0,
+      own ? Math.log1p(n - own.at) : -1,
+      own ? own.calls : -1,
+      co ? mean : -1,
+      co && prior > 0 ? mean / prior : -1,
+      co ? (co.max.get(key) ?? 0) : -1,
+      coRank.get(key) ?? 200,
+      co ? Math.log1p(co.seen) : -1,
+    ];
+  };
   for (const key of keys) {
     const sp = vp.prob(key);
     const sc = vc.prob(key);
@@ -232,6 +286,7 @@ export function rankKeys(models: KeyModels, p: Position, opts: { pool?: number; 
       local.lastNext === key ? 1 : 0,
       share(local.after3, local.n3, key),
       ...context.of(key),
+      ...extraFeatures(key),
     ];
     const best = sc.order >= sp.order ? sc : sp;
     // The baseline the issue names: the plain 4-gram interpolated with the notebook's own keys.

@@ -2,11 +2,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { MARKDOWN_CHARS } from '../../preload/contract.ts';
 import type { Stage } from '../classifier/stages.ts';
 import { readJsonFile } from '../read-json-file.ts';
 import { topStatements } from './call-key.ts';
 import { Gbdt } from './gbdt.ts';
-import { GbdtSchema, KeyNgramSchema, KeyStatsSchema, TemplatesSchema } from './key-model-schemas.ts';
+import { GbdtSchema, KeyCoocSchema, KeyNgramSchema, KeyStatsSchema, TemplatesSchema } from './key-model-schemas.ts';
+import { KeyCooc } from './key-cooc.ts';
 import { KeyNgram } from './key-ngram.ts';
 import { FEATURES, rankKeys, type KeyModels } from './key-ranker.ts';
 import { walkNotebook, type NotebookCell, type NotebookState } from './notebook-state.ts';
@@ -32,6 +34,8 @@ export interface KeySuggestOptions {
   files?: readonly string[];
   /** Per-key score offsets learned from this user's accepts and dismissals. */
   bias?: ReadonlyMap<string, number>;
+  /** Per cell given as a string, the markdown just above it (cells given as objects carry their own). */
+  markdown?: readonly string[];
 }
 
 export interface KeyRecommender {
@@ -60,11 +64,13 @@ function checkedReranker(g: Gbdt, path: string): Gbdt {
 /** A model folder's files; the reranker is optional (a folder counted but not yet reranked ranks by the n-grams). */
 export function loadKeyModels(dir: string): KeyModelFiles {
   const rerankerPath = join(dir, 'reranker.json');
+  const coocPath = join(dir, 'key-cooc.json');
   return {
     models: {
       ngram: KeyNgram.fromJson(readJsonFile(join(dir, 'key-ngram.json'), KeyNgramSchema)),
       cellNgram: KeyNgram.fromJson(readJsonFile(join(dir, 'cell-ngram.json'), KeyNgramSchema)),
       stats: readJsonFile(join(dir, 'key-stats.json'), KeyStatsSchema),
+      cooc: existsSync(coocPath) ? new KeyCooc(readJsonFile(coocPath, KeyCoocSchema)) : undefined,
       reranker: existsSync(rerankerPath) ? checkedReranker(new Gbdt(readJsonFile(rerankerPath, GbdtSchema)), rerankerPath) : undefined,
     },
     templates: TemplateStore.fromJson(readJsonFile(join(dir, 'templates.json'), TemplatesSchema)),
@@ -137,9 +143,12 @@ export function keyRecommender(files: KeyModelFiles, kind: KeyKind): KeyRecommen
     const seen = new Set<string>();
     for (const c of list) {
       if (out.length >= opts.top) break;
-      let text = files.templates.render(c.key, ctx);
+      // A call of the notebook's own function is written as the notebook wrote it (or from its parameters), never as a
+      // corpus function of the same name; any other key as the corpus wrote it, else as the notebook did.
       const own = state.keyTemplate.get(c.key);
-      if (text === undefined && own) text = renderTemplate(own, c.key, ctx);
+      const fn = state.functions.get(c.key)?.template;
+      let text = fn ? undefined : files.templates.render(c.key, ctx);
+      for (const t of [own, fn]) if (text === undefined && t) text = renderTemplate(t, c.key, ctx);
       if (text === undefined || seen.has(text)) continue;
       seen.add(text);
       // A probability-like score for every kind: the reranker's margin through the logistic function.
@@ -152,7 +161,7 @@ export function keyRecommender(files: KeyModelFiles, kind: KeyKind): KeyRecommen
     kind,
     suggestAt,
     suggest(cells, opts) {
-      const list: NotebookCell[] = cells.map((c) => (typeof c === 'string' ? { source: c } : c));
+      const list: NotebookCell[] = cells.map((c, i) => (typeof c === 'string' ? { source: c, markdown: opts.markdown?.[i]?.slice(-MARKDOWN_CHARS) } : c));
       const last = list.at(-1);
       const first = !last || last.source.trim() === '';
       if (last && !first) list[list.length - 1] = { ...last, source: settle(last.source) };

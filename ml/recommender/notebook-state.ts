@@ -89,6 +89,21 @@ function boundAtTop(stmt: SyntaxNode): string[] {
   return out;
 }
 
+/** A top-level `def` and a call of it: each required parameter a hole filled with the user's name of that name, else a recent one. */
+function ownFunction(stmt: SyntaxNode): { name: string; template: string } | undefined {
+  const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+  if (def?.type !== 'function_definition') return undefined;
+  const name = def.childForFieldName('name')?.text;
+  if (!name) return undefined;
+  const params: string[] = [];
+  for (const p of def.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p.type === 'identifier') params.push(p.text);
+    else if (p.type === 'typed_parameter') params.push(p.namedChildren.find((c) => c.type === 'identifier')?.text ?? '');
+  }
+  if (params.some((p) => !p)) return undefined;
+  return { name, template: `${name}(${params.map((p, i) => hole('v', `${i}:${p}`)).join(', ')})` };
+}
+
 /** What the notebook has made available so far, updated statement by statement. */
 export class NotebookState {
   readonly aliases: AliasTable = new Map();
@@ -116,6 +131,8 @@ export class NotebookState {
   readonly unread = new Map<string, { at: number; key: string }>();
   /** Statement index of the latest fit that nothing has used yet (predict, score, transform), -1 when none. */
   fitPending = -1;
+  /** The notebook's own top-level functions: where each was defined, and a call of it with holes for its parameters. */
+  readonly functions = new Map<string, { at: number; template: string }>();
 
   /** The statement's template, key and names, as seen from the state before it runs. */
   describe(node: SyntaxNode, text: string, start: number, cell: number, first: boolean): Statement {
@@ -233,6 +250,9 @@ export class NotebookState {
       this.boundBy.set(d, s.key);
     }
     this.trackUnread(s, i);
+    const fn = ownFunction(node);
+    if (fn) this.functions.set(fn.name, { at: i, template: fn.template });
+    else for (const d of s.defines) this.functions.delete(d);
     // A statement that fits and uses at once (`model.fit(X, y).predict(X)`) leaves nothing pending.
     if (usesFitted(s.key)) this.fitPending = -1;
     else if (fitsModel(s.key)) this.fitPending = i;
@@ -276,6 +296,7 @@ export class NotebookState {
     c.markdown = this.markdown;
     for (const [k, v] of this.unread) c.unread.set(k, v);
     c.fitPending = this.fitPending;
+    for (const [k, v] of this.functions) c.functions.set(k, v);
     return c;
   }
 

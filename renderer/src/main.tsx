@@ -26,8 +26,13 @@ async function boot() {
   startChecks();
   followPipeline();
   startWidgets();
-  void import('./components/ghost-text.ts').then((m) => m.installGhostText());
   createRoot(document.getElementById('root')!).render(<App />);
+  // Monaco (with ghost text, kernel help and the check markers' Monaco side) is only in the lazily loaded editor
+  // chunk; the cells show as plain text until it is there (Cell.tsx). Its download and compile start in the first idle
+  // moment, while the notebook is still on its way, so the first editors are not kept waiting for them.
+  const preloadEditor = () => void import('./components/CellEditor.tsx');
+  if ('requestIdleCallback' in window) window.requestIdleCallback(preloadEditor);
+  else setTimeout(preloadEditor, 200);
   try {
     const info = await host().app.info({});
     // The notebooks open before a reload or restart come back first; the file the app was started on comes to front.

@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { parseJson, readJsonFile } from '../../../ml/read-json-file.ts';
+import { MARKDOWN_CHARS } from '../../../preload/contract.ts';
 import type { NotebookCell } from '../../../ml/recommender/notebook-state.ts';
 import { pythonScriptsDir } from '../../app-paths.ts';
 import { cacheDir, ensureKaggleCorpus, githubShards } from '../../corpus-cache.ts';
@@ -34,7 +35,7 @@ function withMarkdown(cells: ReadonlyArray<{ type: string; source: string }>): N
   for (const c of cells) {
     if (c.type === 'markdown') md.push(c.source);
     else if (c.type === 'code') {
-      out.push({ source: c.source, markdown: md.join('\n').slice(-2000) });
+      out.push({ source: c.source, markdown: md.join('\n').slice(-MARKDOWN_CHARS) });
       md = [];
     }
   }

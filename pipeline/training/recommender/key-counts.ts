@@ -15,8 +15,8 @@ export class KeyCounts {
 
   constructor(readonly templates?: TemplateMiner) {}
 
-  /** Counts one notebook into every table of `targets` with a single walk. */
-  static add(nb: RecNotebook, targets: readonly KeyCounts[]): void {
+  /** Counts one notebook into every table of `targets` with a single walk; returns the keys it used. */
+  static add(nb: RecNotebook, targets: readonly KeyCounts[]): Set<string> {
     const seen = new Set<string>();
     walkNotebook(nb.cells, (s, state) => {
       const { plain, marked } = histories({ state, first: s.first });
@@ -25,6 +25,7 @@ export class KeyCounts {
         t.count(plain, marked, token, s.key ? { repeat: seen.has(s.key), first: s.first, template: s.template, group: nb.group } : undefined);
       if (s.key) seen.add(s.key);
     });
+    return seen;
   }
 
   private count(plain: string[], marked: string[], token: string, use?: { repeat: boolean; first: boolean; template: string; group: string }): void {
@@ -54,6 +55,13 @@ export class KeyCounts {
   prune(): void {
     this.ngram.prune(3, 20);
     this.cellNgram.prune(3, 20);
+  }
+
+  /** The keys one notebook uses, without counting it (a resumed run that lacks the co-occurrence table). */
+  static keysOf(nb: RecNotebook): Set<string> {
+    const seen = new Set<string>();
+    walkNotebook(nb.cells, (s) => void (s.key && seen.add(s.key)));
+    return seen;
   }
 
   models(): KeyModels {

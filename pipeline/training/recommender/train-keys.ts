@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile } from '../../../ml/read-json-file.ts';
 import { rankKeys, FEATURES, type KeyModels } from '../../../ml/recommender/key-ranker.ts';
+import { KeyCooc } from '../../../ml/recommender/key-cooc.ts';
 import { loadKeyModels } from '../../../ml/recommender/key-recommender.ts';
 import { walkNotebook } from '../../../ml/recommender/notebook-state.ts';
 import { setParseCache } from '../../../ml/recommender/call-key.ts';
@@ -13,6 +14,7 @@ import { rng } from '../../../ml/random.ts';
 import { pythonScriptsDir } from '../../app-paths.ts';
 import { runPythonTrainer } from '../python-trainer.ts';
 import type { RecNotebook } from './corpus-notebooks.ts';
+import { KeyCoocCounter } from './key-cooc-counts.ts';
 import { KeyCounts, ORDER } from './key-counts.ts';
 
 export interface TrainKeysOptions {
@@ -49,7 +51,7 @@ function writeRerankerData(file: string, train: readonly RecNotebook[], models: 
     walkNotebook(nb.cells, (s, state) => {
       if (!s.key || r() >= rate || pos >= positions) return;
       seen++;
-      const cands = rankKeys(models, { state, first: s.first }, { kind: 'ngram-cache', pool: 40 });
+      const cands = rankKeys(models, { state, first: s.first }, { kind: 'ngram-cache', pool: 40, extra: true });
       if (!cands.some((c) => c.key === s.key)) return;
       covered++;
       for (const c of cands)
@@ -66,7 +68,7 @@ function writeRerankerData(file: string, train: readonly RecNotebook[], models: 
   closeSync(fd);
   log(
     `reranker data: ${pos} positions with the true key among the candidates, of ${seen} sampled ` +
-      `(${((100 * covered) / Math.max(1, seen)).toFixed(1)} % recall at 40+40+cache)`,
+      `(${((100 * covered) / Math.max(1, seen)).toFixed(1)} % recall at 40+40+cache+local+own+co-occurrence)`,
   );
   return pos;
 }
@@ -78,7 +80,21 @@ export async function trainKeyRecommender(notebooks: readonly RecNotebook[], o: 
   const counted = ['key-ngram.json', 'cell-ngram.json', 'key-stats.json', 'templates.json'].every((f) => existsSync(join(o.outDir, f)));
   let fold0: KeyModels;
   let statements: number;
+  // Corpus passes read each cell once: a parse cache would only hold native trees the collector frees late (OOM).
+  setParseCache(0);
   if (o.resume && counted && existsSync(join(fold0Dir, 'key-ngram.json'))) {
+    // Folders counted before the co-occurrence table existed get it from one more walk (no n-gram is recounted).
+    if (![o.outDir, fold0Dir].every((d) => existsSync(join(d, 'key-cooc.json')))) {
+      const [all, zero] = [new KeyCoocCounter(), new KeyCoocCounter()];
+      train.forEach((nb, i) => {
+        const keys = KeyCounts.keysOf(nb);
+        all.addNotebook(keys);
+        if (foldOf(nb.group) === 0) zero.addNotebook(keys);
+        if (i % 5000 === 0) o.log(`co-occurrence: ${i} / ${train.length} notebooks`);
+      });
+      writeFileSync(join(o.outDir, 'key-cooc.json'), JSON.stringify(all.toJson()));
+      writeFileSync(join(fold0Dir, 'key-cooc.json'), JSON.stringify(zero.toJson()));
+    }
     fold0 = loadKeyModels(fold0Dir).models;
     statements = readJsonFile(join(o.outDir, 'counted.json'), z.object({ statements: z.number().int().nonnegative() })).statements;
     o.log(`resumed: counts of ${statements} statements from ${o.outDir}`);
@@ -87,9 +103,11 @@ export async function trainKeyRecommender(notebooks: readonly RecNotebook[], o: 
     const all = new KeyCounts(miner);
     // Fold 0 is counted twice (into `all` and `zero`): the reranker learns on fold 1 from fold 0's counts.
     const zero = new KeyCounts();
-    setParseCache(0);
+    const [coAll, coZero] = [new KeyCoocCounter(), new KeyCoocCounter()];
     train.forEach((nb, i) => {
-      KeyCounts.add(nb, foldOf(nb.group) === 0 ? [all, zero] : [all]);
+      const keys = KeyCounts.add(nb, foldOf(nb.group) === 0 ? [all, zero] : [all]);
+      coAll.addNotebook(keys);
+      if (foldOf(nb.group) === 0) coZero.addNotebook(keys);
       if (i % 5000 === 0) o.log(`counted ${i} / ${train.length} notebooks`);
     });
     for (const c of [all, zero]) c.prune();
@@ -104,9 +122,12 @@ export async function trainKeyRecommender(notebooks: readonly RecNotebook[], o: 
     };
     write(o.outDir, all);
     writeFileSync(join(o.outDir, 'templates.json'), JSON.stringify(miner.toJson()));
+    writeFileSync(join(o.outDir, 'key-cooc.json'), JSON.stringify(coAll.toJson()));
     write(fold0Dir, zero);
+    const zeroCooc = coZero.toJson();
+    writeFileSync(join(fold0Dir, 'key-cooc.json'), JSON.stringify(zeroCooc));
     writeFileSync(join(fold0Dir, 'templates.json'), JSON.stringify({ kind: 'templates', byKey: {} }));
-    fold0 = zero.models();
+    fold0 = { ...zero.models(), cooc: new KeyCooc(zeroCooc) };
   }
   let reranker: Record<string, unknown> = { skipped: true };
   if (o.positions > 0) {

@@ -1,4 +1,5 @@
 // Schedules stage classification after typing pauses and fetches next-line suggestions for the active cell.
+import { MARKDOWN_CHARS } from '../../../preload/contract.ts';
 import { host } from '../host.ts';
 import { currentSuggestions, useMl } from '../stores/ml.ts';
 import { useNotebook } from '../stores/notebook.ts';
@@ -63,16 +64,24 @@ export function requestSuggestions(cellId: string, prefix: string): void {
     const doc = useNotebook.getState().doc;
     if (!doc) return;
     const idx = doc.cells.findIndex((c) => c.id === cellId);
-    const earlier = doc.cells
-      .slice(0, Math.max(0, idx))
-      .filter((c) => c.cell_type === 'code')
-      .map((c) => c.source);
+    // Each code cell with the markdown just above it: a "Missing values" title says what comes next.
+    const earlier: string[] = [];
+    const markdown: string[] = [];
+    let md: string[] = [];
+    for (const c of doc.cells.slice(0, Math.max(0, idx + 1))) {
+      if (c.cell_type === 'markdown') md.push(c.source);
+      if (c.cell_type !== 'code') continue;
+      if (c.id !== cellId) earlier.push(c.source);
+      markdown.push(md.join('\n').slice(-MARKDOWN_CHARS));
+      md = [];
+    }
     try {
       const columns = useMl.getState().kernelColumns;
       const path = useNotebook.getState().path;
       const res = await host().ml.suggest({
         cells: [...earlier, prefix],
         top: 5,
+        ...(markdown.some(Boolean) ? { markdown } : {}),
         ...(columns.length ? { columns } : {}),
         ...(path ? { notebookPath: path } : {}),
       });

@@ -12,8 +12,21 @@ import { RunTime } from './RunTime.tsx';
 import { StageBadge } from './StageBadge.tsx';
 import { SuggestionChips } from './SuggestionChips.tsx';
 
-// Monaco is a large chunk: the notebook paints as plain text first and editors attach once it has loaded.
-const CellEditor = lazy(() => import('./CellEditor.tsx').then((m) => ({ default: m.CellEditor })));
+// Monaco is a large chunk (and only ever in lazily loaded chunks): the notebook paints as plain text first and editors
+// attach once it has loaded. The first editors wait for a frame to be painted, so the first cells always show before
+// Monaco's editors are made (and, unless main.tsx's early fetch has already brought it, before Monaco is evaluated).
+let editorChunk: Promise<typeof import('./CellEditor.tsx')> | null = null;
+function loadEditor(): Promise<typeof import('./CellEditor.tsx')> {
+  editorChunk ??= new Promise<void>((painted) => {
+    // A frame callback runs just before the paint; the timeout after it runs once that paint is done. A window that
+    // paints no frames (hidden) goes on after a moment anyway.
+    requestAnimationFrame(() => setTimeout(painted, 0));
+    setTimeout(painted, 100);
+  }).then(() => import('./CellEditor.tsx'));
+  return editorChunk;
+}
+// main.tsx starts fetching the chunk in the first idle moment at start.
+const CellEditor = lazy(() => loadEditor().then((m) => ({ default: m.CellEditor })));
 
 // The first markdown render costs a few hundred milliseconds (marked and DOMPurify warm up). It is done in an idle
 // moment at start; a notebook that arrives before that shows its markdown source for a frame, not a late first screen.
@@ -28,10 +41,22 @@ if (typeof window !== 'undefined') {
   else setTimeout(warmMarkdown, 0);
 }
 
-// As tall as the editor that replaces it (CellEditor: 19 px lines, at least 27 px), so nothing moves when it does.
+// Monaco's default font on this platform (monaco-editor's fontInfo.js; CellEditor sets none), so the plain text is
+// drawn in the editor's font, not only in its size: the text does not change when the editor replaces it.
+const EDITOR_FONT =
+  typeof navigator === 'undefined'
+    ? undefined
+    : /Macintosh|Mac OS X/.test(navigator.userAgent)
+      ? "Menlo, Monaco, 'Courier New', monospace"
+      : /Windows/.test(navigator.userAgent)
+        ? "Consolas, 'Courier New', monospace"
+        : "'Droid Sans Mono', monospace";
+
+// As tall as the editor that replaces it (CellEditor: 19 px lines, at least 27 px), so nothing moves when it does;
+// tabs as wide as the editor's (tabSize 4).
 function StaticCode({ source }: { source: string }) {
   return (
-    <pre className="static-code" style={{ minHeight: Math.max(27, source.split('\n').length * 19) }}>
+    <pre className="static-code" style={{ minHeight: Math.max(27, source.split('\n').length * 19), fontFamily: EDITOR_FONT, tabSize: 4 }}>
       {source}
     </pre>
   );

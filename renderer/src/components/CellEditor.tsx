@@ -7,8 +7,12 @@ import { currentSuggestions, useMl } from '../stores/ml.ts';
 import { useNotebook } from '../stores/notebook.ts';
 import { acceptSuggestion, registerEditor } from './editor-bridge.ts';
 import { editorHasFocus, focusNotebook } from './focus.ts';
+import { installGhostText } from './ghost-text.ts';
 
 const LINE_HEIGHT = 19;
+
+// Ghost text needs Monaco, so it comes with this (lazily loaded) chunk: installed once, before the first editor is made.
+installGhostText();
 
 export function CellEditor({ cellId, source, language, focus }: { cellId: string; source: string; language: string; focus: boolean }) {
   const host = useRef<HTMLDivElement>(null);

@@ -2,7 +2,10 @@
 // Cells far from the viewport have no editor; theirs get markers when the editor is made (editor-bridge calls markEditor).
 import type { CheckFinding } from '../../../preload/contract.ts';
 import { useChecks, visibleFindings } from '../stores/checks.ts';
-import { monaco } from './monaco.ts';
+import type { monaco } from './monaco.ts';
+// Monaco's value comes from the editor chunk (monaco-ns.ts): a static import here would pull all of Monaco into the
+// main chunk through ChecksPanel and editor-bridge. Every editor this module sees was made by that loaded Monaco.
+import { loadedMonaco } from './monaco-ns.ts';
 
 type Editor = monaco.editor.IStandaloneCodeEditor;
 
@@ -19,7 +22,8 @@ function byCell(findings: readonly CheckFinding[]): Map<string, CheckFinding[]> 
 
 function apply(editor: Editor, findings: readonly CheckFinding[]): void {
   const model = editor.getModel();
-  if (!model) return;
+  const monaco = loadedMonaco();
+  if (!model || !monaco) return;
   const last = model.getLineCount();
   monaco.editor.setModelMarkers(model, OWNER, findings.map((f) => {
     // The cell may have changed since the check ran: keep the marker on a line that exists.

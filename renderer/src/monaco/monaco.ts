@@ -23,6 +23,7 @@ import 'monaco-esm/editor/contrib/wordOperations/browser/wordOperations.js';
 import 'monaco-esm/editor/common/standaloneStrings.js';
 import 'monaco-esm/languages/definitions/python/register.js';
 import EditorWorker from 'monaco-esm/editor/editor.worker.js?worker';
+import { provideMonaco } from './monaco-ns.ts';
 import './kernel-help.ts'; // completion, hover, Shift+Tab docs and parameter hints from the kernel
 
 declare global {
@@ -46,5 +47,8 @@ monaco.editor.defineTheme('gds', {
   rules: [],
   colors: { 'editor.background': '#f7f8fa', 'editor.lineHighlightBackground': '#eef1f6' },
 });
+
+// For the main chunk's modules that act on editors without importing Monaco (check-markers.ts).
+provideMonaco(monaco);
 
 export { monaco };
