@@ -38,6 +38,13 @@ module.exports = {
       },
     },
     {
+      // KaTeX (script, CSS, fonts) is fetched when the first math is drawn, never with the first screen.
+      name: 'katex-only-on-demand',
+      severity: 'error',
+      from: { path: '^renderer/src/' },
+      to: { path: 'node_modules/katex/', dependencyTypesNot: ['type-only', 'type-import', 'dynamic-import'] },
+    },
+    {
       name: 'services-no-electron',
       severity: 'error',
       from: { path: '^main/(services|host|web|cli|workers)/' },

@@ -80,6 +80,15 @@ export function isTupleTarget(node: SyntaxNode, orList: boolean): boolean {
 }
 
 /** Parses a cell's Python source; never throws, tree-sitter recovers from syntax errors. */
+/**
+ * tree-sitter frees a tree in an N-API finalizer, and Node runs those only when the event loop turns: a synchronous
+ * loop over a corpus keeps every tree it parsed (~100 KB each; a pass over the shared corpora grew past 20 GB).
+ * Loops that parse many cells await this every few hundred notebooks; requests from the app yield between them anyway.
+ */
+export function releaseParsedTrees(): Promise<void> {
+  return new Promise((done) => setImmediate(done));
+}
+
 export function parsePython(source: string): Tree {
   if (!parser) {
     parser = new Parser();

@@ -27,12 +27,6 @@ async function boot() {
   followPipeline();
   startWidgets();
   createRoot(document.getElementById('root')!).render(<App />);
-  // Monaco (with ghost text, kernel help and the check markers' Monaco side) is only in the lazily loaded editor
-  // chunk; the cells show as plain text until it is there (Cell.tsx). Its download and compile start in the first idle
-  // moment, while the notebook is still on its way, so the first editors are not kept waiting for them.
-  const preloadEditor = () => void import('./components/CellEditor.tsx');
-  if ('requestIdleCallback' in window) window.requestIdleCallback(preloadEditor);
-  else setTimeout(preloadEditor, 200);
   try {
     const info = await host().app.info({});
     // The notebooks open before a reload or restart come back first; the file the app was started on comes to front.
@@ -43,6 +37,13 @@ async function boot() {
   } catch (e) {
     useUi.getState().toast('error', `Cannot reach the GDS service: ${(e as Error).message}`);
   }
+  // Monaco (with ghost text, kernel help and the check markers' Monaco side) is only in the lazily loaded editor
+  // chunk; index.html has the browser download and compile it beside the first screen, and the cells show as plain
+  // text until it is evaluated (Cell.tsx). Evaluating it blocks the page for a few hundred milliseconds: done once the
+  // start notebook is on screen (the first editors ask for it after a paint anyway), never while its answer is due.
+  const preloadEditor = () => void import('./components/CellEditor.tsx');
+  if ('requestIdleCallback' in window) window.requestIdleCallback(preloadEditor);
+  else setTimeout(preloadEditor, 200);
 }
 
 void boot();

@@ -134,6 +134,7 @@ def main():
     p.add_argument('--clip', type=float, default=5.0)
     p.add_argument('--max-pairs', type=int, default=0)
     p.add_argument('--max-minutes', type=float, default=0)
+    p.add_argument('--patience', type=int, default=0, help='stop after this many epochs without a better validation loss (0: never)')
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--seed', type=int, default=13)
     p.add_argument('--resume')
@@ -156,9 +157,12 @@ def main():
     step = group.wrap(TrainStep(model))  # moves `model` to the group's device
     opt = torch.optim.Adam(step.parameters(), lr=a.lr)
     start_epoch = 0
+    # Early stopping keeps the weights of the epoch with the lowest validation loss; they are what gets exported.
+    best = {'loss': float('inf'), 'epoch': 0, 'state': None}
     if ck:
         opt.load_state_dict(ck['opt'])
         start_epoch = ck['epoch']
+        best = ck.get('best', best)
     emit(event='start', pairs=len(train), valid=len(valid), vocab=len(vocab), params=sum(p.numel() for p in model.parameters()))
     t0 = time.time()
     epoch = start_epoch
@@ -177,22 +181,29 @@ def main():
             seen += src.size(0)
         total, seen = group.sum(total, seen)
         v_loss, v_exact = evaluate(model, valid, 256, group.device) if valid else (0.0, 0.0)
+        if v_loss < best['loss']:
+            best = {'loss': v_loss, 'epoch': epoch, 'state': {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}}
         # Saved (atomically) before the epoch event: a reader reacting to the event finds this epoch's checkpoint.
         if group.main:
             ck_tmp = os.path.join(a.out, 'checkpoint.pt.tmp')
-            torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'epoch': epoch, 'args': vars(a)}, ck_tmp)
+            torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'epoch': epoch, 'args': vars(a), 'best': best}, ck_tmp)
             os.replace(ck_tmp, os.path.join(a.out, 'checkpoint.pt'))
         emit(event='epoch', epoch=epoch, train_loss=round(total / max(seen, 1), 4), valid_loss=round(v_loss, 4),
              valid_greedy_exact=round(v_exact, 4), seconds=round(time.time() - t0, 1))
+        if a.patience and valid and group.any(epoch - best['epoch'] >= a.patience):
+            emit(event='converged', best_epoch=best['epoch'], best_valid_loss=round(best['loss'], 4))
+            break
         if a.max_minutes and group.any(time.time() - t0 > a.max_minutes * 60):
             emit(event='budget', minutes=a.max_minutes)
             break
+    if a.patience and best['state'] is not None:
+        model.load_state_dict(best['state'])
     write_rank_hash(a.rank_hashes, group, model)
     group.close()
     if not group.main:
         return
     export(model.cpu(), a.out, len(vocab))
-    emit(event='done', epochs=epoch, seconds=round(time.time() - t0, 1))
+    emit(event='done', epochs=epoch, best_epoch=best['epoch'], seconds=round(time.time() - t0, 1))
 
 
 if __name__ == '__main__':

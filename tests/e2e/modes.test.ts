@@ -355,3 +355,18 @@ test('a markdown cell: Enter edits it, Shift+Enter renders it, a double-click ed
   await cell(page, 0).locator('.markdown.rendered h1', { hasText: 'Title two' }).waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('math in markdown is drawn by KaTeX, which loads on demand after the first screen', { timeout: 90_000 }, async () => {
+  const file = join(dir, 'math.ipynb');
+  const source = 'Loss $x_i^2$ and\n\n$$\\frac{a_1}{b}$$';
+  writeFileSync(file, notebook({ cell_type: 'markdown', id: 'm0', metadata: {}, source }, code('c1', 'z = 0')));
+  const { page, errors } = await open(file);
+  await cell(page, 0).locator('.markdown.rendered .katex-display .mfrac').waitFor({ timeout: 20_000 });
+  const inline = cell(page, 0).locator('.markdown.rendered p .katex').first();
+  // The subscript survived markdown (not read as emphasis) and KaTeX's stylesheet, loaded with it, applies.
+  await inline.locator('.msupsub').waitFor();
+  assert.equal(await cell(page, 0).locator('.markdown.rendered em').count(), 0);
+  assert.match(await inline.evaluate((el) => getComputedStyle(el).fontFamily), /KaTeX_Main/);
+  assert.equal(await cell(page, 0).locator('.math-pending').count(), 0);
+  assert.deepEqual(errors, []);
+});

@@ -236,7 +236,12 @@ test('train recommender --corpus, an interrupted run, --resume, and eval on a co
     source: { kind: string; path: string };
     resumedFrom: string;
     corpus: { trainNotebooks: number; testNotebooks: number; heldOutDatasets: string[] };
+    training: { single: { epochs: Array<{ epoch: number; valid_loss: number }>; stoppedBy: string } };
   };
+  // The validation curve spans the interrupted run and the resumed one.
+  assert.deepEqual(m.training.single.epochs.map((e) => e.epoch), [1, 2]);
+  assert.equal(typeof m.training.single.epochs[0]?.valid_loss, 'number');
+  assert.equal(m.training.single.stoppedBy, 'epochs');
   assert.deepEqual(m.source, { kind: 'files', path: corpus });
   assert.equal(m.resumedFrom, join(out, 'checkpoint.pt'));
   assert.equal(m.corpus.trainNotebooks + m.corpus.testNotebooks, notebooks);
@@ -249,11 +254,12 @@ test('train recommender --corpus, an interrupted run, --resume, and eval on a co
   const trained = run(['train', 'recommender', '--corpus', corpus, '--out', keys, '--positions', '0']);
   assert.equal(trained.status, 0, trained.stderr);
   rmSync(join(corpus, 'datasets', 'dont-call-me-turkey'), { recursive: true });
-  const ev = run(['eval', 'recommender', '--corpus', corpus, '--model', keys, '--positions', '50', '--json']);
+  const ev = run(['eval', 'recommender', '--corpus', corpus, '--model', keys, '--seq2seq', out, '--positions', '50', '--json']);
   assert.equal(ev.status, 0, ev.stderr);
   assert.match(ev.stderr, /no held-out group among \d+: evaluating on all 16 notebooks, including training data/);
   const res = JSON.parse(ev.stdout) as { results: Array<{ positions: number; tallies: Record<string, { all: { n: number } }> }> };
   assert.equal(res.results[0]?.positions, 50);
-  assert.deepEqual(Object.keys(res.results[0]?.tallies ?? {}).sort(), ['bigram', 'most-frequent', 'ngram-cache', 'rerank']);
+  const methods = Object.keys(res.results[0]?.tallies ?? {}).sort();
+  assert.deepEqual(methods, ['bigram', 'most-frequent', 'ngram-cache', 'rerank', 'seq2seq per-stage', 'seq2seq single']);
   rmSync(dir, { recursive: true, force: true });
 });

@@ -86,3 +86,29 @@ test('torchrun with two CPU processes: both trainers end with identical weights 
   assert.ok(readdirSync(join(dir, 'clf-out')).includes('model.onnx'));
   assert.ok(readdirSync(join(dir, 'rec-out')).includes('encoder.onnx'));
 });
+
+test('train_recommender.py --patience: stops when the validation loss stops improving and reports the best epoch', { skip, timeout: 120_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-patience-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  recommenderData(join(dir, 'rec-data'));
+  const common = ['--data', join(dir, 'rec-data'), '--batch', '8', '--emb', '8', '--hidden', '8', '--layers', '1', '--threads', '1'];
+  const frozen: TrainEvent[] = [];
+  const moving: TrainEvent[] = [];
+  await Promise.all([
+    // A learning rate of 0 never improves on the first epoch: with patience 1 the second epoch is the last.
+    runPythonTrainer(join(pythonScriptsDir(), 'train_recommender.py'), [...common, '--out', join(dir, 'frozen'), '--epochs', '6', '--patience', '1',
+      '--lr', '0'], (e) => frozen.push(e), python),
+    runPythonTrainer(join(pythonScriptsDir(), 'train_recommender.py'), [...common, '--out', join(dir, 'moving'), '--epochs', '4', '--patience', '9',
+      '--lr', '0.05'], (e) => moving.push(e), python),
+  ]);
+  assert.deepEqual(frozen.filter((e) => e.event === 'epoch').map((e) => e.epoch), [1, 2]);
+  assert.deepEqual(frozen.find((e) => e.event === 'converged')?.best_epoch, 1);
+  assert.equal(frozen.find((e) => e.event === 'done')?.best_epoch, 1);
+  assert.ok(readdirSync(join(dir, 'frozen')).includes('encoder.onnx'), 'a stopped run still exports');
+  // Whatever the curve, the exported (best) epoch is the one with the lowest validation loss.
+  const curve = moving.filter((e) => e.event === 'epoch').map((e) => ({ epoch: e.epoch as number, loss: e.valid_loss as number }));
+  assert.equal(curve.length, 4);
+  const lowest = curve.reduce((a, b) => (b.loss < a.loss ? b : a));
+  assert.equal(moving.find((e) => e.event === 'done')?.best_epoch, lowest.epoch);
+  assert.equal(moving.some((e) => e.event === 'converged'), false);
+});

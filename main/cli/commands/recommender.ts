@@ -17,15 +17,28 @@ function findOrCreate(program: Command, name: string, description: string): Comm
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
 }
 
+interface EvalOptions {
+  model?: string;
+  previous?: string;
+  seq2seq?: string;
+  positions: string;
+  corpus?: string;
+  db?: string;
+  all?: boolean;
+  json?: boolean;
+}
+
 export function registerRecommenderCommands(program: Command): void {
   findOrCreate(program, 'train', 'train a model')
     .command('recommender')
     .description('train the next-line recommender (per-stage + single seq2seq, n-gram), evaluate on held-out datasets, write model folders')
     .option('--out <dir>', 'model folder to write', join(installedModelsDir(), 'recommender'))
-    .option('--per-dataset <n>', 'notebooks per dataset (subsample for the CPU budget)', '50')
+    .option('--per-dataset <n>', 'seq2seq: notebooks per dataset or repository (0: all; a subsample for the CPU budget)', '50')
     .option('--stage-pairs <n>', 'training pairs per stage model', '4000')
     .option('--single-pairs <n>', 'training pairs for the single model', '8000')
-    .option('--epochs <n>', 'epochs', '2')
+    .option('--epochs <n>', 'epochs (at most, with --patience)', '2')
+    .option('--patience <n>', 'seq2seq: stop after n epochs without a better validation loss, keeping the best (0: off)', '0')
+    .option('--max-minutes <n>', 'seq2seq: training minutes per sub-model at most (0: no limit)', '0')
     .option('--hidden <n>', 'GRU hidden size', '128')
     .option('--emb <n>', 'embedding size', '48')
     .option('--layers <n>', 'GRU layers', '2')
@@ -33,7 +46,7 @@ export function registerRecommenderCommands(program: Command): void {
     .option('--eval-pairs <n>', 'held-out pairs to evaluate on', '600')
     .option(
       '--corpus <path>',
-      'train on this folder or .zip of notebooks (any depth; datasets/<slug>/ names the dataset) instead of the Kaggle crawl cache',
+      'train on this folder or .zip of notebooks (any depth; datasets/<slug>/ names the dataset) instead of the shared corpora',
     )
     .option('--db <file>', 'train on the notebooks of this corpus database (gds import), duplicates skipped')
     .option(
@@ -53,6 +66,8 @@ export function registerRecommenderCommands(program: Command): void {
         stagePairs: num('stagePairs'),
         singlePairs: num('singlePairs'),
         epochs: num('epochs'),
+        patience: num('patience'),
+        maxMinutes: num('maxMinutes'),
         hidden: num('hidden'),
         emb: num('emb'),
         layers: num('layers'),
@@ -73,15 +88,17 @@ export function registerRecommenderCommands(program: Command): void {
     .description('the next-line metric (api@k, exact@k, valid, defined) at statements of held-out notebooks, every method beside the baselines')
     .option('--model <dir>', 'recommender model folder (keys format)')
     .option('--previous <dir>', 'also evaluate this earlier model folder (masked-line n-gram or seq2seq format)')
+    .option('--seq2seq <dir>', 'also evaluate the per-stage and single GRU models of this folder (gds train recommender --kind seq2seq)')
     .option('--positions <n>', 'statements sampled per held-out set', '2000')
     .option('--corpus <path>', 'evaluate on this folder or .zip of notebooks instead of the shared corpora')
     .option('--db <file>', 'evaluate on the notebooks of this corpus database')
     .option('--all', 'every notebook of --corpus/--db, not only its held-out groups (they may have been trained on)')
     .option('--json', 'print one JSON line instead of the table')
-    .action(async (o: { model?: string; previous?: string; positions: string; corpus?: string; db?: string; all?: boolean; json?: boolean }) => {
+    .action(async (o: EvalOptions) => {
       const params = parseParams('eval recommender', evalRecommenderStep.params, {
         model: o.model,
         previous: o.previous,
+        seq2seq: o.seq2seq,
         positions: Number(o.positions),
         corpus: o.corpus,
         db: o.db,

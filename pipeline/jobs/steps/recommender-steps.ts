@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { KEY_KINDS, keyRecommender, loadKeyModels } from '../../../ml/recommender/key-recommender.ts';
-import { loadRecommender } from '../../../ml/recommender/recommender.ts';
+import { loadRecommender, type Recommender } from '../../../ml/recommender/recommender.ts';
 import { resolveLabeler } from '../../../ml/recommender/stage-labeler.ts';
 import { activeModelDir, installedModelsDir, pythonScriptsDir } from '../../app-paths.ts';
 import { keyRecommenderCorpus, seq2seqCorpus, type RecNotebook } from '../../training/recommender/corpus-notebooks.ts';
@@ -32,7 +32,7 @@ export const trainRecommenderStep = defineStep({
     out: z.string().default(() => join(installedModelsDir(), 'recommender')),
     /** keys: call-key n-grams + reranker (the default); seq2seq: the report's GRU models. */
     kind: z.enum(['keys', 'seq2seq']).default('keys'),
-    perDataset: int(1).default(50),
+    perDataset: int(0).default(50),
     stagePairs: int(0).default(4000),
     singlePairs: int(0).default(8000),
     epochs: int(1).default(2),
@@ -40,6 +40,10 @@ export const trainRecommenderStep = defineStep({
     emb: int(1).default(48),
     layers: int(1).default(2),
     attn: z.enum(['dot', 'general', 'concat']).default('general'),
+    /** seq2seq: stop a sub-model after this many epochs without a better validation loss (0: train every epoch). */
+    patience: int(0).default(0),
+    /** seq2seq: minutes of training per sub-model at most (0: no limit). */
+    maxMinutes: z.number().min(0).default(0),
     evalPairs: int(0).default(600),
     corpus: z.string().optional(),
     db: z.string().optional(),
@@ -71,7 +75,7 @@ export const trainRecommenderStep = defineStep({
       resume: typeof p.resume === 'string' ? resolve(p.resume) : undefined,
       command: p.command,
       stagePairs: p.stagePairs, singlePairs: p.singlePairs, epochs: p.epochs, hidden: p.hidden,
-      emb: p.emb, layers: p.layers, attn: p.attn, evalPairs: p.evalPairs,
+      emb: p.emb, layers: p.layers, attn: p.attn, evalPairs: p.evalPairs, patience: p.patience, maxMinutes: p.maxMinutes,
       log,
     });
     io.out(JSON.stringify({ best, metrics }));
@@ -79,12 +83,19 @@ export const trainRecommenderStep = defineStep({
   },
 });
 
+/** A recommender of any format, asked with the cells before the position as `gds suggest` asks it. */
+function askedAsTheAppAsks(rec: Recommender): EvalMethod['suggest'] {
+  return async (_state, _first, context) => (await rec.suggest(context(), { top: 5 })).suggestions.map((x) => x.text);
+}
+
 export const evalRecommenderStep = defineStep({
   name: 'eval-recommender',
   params: z.strictObject({
     model: z.string().optional(),
     /** Also evaluate this earlier model folder (masked-line n-gram or seq2seq format). */
     previous: z.string().optional(),
+    /** Also evaluate the per-stage and single GRU models of this seq2seq folder, each as its own row. */
+    seq2seq: z.string().optional(),
     positions: int(1).default(2000),
     corpus: z.string().optional(),
     db: z.string().optional(),
@@ -103,8 +114,13 @@ export const evalRecommenderStep = defineStep({
     });
     if (o.previous) {
       const prev = await loadRecommender(resolve(o.previous));
-      const suggest: EvalMethod['suggest'] = async (_s, _f, context) => (await prev.suggest(context(), { top: 5 })).suggestions.map((x) => x.text);
-      methods.unshift({ name: `previous (${prev.kind})`, suggest });
+      methods.unshift({ name: `previous (${prev.kind})`, suggest: askedAsTheAppAsks(prev) });
+    }
+    if (o.seq2seq) {
+      const folder = resolve(o.seq2seq);
+      for (const kind of ['single', 'per-stage'] as const) {
+        methods.unshift({ name: `seq2seq ${kind}`, suggest: askedAsTheAppAsks(await loadRecommender(folder, { kind })) });
+      }
     }
     const everything = await keyRecommenderCorpus({ corpus: o.corpus, db: o.db }, log);
     let notebooks = everything.filter((nb) => o.all || nb.heldOut);

@@ -1,9 +1,9 @@
 // The recommender's notebooks: both shared corpora (Kaggle crawl grouped by dataset, GitHub shards by repository, forks
-// once) or a chosen one, for the key recommender; the Kaggle crawl or a chosen corpus for the older seq2seq models.
+// once) or a chosen one, for the key recommender and the seq2seq models.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { parseJson, readJsonFile } from '../../../ml/read-json-file.ts';
@@ -144,25 +144,6 @@ export async function keyRecommenderCorpus(o: CorpusChoice, log: (m: string) => 
   return notebooks;
 }
 
-/** Python notebooks of a folder at any depth; slug = the folder under `datasets/`, else the parent. */
-function* folderNotebooks(path: string, perDataset: number): Generator<CorpusNotebook> {
-  const counts = new Map<string, number>();
-  for (const file of findNotebooks(path)) {
-    const parts = file.split('/');
-    const at = parts.lastIndexOf('datasets');
-    const slug = at >= 0 ? (parts[at + 1] ?? 'unknown') : basename(resolve(file, '..'));
-    if (perDataset && (counts.get(slug) ?? 0) >= perDataset) continue;
-    try {
-      const nb = readNotebookFile(file);
-      if (nb.language !== 'python') continue;
-      counts.set(slug, (counts.get(slug) ?? 0) + 1);
-      yield { slug, cells: nb.cells.filter((c) => c.cellType === 'code').map((c) => c.source) };
-    } catch {
-      // Empty and broken files are part of the crawl; they hold no lines to learn from.
-    }
-  }
-}
-
 /** Recommender input from a chosen corpus: Python notebooks only, at most `perDataset` per dataset. */
 function* selectedNotebooks(list: SelectedNotebook[], perDataset: number): Generator<CorpusNotebook> {
   const counts = new Map<string, number>();
@@ -174,10 +155,23 @@ function* selectedNotebooks(list: SelectedNotebook[], perDataset: number): Gener
   }
 }
 
-/** The seq2seq recommender's notebooks (at most `perDataset` per dataset, 0 = all): a chosen corpus, else the Kaggle crawl cache. */
+/**
+ * The seq2seq recommender's notebooks (at most `perDataset` per dataset or repository, 0 = all): a chosen corpus, else
+ * both shared corpora, forks once. The slug keeps isHeldOut's name of the group (a Kaggle dataset's slug alone,
+ * `github:owner/name`), so buildSplit holds out exactly the groups the key recommender holds out.
+ */
 export async function seq2seqCorpus(o: CorpusChoice, perDataset: number): Promise<{ notebooks: Iterable<CorpusNotebook>; origin: CorpusOrigin }> {
   const selected = await readSelectedCorpus(o);
   if (selected) return { notebooks: selectedNotebooks(selected, perDataset), origin: chosenCorpusOrigin(o)! };
-  const dir = join(ensureKaggleCorpus(), 'datasets');
-  return { notebooks: folderNotebooks(dir, perDataset), origin: { kind: 'kaggle-cache', path: dir } };
+  return { notebooks: sharedSeq2seqNotebooks(perDataset), origin: { kind: 'shared-corpora', path: cacheDir() } };
+}
+
+function* sharedSeq2seqNotebooks(perDataset: number): Generator<CorpusNotebook> {
+  const counts = new Map<string, number>();
+  for (const nb of recommenderCorpus()) {
+    const slug = nb.group.replace(/^kaggle:/, '');
+    if (perDataset && (counts.get(slug) ?? 0) >= perDataset) continue;
+    counts.set(slug, (counts.get(slug) ?? 0) + 1);
+    yield { slug, cells: nb.cells.map((c) => c.source) };
+  }
 }

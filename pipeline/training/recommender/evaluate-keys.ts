@@ -3,6 +3,7 @@ import { keyOfText } from '../../../ml/recommender/call-key.ts';
 import { walkNotebook, type NotebookState } from '../../../ml/recommender/notebook-state.ts';
 import { sameCode } from '../../../ml/recommender/same-code.ts';
 import { undefinedNames } from '../../../ml/recommender/specialize.ts';
+import { releaseParsedTrees } from '../../../ml/python-parser.ts';
 import { rng } from '../../../ml/random.ts';
 import type { RecNotebook } from './corpus-notebooks.ts';
 
@@ -67,15 +68,16 @@ export interface EvalResult {
 }
 
 /** Samples `positions` statements uniformly over the set's scored statements (true key not empty) with a fixed seed. */
-function samplePositions(nbs: readonly RecNotebook[], positions: number, seed: number): Map<number, Set<number>> {
+async function samplePositions(nbs: readonly RecNotebook[], positions: number, seed: number): Promise<Map<number, Set<number>>> {
   const all: Array<[number, number]> = [];
-  nbs.forEach((nb, i) => {
+  for (const [i, nb] of nbs.entries()) {
+    if (i % 200 === 0) await releaseParsedTrees();
     let j = 0;
     walkNotebook(nb.cells, (s) => {
       if (s.key) all.push([i, j]);
       j++;
     });
-  });
+  }
   const r = rng(seed);
   for (let i = all.length - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
@@ -97,7 +99,7 @@ export async function evaluateSet(
   seed = 20261206,
   onProgress?: (done: number) => void,
 ): Promise<EvalResult> {
-  const picked = samplePositions(set.notebooks, positions, seed);
+  const picked = await samplePositions(set.notebooks, positions, seed);
   const tallies: Record<string, Record<string, Tally>> = {};
   for (const m of methods) tallies[m.name] = { all: empty(), 'new-cell': empty(), 'mid-cell': empty() };
   let done = 0;

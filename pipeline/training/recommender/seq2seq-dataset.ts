@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stage } from '../../../ml/classifier/stages.ts';
+import { releaseParsedTrees } from '../../../ml/python-parser.ts';
 import { rng } from '../../../ml/random.ts';
 import { buildVocab, encode, notebookPairs, trimRare, type Pair } from '../../../ml/recommender/pairs.ts';
 import { isHeldOut } from './held-out-split.ts';
@@ -36,12 +37,14 @@ export interface SplitPairs {
 }
 
 /** Masks every notebook once; identical code (forks, bot starters) is counted once. */
-export function buildSplit(notebooks: Iterable<CorpusNotebook>, labeler: Labeler): SplitPairs {
+export async function buildSplit(notebooks: Iterable<CorpusNotebook>, labeler: Labeler): Promise<SplitPairs> {
   const seen = new Set<string>();
   const out: SplitPairs = { train: [], test: [], trainNotebooks: 0, testNotebooks: 0, testSlugs: [], hash: '' };
   const dataHash = createHash('sha1');
   const slugs = new Set<string>();
+  let n = 0;
   for (const nb of notebooks) {
+    if (++n % 200 === 0) await releaseParsedTrees();
     const key = createHash('sha1').update(nb.cells.join('\n\u0000')).digest('hex');
     if (seen.has(key)) continue;
     seen.add(key);

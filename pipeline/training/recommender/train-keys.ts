@@ -8,6 +8,7 @@ import { rankKeys, FEATURES, type KeyModels } from '../../../ml/recommender/key-
 import { KeyCooc } from '../../../ml/recommender/key-cooc.ts';
 import { loadKeyModels } from '../../../ml/recommender/key-recommender.ts';
 import { walkNotebook } from '../../../ml/recommender/notebook-state.ts';
+import { releaseParsedTrees } from '../../../ml/python-parser.ts';
 import { setParseCache } from '../../../ml/recommender/call-key.ts';
 import { TemplateMiner } from '../../../ml/recommender/render.ts';
 import { rng } from '../../../ml/random.ts';
@@ -36,7 +37,9 @@ export function foldOf(group: string): 0 | 1 {
  * Writes the reranker's rows: positions of fold-1 notebooks, scored by counts of fold 0 alone (never of the notebook's
  * own dataset or repository), so the features behave as they will on notebooks no count has seen.
  */
-function writeRerankerData(file: string, train: readonly RecNotebook[], models: KeyModels, positions: number, log: (m: string) => void): number {
+async function writeRerankerData(
+  file: string, train: readonly RecNotebook[], models: KeyModels, positions: number, log: (m: string) => void,
+): Promise<number> {
   const fd = openSync(file, 'w');
   writeSync(fd, ['position', 'label', ...FEATURES].join('\t') + '\n');
   const r = rng(11);
@@ -47,7 +50,8 @@ function writeRerankerData(file: string, train: readonly RecNotebook[], models: 
   let covered = 0;
   let seen = 0;
   let buf: string[] = [];
-  for (const nb of candidates) {
+  for (const [i, nb] of candidates.entries()) {
+    if (i % 200 === 0) await releaseParsedTrees();
     walkNotebook(nb.cells, (s, state) => {
       if (!s.key || r() >= rate || pos >= positions) return;
       seen++;
@@ -80,18 +84,19 @@ export async function trainKeyRecommender(notebooks: readonly RecNotebook[], o: 
   const counted = ['key-ngram.json', 'cell-ngram.json', 'key-stats.json', 'templates.json'].every((f) => existsSync(join(o.outDir, f)));
   let fold0: KeyModels;
   let statements: number;
-  // Corpus passes read each cell once: a parse cache would only hold native trees the collector frees late (OOM).
+  // Corpus passes read each cell once: a parse cache would only hold native trees (their loops release the rest).
   setParseCache(0);
   if (o.resume && counted && existsSync(join(fold0Dir, 'key-ngram.json'))) {
     // Folders counted before the co-occurrence table existed get it from one more walk (no n-gram is recounted).
     if (![o.outDir, fold0Dir].every((d) => existsSync(join(d, 'key-cooc.json')))) {
       const [all, zero] = [new KeyCoocCounter(), new KeyCoocCounter()];
-      train.forEach((nb, i) => {
+      for (const [i, nb] of train.entries()) {
+        if (i % 200 === 0) await releaseParsedTrees();
         const keys = KeyCounts.keysOf(nb);
         all.addNotebook(keys);
         if (foldOf(nb.group) === 0) zero.addNotebook(keys);
         if (i % 5000 === 0) o.log(`co-occurrence: ${i} / ${train.length} notebooks`);
-      });
+      }
       writeFileSync(join(o.outDir, 'key-cooc.json'), JSON.stringify(all.toJson()));
       writeFileSync(join(fold0Dir, 'key-cooc.json'), JSON.stringify(zero.toJson()));
     }
@@ -104,12 +109,13 @@ export async function trainKeyRecommender(notebooks: readonly RecNotebook[], o: 
     // Fold 0 is counted twice (into `all` and `zero`): the reranker learns on fold 1 from fold 0's counts.
     const zero = new KeyCounts();
     const [coAll, coZero] = [new KeyCoocCounter(), new KeyCoocCounter()];
-    train.forEach((nb, i) => {
+    for (const [i, nb] of train.entries()) {
+      if (i % 200 === 0) await releaseParsedTrees();
       const keys = KeyCounts.add(nb, foldOf(nb.group) === 0 ? [all, zero] : [all]);
       coAll.addNotebook(keys);
       if (foldOf(nb.group) === 0) coZero.addNotebook(keys);
       if (i % 5000 === 0) o.log(`counted ${i} / ${train.length} notebooks`);
-    });
+    }
     for (const c of [all, zero]) c.prune();
     statements = all.statements;
     o.log(`counted ${statements} statements of ${train.length} training notebooks in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -134,7 +140,7 @@ export async function trainKeyRecommender(notebooks: readonly RecNotebook[], o: 
     const data = join(o.outDir, 'work', 'reranker.tsv');
     mkdirSync(join(o.outDir, 'work'), { recursive: true });
     const order = [...train].sort((a, b) => (a.id < b.id ? -1 : 1));
-    writeRerankerData(data, order, fold0, o.positions, o.log);
+    await writeRerankerData(data, order, fold0, o.positions, o.log);
     const events = await runPythonTrainer(
       join(pythonScriptsDir(), 'fit_reranker.py'),
       ['--data', data, '--out', join(o.outDir, 'reranker.json')],

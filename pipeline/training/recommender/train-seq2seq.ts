@@ -1,9 +1,9 @@
 // `gds train recommender`: builds pairs, trains per-stage + single seq2seq models and the n-gram, evaluates all on held-out datasets, writes model folders.
-import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { STAGES, type Stage } from '../../../ml/classifier/stages.ts';
-import { readJsonFile } from '../../../ml/read-json-file.ts';
+import { parseJson, readJsonFile } from '../../../ml/read-json-file.ts';
 import { loadSeq2Seq, type Seq2SeqModel } from '../../../ml/recommender/beam-search.ts';
 import { LineNgram } from '../../../ml/recommender/ngram.ts';
 import { keepTopOutputs, mineTemplates, stageToken, type Pair } from '../../../ml/recommender/pairs.ts';
@@ -27,6 +27,10 @@ export interface TrainOptions {
   emb: number;
   layers: number;
   attn: 'dot' | 'general' | 'concat';
+  /** Stop a sub-model after this many epochs without a better validation loss, keeping its best epoch (0: run all). */
+  patience: number;
+  /** Wall-clock budget of each sub-model's training, in minutes (0: none). */
+  maxMinutes: number;
   evalPairs: number;
   /** Where the notebooks came from, recorded in the manifest. */
   corpus?: { kind: string; path: string };
@@ -42,6 +46,13 @@ export interface TrainOptions {
 const STOP_AFTER = process.env.GDS_RECOMMENDER_STOP_AFTER;
 
 export type Metrics = Record<string, Accuracy>;
+
+/** The validation curve of one sub-model, as its epochs reported it (docs/EVALUATION.md plots these). */
+function curve(events: readonly TrainEvent[]): Record<string, unknown> {
+  const epochs = events.filter((e) => e.event === 'epoch').map(({ event: _e, ...rest }) => rest);
+  const end = events.find((e) => e.event === 'converged' || e.event === 'budget');
+  return { epochs, stoppedBy: end?.event ?? 'epochs' };
+}
 
 function withStage(pairs: readonly Pair[]): Pair[] {
   return pairs.map((p) => ({ ...p, input: [stageToken(p.stage), ...p.input] }));
@@ -69,10 +80,14 @@ async function trainOne(
   const data = join(o.workDir, 'data', name);
   const out = join(o.workDir, 'out', name);
   const { vocab, pairs: n } = writeModelData(data, pairs, { maxVocab, maxPairs });
+  // Every event is appended here, so a resumed run still reports the whole validation curve.
+  const eventLog = join(out, 'events.jsonl');
   if (resume && exported(out)) {
     o.log(`${name}: ${n} pairs, vocab ${vocab.length}; already exported, kept (--resume)`);
-    return { dir: out, vocab: vocab.length, pairs: n, events: [] };
+    return { dir: out, vocab: vocab.length, pairs: n, events: readEvents(eventLog) };
   }
+  if (!resume) rmSync(eventLog, { force: true });
+  mkdirSync(out, { recursive: true });
   o.log(`${name}: ${n} pairs, vocab ${vocab.length}`);
   const args = [
     '--data',
@@ -93,6 +108,10 @@ async function trainOne(
     '1',
     '--batch',
     '128',
+    '--patience',
+    String(o.patience),
+    '--max-minutes',
+    String(o.maxMinutes),
   ];
   if (resume && !resume.used && (resume.model === null || resume.model === name)) {
     resume.used = true;
@@ -103,8 +122,9 @@ async function trainOne(
     o.log(`${name}: resuming from ${resume.checkpoint}`);
   }
   const top = join(o.outDir, 'checkpoint.pt');
-  const events = await runPythonTrainer(o.script, args, (e) => {
+  await runPythonTrainer(o.script, args, (e) => {
     o.log(`${name}: ${JSON.stringify(e)}`);
+    appendFileSync(eventLog, `${JSON.stringify(e)}\n`);
     // The newest checkpoint of the sub-model in training, where the pipeline's findCheckpoint looks.
     if (e.event === 'epoch' && existsSync(join(out, 'checkpoint.pt'))) {
       copyFileSync(join(out, 'checkpoint.pt'), top);
@@ -113,7 +133,15 @@ async function trainOne(
   });
   cpSync(join(data, 'vocab.json'), join(out, 'vocab.json'));
   if (STOP_AFTER === name) throw new Error(`stopped after ${name} (GDS_RECOMMENDER_STOP_AFTER)`);
-  return { dir: out, vocab: vocab.length, pairs: n, events };
+  return { dir: out, vocab: vocab.length, pairs: n, events: readEvents(eventLog) };
+}
+
+const EventSchema = z.looseObject({ event: z.string() });
+
+function readEvents(file: string): TrainEvent[] {
+  if (!existsSync(file)) return [];
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  return lines.map((l, i) => parseJson(l, EventSchema, `${file}:${i + 1}`));
 }
 
 /** checkpoint.json beside checkpoint.pt: which sub-model the checkpoint belongs to (`trainOne` writes it each epoch). */
@@ -142,7 +170,7 @@ export async function trainRecommender(o: TrainOptions): Promise<{ metrics: Metr
   mkdirSync(o.workDir, { recursive: true });
   mkdirSync(o.outDir, { recursive: true });
   o.log('masking corpus');
-  const split = buildSplit(o.notebooks, o.labeler);
+  const split = await buildSplit(o.notebooks, o.labeler);
   o.log(
     `pairs: train ${split.train.length} (${split.trainNotebooks} notebooks), held out ${split.test.length} (${split.testNotebooks} notebooks of ` +
       `${split.testSlugs.length} datasets)`,
@@ -165,7 +193,7 @@ export async function trainRecommender(o: TrainOptions): Promise<{ metrics: Metr
     const r = await trainOne(o, `stage-${s}`, pairs, 1000, o.stagePairs, resume);
     stageDirs.set(s, r.dir);
     models.set(s, await loadSeq2Seq(r.dir));
-    info[`stage-${s}`] = { pairs: r.pairs, vocab: r.vocab, last: r.events.filter((e) => e.event === 'epoch').at(-1) };
+    info[`stage-${s}`] = { pairs: r.pairs, vocab: r.vocab, ...curve(r.events) };
   }
   metrics['per-stage'] = await accuracy(test, seq2seqPredictor(models, false));
   o.log(`per-stage ${JSON.stringify(metrics['per-stage'])}`);
@@ -187,9 +215,9 @@ export async function trainRecommender(o: TrainOptions): Promise<{ metrics: Metr
   for (const f of OUTPUTS) rmSync(join(o.outDir, f), { recursive: true, force: true });
   writeFileSync(join(o.outDir, 'templates.json'), JSON.stringify(templates));
   writeFileSync(join(o.outDir, 'ngram.json'), JSON.stringify(ngram.toJson()));
-  // The single model always ships (small, and the fallback when stage models are absent).
+  // Both kinds are kept, so either can be served (`--kind`) and measured (`gds eval recommender --seq2seq`).
   copyModel(single.dir, join(o.outDir, 'single'));
-  if (best === 'per-stage') for (const [s, dir] of stageDirs) copyModel(dir, join(o.outDir, 'stages', s));
+  for (const [s, dir] of stageDirs) copyModel(dir, join(o.outDir, 'stages', s));
   const manifest = {
     default: best,
     createdAt: new Date().toISOString(),
@@ -213,11 +241,17 @@ export async function trainRecommender(o: TrainOptions): Promise<{ metrics: Metr
       epochs: o.epochs,
       stagePairs: o.stagePairs,
       singlePairs: o.singlePairs,
+      patience: o.patience,
+      maxMinutes: o.maxMinutes,
     },
     vocab: { stages: 'stages/<stage>/vocab.json (min count 3, top 1000)', single: 'single/vocab.json (min count 3, top 2000)' },
     templates: Object.keys(templates).length,
     metrics,
-    training: { ...info, single: { pairs: single.pairs, vocab: single.vocab }, 'single-top3': { pairs: top3.pairs, vocab: top3.vocab } },
+    training: {
+      ...info,
+      single: { pairs: single.pairs, vocab: single.vocab, ...curve(single.events) },
+      'single-top3': { pairs: top3.pairs, vocab: top3.vocab, ...curve(top3.events) },
+    },
   };
   writeFileSync(join(o.outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   // Finished: the work folder and checkpoint are not part of the model folder (it is copied on install).

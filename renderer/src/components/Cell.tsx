@@ -5,6 +5,7 @@ import { revealSoon, useNearViewport } from './viewport.ts';
 import type { Cell as CellModel } from '../../../preload/contract.ts';
 import { runCells } from '../actions/execute.ts';
 import { markdownToSafeHtml } from '../outputs/markdown.ts';
+import { useMathReady } from '../outputs/math.ts';
 import { useNotebook } from '../stores/notebook.ts';
 import { focusNotebook } from './focus.ts';
 import { OutputArea } from './OutputArea.tsx';
@@ -25,7 +26,7 @@ function loadEditor(): Promise<typeof import('./CellEditor.tsx')> {
   }).then(() => import('./CellEditor.tsx'));
   return editorChunk;
 }
-// main.tsx starts fetching the chunk in the first idle moment at start.
+// index.html preloads (downloads, compiles) the chunk; main.tsx evaluates it in an idle moment after the start notebook.
 const CellEditor = lazy(() => loadEditor().then((m) => ({ default: m.CellEditor })));
 
 // The first markdown render costs a few hundred milliseconds (marked and DOMPurify warm up). It is done in an idle
@@ -137,6 +138,7 @@ function CellView({
   }, [active, editMode, cell.cell_type]);
   const showEditor = cell.cell_type === 'code' || editingMd;
   // Sanitizing markdown costs about a millisecond a cell; only mounted cells (near the scroll position) pay it.
+  const mathReady = useMathReady(); // a dependency below: the markdown is drawn again once KaTeX has loaded
   const mdHtml = useMemo(
     () =>
       cell.cell_type === 'code' || !mdNow
@@ -144,7 +146,7 @@ function CellView({
         : cell.source.trim()
           ? markdownToSafeHtml(cell.source)
           : '<p class="muted">Double-click to edit markdown</p>',
-    [cell.cell_type, cell.source, mdNow],
+    [cell.cell_type, cell.source, mdNow, mathReady],
   );
   return (
     <div

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { Output } from '../../../preload/contract.ts';
 import { ansiToHtml } from '../outputs/stream-text.ts';
 import { latexToHtml, markdownToSafeHtml } from '../outputs/markdown.ts';
+import { useMathReady } from '../outputs/math.ts';
 import { ErrorOutput } from './ErrorOutput.tsx';
 import { SandboxedFrame } from './SandboxedFrame.tsx';
 import { isWidgetOutput, WidgetOutput } from '../widgets/WidgetOutput.tsx';
@@ -27,6 +28,12 @@ function StreamView({ value, stderr }: { value: string; stderr: boolean }) {
   );
 }
 
+/** Markdown or LaTeX output: drawn again when KaTeX has loaded (math shows as its source until then). */
+function MathHtml({ className, source, toHtml }: { className: string; source: string; toHtml: (s: string) => string }) {
+  useMathReady();
+  return <div className={className} dangerouslySetInnerHTML={{ __html: toHtml(source) }} />;
+}
+
 export function OutputView({ output }: { output: Output }) {
   if (output.output_type === 'stream') return <StreamView value={text(output.text)} stderr={output.name === 'stderr'} />;
   if (output.output_type === 'error') return <ErrorOutput ename={output.ename} evalue={output.evalue} traceback={output.traceback} />;
@@ -39,8 +46,8 @@ export function OutputView({ output }: { output: Output }) {
   if (data['image/jpeg'] !== undefined)
     return <img className="output-image" alt="output" src={`data:image/jpeg;base64,${text(data['image/jpeg']).replace(/\s/g, '')}`} />;
   if (data['text/markdown'] !== undefined)
-    return <div className="markdown" dangerouslySetInnerHTML={{ __html: markdownToSafeHtml(text(data['text/markdown'])) }} />;
-  if (data['text/latex'] !== undefined) return <div className="latex" dangerouslySetInnerHTML={{ __html: latexToHtml(text(data['text/latex'])) }} />;
+    return <MathHtml className="markdown" source={text(data['text/markdown'])} toHtml={markdownToSafeHtml} />;
+  if (data['text/latex'] !== undefined) return <MathHtml className="latex" source={text(data['text/latex'])} toHtml={latexToHtml} />;
   if (data['application/json'] !== undefined) return <pre className="stream json">{JSON.stringify(data['application/json'], null, 2)}</pre>;
   if (data['text/plain'] !== undefined) return <StreamView value={text(data['text/plain'])} stderr={false} />;
   return <div className="muted">[output of type {Object.keys(data).join(', ') || 'unknown'} cannot be shown]</div>;

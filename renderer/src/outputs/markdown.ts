@@ -1,16 +1,7 @@
 // Markdown with math, rendered to sanitized HTML (DOMPurify removes anything that could run script).
 import DOMPurify from 'dompurify';
-import katex from 'katex';
 import { marked } from 'marked';
-import 'katex/dist/katex.min.css';
-
-function renderMath(tex: string, display: boolean): string {
-  try {
-    return katex.renderToString(tex, { displayMode: display, throwOnError: false, trust: false });
-  } catch {
-    return `<code>${tex.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c)}</code>`;
-  }
-}
+import { renderMath } from './math.ts';
 
 /** Math is cut out before markdown parsing (so `_` and `*` inside it survive) and put back after. */
 export function markdownToSafeHtml(source: string): string {
