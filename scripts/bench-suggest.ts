@@ -2,7 +2,8 @@
 // per-cell cache + key walk + candidates + rerank + rendering), at statements of held-out Kaggle notebooks.
 import { activeModelDir } from '../pipeline/app-paths.ts';
 import { loadRecommender, type RecommenderKind } from '../ml/recommender/recommender.ts';
-import { loadClassifier, type CellSignals } from '../ml/classifier/classifier.ts';
+import { CachedClassifier } from '../ml/classifier/cached-classifier.ts';
+import { loadClassifier } from '../ml/classifier/classifier.ts';
 import { walkNotebook } from '../ml/recommender/notebook-state.ts';
 import { recommenderCorpus } from '../pipeline/training/recommender/corpus-notebooks.ts';
 import { rng } from '../ml/random.ts';
@@ -30,16 +31,9 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 }
 
-const clf = await loadClassifier();
-const cache = new Map<string, CellSignals>();
-async function stageOf(cells: string[]) {
-  const filled = cells.filter((c) => c.trim());
-  if (!filled.length) return 'import' as const;
-  const missing = [...new Set(filled.filter((c) => !cache.has(c)))];
-  if (missing.length) (await clf.signals(missing)).forEach((s, i) => cache.set(missing[i]!, s));
-  const stream = clf.notebookStream();
-  return filled.map((c) => stream.next(c, cache.get(c)!)).at(-1)?.stage;
-}
+// The worker's own classifier cache: unchanged cells keep their signals, the stream reruns over the notebook.
+const classifier = new CachedClassifier(await loadClassifier());
+const stageOf = (cells: string[]) => classifier.stageAfter(cells);
 
 const cellsPerRequest = requests.map((q) => q.length);
 console.log(`${requests.length} requests, ${pct(cellsPerRequest, 50)} cells median (max ${Math.max(...cellsPerRequest)})`);

@@ -1,7 +1,9 @@
 // Worker thread that owns the ONNX sessions and tree-sitter: classification and suggestions off the main event loop.
 import { parentPort } from 'node:worker_threads';
 import { checkCells } from '../../ml/cell-limits.ts';
-import { loadClassifier, type CellSignals, type Classification, type StageClassifier } from '../../ml/classifier/classifier.ts';
+import { CachedClassifier } from '../../ml/classifier/cached-classifier.ts';
+import { loadClassifier, type StageClassifier } from '../../ml/classifier/classifier.ts';
+import type { Stage } from '../../ml/classifier/stages.ts';
 import { lintNotebook } from '../../ml/guidance/lint.ts';
 import { activeModelDir } from '../../pipeline/app-paths.ts';
 import type { WorkerRequest, WorkerResponse } from './inference-protocol.ts';
@@ -30,40 +32,27 @@ function getSuggester(): Promise<Suggester> {
  * Per-source signals, kept per classifier: the editor sends the whole notebook after each pause, mostly unchanged
  * cells. A request still computing with a model that a reload replaced writes into that model's cache, never the new one's.
  */
-const cellCaches = new WeakMap<StageClassifier, Map<string, CellSignals>>();
-const CELL_CACHE_MAX = 20_000;
+const cached = new WeakMap<StageClassifier, CachedClassifier>();
 
-async function classifyCached(sources: string[], notebook: boolean): Promise<Classification[]> {
+async function cachedClassifier(): Promise<CachedClassifier> {
   const clf = await getClassifier();
-  let cellCache = cellCaches.get(clf);
-  if (!cellCache) cellCaches.set(clf, (cellCache = new Map()));
-  const known = new Map(sources.flatMap((s) => (cellCache.has(s) ? [[s, cellCache.get(s)!] as const] : [])));
-  const missing = [...new Set(sources.filter((s) => !known.has(s)))];
-  if (missing.length) {
-    const fresh = await clf.signals(missing);
-    if (cellCache.size + missing.length > CELL_CACHE_MAX) cellCache.clear();
-    missing.forEach((s, i) => (known.set(s, fresh[i]!), cellCache.set(s, fresh[i]!)));
-  }
-  const signals = sources.map((s) => known.get(s)!);
-  if (!notebook) return signals.map((s) => clf.alone(s));
-  // The stacker and the context rules are cheap next to the LSTM: rerun over the notebook on every request.
-  const stream = clf.notebookStream();
-  return sources.map((s, i) => stream.next(s, signals[i]!));
+  let c = cached.get(clf);
+  if (!c) cached.set(clf, (c = new CachedClassifier(clf)));
+  return c;
 }
 
 async function handle(req: WorkerRequest): Promise<unknown> {
   switch (req.op) {
     case 'classify': {
       checkCells(req.sources); // a clear error for a cell too big or too deep, before any model reads it
-      return classifyCached(req.sources, !!req.notebook);
+      return (await cachedClassifier()).classify(req.sources, !!req.notebook);
     }
     case 'suggest': {
       checkCells(req.cells);
       // One stage source: the classifier in notebook context, as the badges show it.
-      const filled = req.cells.filter((c) => c.trim());
-      let stage: Classification['stage'] | undefined;
+      let stage: Stage | undefined;
       try {
-        stage = filled.length ? (await classifyCached(filled, true)).at(-1)?.stage : 'import';
+        stage = await (await cachedClassifier()).stageAfter(req.cells);
       } catch {
         stage = undefined; // no classifier model: the recommender's own labeler names the stage
       }

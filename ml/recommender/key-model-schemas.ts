@@ -5,6 +5,7 @@ import { unwalkedArray, unwalkedRecord } from '../read-json-file.ts';
 import type { GbdtJson, TreeJson } from './gbdt.ts';
 import type { KeyCoocJson } from './key-cooc.ts';
 import type { KeyNgramJson } from './key-ngram.ts';
+import type { KeyStagesJson } from './key-stages.ts';
 import type { KeyStatsJson } from './key-ranker.ts';
 import type { TemplateJson } from './render.ts';
 
@@ -47,3 +48,11 @@ export const KeyCoocSchema = z.object({
   df: numbers,
   next: unwalkedArray<number[]>(),
 }) satisfies z.ZodType<KeyCoocJson, unknown>;
+
+export const KeyStagesSchema = z.object({
+  kind: z.literal('key-stages'),
+  stages: z.array(z.string()),
+  cells: z.array(z.number().nonnegative()),
+  transitions: z.array(z.array(z.number().nonnegative())),
+  byKey: unwalkedRecord<Record<string, number[]>>(),
+}) satisfies z.ZodType<KeyStagesJson, unknown>;

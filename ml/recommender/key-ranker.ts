@@ -1,8 +1,10 @@
 // Ranks candidate next-statement keys: n-grams over the notebook's keys, a cache of its own keys, and a learned reranker over both.
 import { CONTEXT_FEATURES, contextFeatures } from './context-features.ts';
 import type { Gbdt } from './gbdt.ts';
+import type { Stage } from '../classifier/stages.ts';
 import type { KeyCooc } from './key-cooc.ts';
 import type { KeyNgram } from './key-ngram.ts';
+import { STAGE_FEATURES, type KeyStages } from './key-stages.ts';
 import type { NotebookState } from './notebook-state.ts';
 
 export const NONE = '∅';
@@ -25,6 +27,8 @@ export interface KeyModels {
   stats: KeyStatsJson;
   /** Which keys share notebooks; absent in model folders counted before it existed. */
   cooc?: KeyCooc;
+  /** Where keys sit in the workflow stages; absent in model folders counted before it existed. */
+  stages?: KeyStages;
   reranker?: Gbdt;
 }
 
@@ -32,6 +36,8 @@ export interface Position {
   state: NotebookState;
   /** The next statement opens a new, still empty cell. */
   first: boolean;
+  /** The classifier's stage for the last non-empty cell so far (the badge the user sees); undefined: no classifier. */
+  stage?: Stage;
 }
 
 /** The last `limit` tokens of the key histories as the n-grams read them: plain, and with cell boundaries. */
@@ -65,6 +71,7 @@ export const FEATURES = [
   // Appended, never inserted: a reranker fitted on fewer features reads the same leading columns.
   ...CONTEXT_FEATURES,
   ...EXTRA_FEATURES,
+  ...STAGE_FEATURES,
 ] as const;
 
 export interface Candidate {
@@ -231,6 +238,7 @@ export function rankKeys(models: KeyModels, p: Position, opts: RankOptions = {})
   const cellCounts = new Map<string, number>();
   for (const k of state.cellKeys) cellCounts.set(k, (cellCounts.get(k) ?? 0) + 1);
   const context = reads(models.reranker, CONTEXT_FEATURES[0]) ? contextFeatures(models.ngram, state) : SKIPPED_CONTEXT;
+  const stageFeatures = (key: string) => models.stages?.features(key, p.stage) ?? STAGE_FEATURES.map(() => -1);
   const out: Candidate[] = [];
   const n = state.keys.length;
   const extraFeatures = (key: string): number[] => {
@@ -287,6 +295,7 @@ export function rankKeys(models: KeyModels, p: Position, opts: RankOptions = {})
       share(local.after3, local.n3, key),
       ...context.of(key),
       ...extraFeatures(key),
+      ...stageFeatures(key),
     ];
     const best = sc.order >= sp.order ? sc : sp;
     // The baseline the issue names: the plain 4-gram interpolated with the notebook's own keys.

@@ -7,8 +7,9 @@ import type { Stage } from '../classifier/stages.ts';
 import { readJsonFile } from '../read-json-file.ts';
 import { topStatements } from './call-key.ts';
 import { Gbdt } from './gbdt.ts';
-import { GbdtSchema, KeyCoocSchema, KeyNgramSchema, KeyStatsSchema, TemplatesSchema } from './key-model-schemas.ts';
+import { GbdtSchema, KeyCoocSchema, KeyNgramSchema, KeyStagesSchema, KeyStatsSchema, TemplatesSchema } from './key-model-schemas.ts';
 import { KeyCooc } from './key-cooc.ts';
+import { KeyStages, type KeyStagesJson } from './key-stages.ts';
 import { KeyNgram } from './key-ngram.ts';
 import { FEATURES, rankKeys, type KeyModels } from './key-ranker.ts';
 import { walkNotebook, type NotebookCell, type NotebookState } from './notebook-state.ts';
@@ -61,16 +62,26 @@ function checkedReranker(g: Gbdt, path: string): Gbdt {
   return g;
 }
 
+function keyStages(json: KeyStagesJson, path: string): KeyStages {
+  try {
+    return new KeyStages(json);
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+}
+
 /** A model folder's files; the reranker is optional (a folder counted but not yet reranked ranks by the n-grams). */
 export function loadKeyModels(dir: string): KeyModelFiles {
   const rerankerPath = join(dir, 'reranker.json');
   const coocPath = join(dir, 'key-cooc.json');
+  const stagesPath = join(dir, 'key-stages.json');
   return {
     models: {
       ngram: KeyNgram.fromJson(readJsonFile(join(dir, 'key-ngram.json'), KeyNgramSchema)),
       cellNgram: KeyNgram.fromJson(readJsonFile(join(dir, 'cell-ngram.json'), KeyNgramSchema)),
       stats: readJsonFile(join(dir, 'key-stats.json'), KeyStatsSchema),
       cooc: existsSync(coocPath) ? new KeyCooc(readJsonFile(coocPath, KeyCoocSchema)) : undefined,
+      stages: existsSync(stagesPath) ? keyStages(readJsonFile(stagesPath, KeyStagesSchema), stagesPath) : undefined,
       reranker: existsSync(rerankerPath) ? checkedReranker(new Gbdt(readJsonFile(rerankerPath, GbdtSchema)), rerankerPath) : undefined,
     },
     templates: TemplateStore.fromJson(readJsonFile(join(dir, 'templates.json'), TemplatesSchema)),
@@ -124,9 +135,10 @@ function ranked(
   kind: KeyKind,
   state: NotebookState,
   first: boolean,
+  stage: Stage | undefined,
 ): Array<{ key: string; score: number; count: number; total: number }> {
   const { ngram } = files.models;
-  if (kind === 'rerank' || kind === 'ngram-cache') return rankKeys(files.models, { state, first }, { kind });
+  if (kind === 'rerank' || kind === 'ngram-cache') return rankKeys(files.models, { state, first, stage }, { kind });
   const history = kind === 'bigram' ? ['<s>', ...state.keys.map((k) => k || '∅')] : [];
   const rows = ngram.predictOrder(history, kind === 'bigram' ? 1 : 0, 60);
   return rows.filter((r) => r.key !== '∅' && r.key !== '<c>').map((r) => ({ key: r.key, score: r.p, count: r.count, total: r.total }));
@@ -135,7 +147,7 @@ function ranked(
 export function keyRecommender(files: KeyModelFiles, kind: KeyKind): KeyRecommender {
   const suggestAt = (state: NotebookState, first: boolean, opts: KeySuggestOptions): KeySuggestion[] => {
     const ctx: RenderContext = { state, columns: opts.columns, files: opts.files };
-    let list = ranked(files, kind, state, first);
+    let list = ranked(files, kind, state, first, opts.stage);
     // The reranker scores log-odds (offsets add); the others score probabilities (offsets scale).
     const adjust = (score: number, b: number) => (kind === 'rerank' ? score + b : score * Math.exp(2 * b));
     if (opts.bias?.size) list = list.map((c) => ({ ...c, score: adjust(c.score, opts.bias!.get(c.key) ?? 0) })).sort((a, b) => b.score - a.score);

@@ -38,9 +38,9 @@ async function boot() {
     useUi.getState().toast('error', `Cannot reach the GDS service: ${(e as Error).message}`);
   }
   // Monaco (with ghost text, kernel help and the check markers' Monaco side) is only in the lazily loaded editor
-  // chunk; index.html has the browser download and compile it beside the first screen, and the cells show as plain
-  // text until it is evaluated (Cell.tsx). Evaluating it blocks the page for a few hundred milliseconds: done once the
-  // start notebook is on screen (the first editors ask for it after a paint anyway), never while its answer is due.
+  // chunk, and the cells show as plain text until it is evaluated (Cell.tsx). Fetching, compiling and evaluating it
+  // block the page for a few hundred milliseconds: done once the start notebook is on screen, never before. (A
+  // `modulepreload` of it in index.html put DOMContentLoaded 300-400 ms later: docs/BENCHMARKS.md, 2026-12-07.)
   const preloadEditor = () => void import('./components/CellEditor.tsx');
   if ('requestIdleCallback' in window) window.requestIdleCallback(preloadEditor);
   else setTimeout(preloadEditor, 200);

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { checkCells } from '../../../ml/cell-limits.ts';
 import { loadClassifier, type StageClassifier } from '../../../ml/classifier/classifier.ts';
+import { CachedClassifier } from '../../../ml/classifier/cached-classifier.ts';
 import type { Stage } from '../../../ml/classifier/stages.ts';
 import { KEY_KINDS } from '../../../ml/recommender/key-recommender.ts';
 import { loadRecommender, type RecommenderKind } from '../../../ml/recommender/recommender.ts';
@@ -38,7 +39,7 @@ export function registerRecommenderCommands(program: Command): void {
     .option('--single-pairs <n>', 'training pairs for the single model', '8000')
     .option('--epochs <n>', 'epochs (at most, with --patience)', '2')
     .option('--patience <n>', 'seq2seq: stop after n epochs without a better validation loss, keeping the best (0: off)', '0')
-    .option('--max-minutes <n>', 'seq2seq: training minutes per sub-model at most (0: no limit)', '0')
+    .option('--max-minutes <n>', 'seq2seq: training minutes per sub-model; keys: minutes of writing reranker rows (0: no limit)', '0')
     .option('--hidden <n>', 'GRU hidden size', '128')
     .option('--emb <n>', 'embedding size', '48')
     .option('--layers <n>', 'GRU layers', '2')
@@ -51,7 +52,7 @@ export function registerRecommenderCommands(program: Command): void {
     .option('--db <file>', 'train on the notebooks of this corpus database (gds import), duplicates skipped')
     .option(
       '--resume [checkpoint]',
-      'continue an interrupted run: keys: reuse the counts in --out; seq2seq: <out>/checkpoint.pt, sub-models already exported are kept',
+      'continue an interrupted run: keys: reuse the counts and the reranker rows in --out; seq2seq: <out>/checkpoint.pt, exported sub-models kept',
     )
     .option('--kind <kind>', "keys (call-key n-grams + reranker, the default) | seq2seq (the report's GRU models)", 'keys')
     .option('--positions <n>', 'keys: reranker training positions', '60000')
@@ -155,9 +156,6 @@ async function badgeStages(): Promise<(cells: string[]) => Promise<Stage | undef
   } catch {
     return async () => undefined;
   }
-  return async (cells) => {
-    const filled = cells.filter((c) => c.trim());
-    if (!filled.length) return 'import';
-    return (await clf.classifyNotebook(filled)).at(-1)?.stage;
-  };
+  const cached = new CachedClassifier(clf);
+  return (cells) => cached.stageAfter(cells);
 }

@@ -2,7 +2,10 @@
 // `gds train recommender` and `gds eval recommender` are adapters over these; the training code itself is in pipeline/training/recommender.
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { KEY_KINDS, keyRecommender, loadKeyModels } from '../../../ml/recommender/key-recommender.ts';
+import { CachedClassifier } from '../../../ml/classifier/cached-classifier.ts';
+import { loadClassifier } from '../../../ml/classifier/classifier.ts';
+import type { Stage } from '../../../ml/classifier/stages.ts';
+import { KEY_KINDS, keyRecommender, loadKeyModels, type KeyKind, type KeyModelFiles } from '../../../ml/recommender/key-recommender.ts';
 import { loadRecommender, type Recommender } from '../../../ml/recommender/recommender.ts';
 import { resolveLabeler } from '../../../ml/recommender/stage-labeler.ts';
 import { activeModelDir, installedModelsDir, pythonScriptsDir } from '../../app-paths.ts';
@@ -14,6 +17,8 @@ import { TRAIN_PROCS_ENV } from '../../training/python-trainer.ts';
 import { defineStep, type StepIo } from './step.ts';
 
 const int = (min: number) => z.number().int().min(min);
+const noStage = async () => undefined;
+const isKeyKind = (k: string): k is KeyKind => (KEY_KINDS as readonly string[]).includes(k);
 
 /** The recommender GDS uses now (installed, else bundled). */
 export function defaultRecommenderDir(): string {
@@ -42,7 +47,7 @@ export const trainRecommenderStep = defineStep({
     attn: z.enum(['dot', 'general', 'concat']).default('general'),
     /** seq2seq: stop a sub-model after this many epochs without a better validation loss (0: train every epoch). */
     patience: int(0).default(0),
-    /** seq2seq: minutes of training per sub-model at most (0: no limit). */
+    /** seq2seq: minutes of training per sub-model at most; keys: minutes of writing reranker rows (0: no limit). */
     maxMinutes: z.number().min(0).default(0),
     evalPairs: int(0).default(600),
     corpus: z.string().optional(),
@@ -61,7 +66,9 @@ export const trainRecommenderStep = defineStep({
     if (p.kind === 'keys') {
       const notebooks = await keyRecommenderCorpus({ corpus: p.corpus, db: p.db }, log);
       const resume = p.resume !== undefined && p.resume !== false;
-      const manifest = await trainKeyRecommender(notebooks, { outDir, positions: p.positions, resume, command: p.command, log });
+      const manifest = await trainKeyRecommender(notebooks, {
+        outDir, positions: p.positions, resume, command: p.command, log, rowMinutes: p.maxMinutes,
+      });
       io.out(JSON.stringify(manifest.reranker));
       return { reranker: manifest.reranker };
     }
@@ -83,9 +90,39 @@ export const trainRecommenderStep = defineStep({
   },
 });
 
-/** A recommender of any format, asked with the cells before the position as `gds suggest` asks it. */
-function askedAsTheAppAsks(rec: Recommender): EvalMethod['suggest'] {
-  return async (_state, _first, context) => (await rec.suggest(context(), { top: 5 })).suggestions.map((x) => x.text);
+type StageOf = (cells: string[]) => Promise<Stage | undefined>;
+
+/** A recommender of any format, asked with the cells before the position (and their badge) as `gds suggest` asks it. */
+function askedAsTheAppAsks(rec: Recommender, stageOf: StageOf): EvalMethod['suggest'] {
+  return async (_state, _first, context) => {
+    const cells = context();
+    return (await rec.suggest(cells, { top: 5, stage: await stageOf(cells) })).suggestions.map((x) => x.text);
+  };
+}
+
+/**
+ * A key-model kind at walked positions. A reranker with stage features gets the badge the editor would show there;
+ * the walk moves on while the classifier answers, so it ranks a copy of the state.
+ */
+function keyMethod(files: KeyModelFiles, kind: KeyKind, stageOf: StageOf | undefined): EvalMethod['suggest'] {
+  const rec = keyRecommender(files, kind);
+  const staged = kind === 'rerank' && files.models.stages && stageOf;
+  if (!staged) return (state, first) => rec.suggestAt(state, first, { top: 5 }).map((x) => x.text);
+  return (state, first, context) => {
+    const snap = state.clone();
+    return staged(context()).then((stage) => rec.suggestAt(snap, first, { top: 5, stage }).map((x) => x.text));
+  };
+}
+
+/** The badge of the last non-empty cell, from the active classifier (as the app asks); none installed: no stage. */
+async function badgeStageOf(log: (m: string) => void): Promise<StageOf | undefined> {
+  try {
+    const cached = new CachedClassifier(await loadClassifier(activeModelDir('classifier')));
+    return (cells) => cached.stageAfter(cells);
+  } catch (e) {
+    log(`suggestions without a stage: ${(e as Error).message}`);
+    return undefined;
+  }
 }
 
 export const evalRecommenderStep = defineStep({
@@ -108,18 +145,19 @@ export const evalRecommenderStep = defineStep({
     const log = timedLog(io);
     const dir = resolve(o.model ?? defaultRecommenderDir());
     const files = loadKeyModels(dir);
-    const methods: EvalMethod[] = [...KEY_KINDS].reverse().map((kind) => {
-      const rec = keyRecommender(files, kind);
-      return { name: kind, suggest: (state, first) => rec.suggestAt(state, first, { top: 5 }).map((x) => x.text) };
-    });
+    const stageOf = await badgeStageOf(log);
+    const methods: EvalMethod[] = [...KEY_KINDS].reverse().map((kind) => ({ name: kind, suggest: keyMethod(files, kind, stageOf) }));
     if (o.previous) {
-      const prev = await loadRecommender(resolve(o.previous));
-      methods.unshift({ name: `previous (${prev.kind})`, suggest: askedAsTheAppAsks(prev) });
+      const folder = resolve(o.previous);
+      const prev = await loadRecommender(folder);
+      // A keys folder is asked at the walked position like the model under test (the markdown above each cell included).
+      const suggest = isKeyKind(prev.kind) ? keyMethod(loadKeyModels(folder), prev.kind, stageOf) : askedAsTheAppAsks(prev, stageOf ?? noStage);
+      methods.unshift({ name: `previous (${prev.kind})`, suggest });
     }
     if (o.seq2seq) {
       const folder = resolve(o.seq2seq);
       for (const kind of ['single', 'per-stage'] as const) {
-        methods.unshift({ name: `seq2seq ${kind}`, suggest: askedAsTheAppAsks(await loadRecommender(folder, { kind })) });
+        methods.unshift({ name: `seq2seq ${kind}`, suggest: askedAsTheAppAsks(await loadRecommender(folder, { kind }), stageOf ?? noStage) });
       }
     }
     const everything = await keyRecommenderCorpus({ corpus: o.corpus, db: o.db }, log);

@@ -6,6 +6,7 @@ import { undefinedNames } from '../../../ml/recommender/specialize.ts';
 import { releaseParsedTrees } from '../../../ml/python-parser.ts';
 import { rng } from '../../../ml/random.ts';
 import type { RecNotebook } from './corpus-notebooks.ts';
+import { contextBefore } from './statement-context.ts';
 
 /** One method under test: suggestions at a position, given the walked state and the context as the user's text. */
 export interface EvalMethod {
@@ -44,14 +45,6 @@ export function wilson(k: number, n: number): Rate {
   const c = (p + (z * z) / (2 * n)) / d;
   const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
   return { value: p, low: Math.max(0, c - h), high: Math.min(1, c + h) };
-}
-
-function prefixOf(source: string, cleaned: string, start: number): string {
-  const before = cleaned.slice(0, start);
-  const row = before.split('\n').length - 1;
-  const col = start - (before.lastIndexOf('\n') + 1);
-  const lines = source.split(/\r\n|\r|\n/);
-  return [...lines.slice(0, row), (lines[row] ?? '').slice(0, col)].join('\n');
 }
 
 export interface EvalSet {
@@ -111,8 +104,7 @@ export async function evaluateSet(
       if (!wanted.has(j++)) return;
       const aliases = new Map(state.aliases);
       const vars = new Set([...state.defined, ...state.known]);
-      const source = nb.cells[s.cell]!.source;
-      const context = () => [...nb.cells.slice(0, s.cell).map((c) => c.source), s.first ? '' : prefixOf(source, cleanedText(source), s.start)];
+      const context = () => contextBefore(nb.cells, s);
       for (const m of methods) {
         const got = m.suggest(state, s.first, context);
         const score = (list: string[]) => {
@@ -141,13 +133,6 @@ export async function evaluateSet(
     onProgress?.(done);
   }
   return { set: set.name, positions: done, notebooks: picked.size, tallies };
-}
-
-function cleanedText(source: string): string {
-  return source
-    .split(/\r\n|\r|\n/)
-    .map((l) => (/^\s*[%!?]/.test(l) ? '' : l))
-    .join('\n');
 }
 
 const pct = (r: Rate) => `${(r.value * 100).toFixed(1)} (${(r.low * 100).toFixed(1)}–${(r.high * 100).toFixed(1)})`;

@@ -7,6 +7,12 @@ import type { RecNotebook } from './corpus-notebooks.ts';
 
 export const ORDER = 4;
 
+/** One statement of a notebook: its code cell's index and its call key ('' when it calls nothing). */
+export interface CellKey {
+  cell: number;
+  key: string;
+}
+
 export class KeyCounts {
   readonly ngram = new KeyNgram(ORDER);
   readonly cellNgram = new KeyNgram(ORDER);
@@ -15,17 +21,19 @@ export class KeyCounts {
 
   constructor(readonly templates?: TemplateMiner) {}
 
-  /** Counts one notebook into every table of `targets` with a single walk; returns the keys it used. */
-  static add(nb: RecNotebook, targets: readonly KeyCounts[]): Set<string> {
+  /** Counts one notebook into every table of `targets` with a single walk; returns its statements' cells and keys. */
+  static add(nb: RecNotebook, targets: readonly KeyCounts[]): CellKey[] {
     const seen = new Set<string>();
+    const out: CellKey[] = [];
     walkNotebook(nb.cells, (s, state) => {
+      out.push({ cell: s.cell, key: s.key });
       const { plain, marked } = histories({ state, first: s.first });
       const token = s.key || '∅';
       for (const t of targets)
         t.count(plain, marked, token, s.key ? { repeat: seen.has(s.key), first: s.first, template: s.template, group: nb.group } : undefined);
       if (s.key) seen.add(s.key);
     });
-    return seen;
+    return out;
   }
 
   private count(plain: string[], marked: string[], token: string, use?: { repeat: boolean; first: boolean; template: string; group: string }): void {
@@ -57,11 +65,11 @@ export class KeyCounts {
     this.cellNgram.prune(3, 20);
   }
 
-  /** The keys one notebook uses, without counting it (a resumed run that lacks the co-occurrence table). */
-  static keysOf(nb: RecNotebook): Set<string> {
-    const seen = new Set<string>();
-    walkNotebook(nb.cells, (s) => void (s.key && seen.add(s.key)));
-    return seen;
+  /** Each statement's cell and key, without counting (a resumed run that lacks the co-occurrence or stage table). */
+  static keysOf(nb: RecNotebook): CellKey[] {
+    const out: CellKey[] = [];
+    walkNotebook(nb.cells, (s) => void out.push({ cell: s.cell, key: s.key }));
+    return out;
   }
 
   models(): KeyModels {

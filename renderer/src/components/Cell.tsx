@@ -26,7 +26,7 @@ function loadEditor(): Promise<typeof import('./CellEditor.tsx')> {
   }).then(() => import('./CellEditor.tsx'));
   return editorChunk;
 }
-// index.html preloads (downloads, compiles) the chunk; main.tsx evaluates it in an idle moment after the start notebook.
+// main.tsx fetches and evaluates the chunk in an idle moment after the start notebook is on screen.
 const CellEditor = lazy(() => loadEditor().then((m) => ({ default: m.CellEditor })));
 
 // The first markdown render costs a few hundred milliseconds (marked and DOMPurify warm up). It is done in an idle
