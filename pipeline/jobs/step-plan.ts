@@ -88,11 +88,15 @@ export function findCheckpoint(step: StepName, outDir: string, firstStartedAt: s
   return null;
 }
 
-type RecommenderSizes = Pick<TaskParams<'train-recommender'>, 'perDataset' | 'stagePairs' | 'singlePairs' | 'evalPairs' | 'hidden' | 'emb' | 'layers'>;
+type RecommenderSizes = Pick<
+  TaskParams<'train-recommender'>,
+  'perDataset' | 'stagePairs' | 'singlePairs' | 'evalPairs' | 'hidden' | 'emb' | 'layers' | 'positions'
+>;
 
 /**
- * Small recommender sizes for a `--max-cells` run (quick trial runs): pair counts scale with maxCells,
- * capped at the trainer's defaults, and the GRU shrinks below 10,000 cells.
+ * Small recommender sizes for a `--max-cells` run (quick trial runs): pair counts and reranker positions scale with
+ * maxCells, capped at the trainer's defaults, and the GRU shrinks below 10,000 cells. (Each reranker position asks
+ * the classifier for the stage there: ~8 ms.)
  */
 export function recommenderSizes(maxCells: number | undefined): RecommenderSizes {
   if (!maxCells) return {};
@@ -101,6 +105,7 @@ export function recommenderSizes(maxCells: number | undefined): RecommenderSizes
     stagePairs: Math.max(100, Math.min(4000, Math.round(maxCells / 4))),
     singlePairs: Math.max(200, Math.min(8000, Math.round(maxCells / 2))),
     evalPairs: Math.max(50, Math.min(600, Math.round(maxCells / 10))),
+    positions: Math.max(1000, Math.min(60_000, maxCells * 4)),
   };
   return maxCells < 10_000 ? { ...sizes, hidden: 64, emb: 32, layers: 1 } : sizes;
 }

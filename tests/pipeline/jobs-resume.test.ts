@@ -176,6 +176,7 @@ test('planStep passes the run corpus (db when imported, else corpus) and small r
     stagePairs: 500,
     singlePairs: 1000,
     evalPairs: 200,
+    positions: 8000,
     hidden: 64,
     emb: 32,
     layers: 1,
