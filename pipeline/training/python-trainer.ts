@@ -30,6 +30,8 @@ const DISTRIBUTED_SCRIPTS = new Set(['train_classifier.py', 'train_recommender.p
 export interface TrainerOptions {
   /** Processes for a DDP-capable script (default: GDS_TRAIN_PROCS, else 1). */
   procs?: number;
+  /** Stops the trainer (SIGTERM: torchrun passes it on to its ranks); the promise then rejects with an AbortError. */
+  signal?: AbortSignal;
 }
 
 function procsFor(script: string, o: TrainerOptions): number {
@@ -53,7 +55,7 @@ export function trainerArgv(script: string, args: string[], procs: number, port 
     '--monitor_interval', '1', script, ...args];
 }
 
-/** A TCP port free on 127.0.0.1 right now, for the rendezvous of one torchrun (concurrent runs each get their own). */
+/** A TCP port free on 127.0.0.1 right now. */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -66,16 +68,35 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Ports held by this process's running torchruns. The kernel may hand a just-closed port out again, and two torchruns
+ * on one port would mix their ranks into one group that never completes.
+ */
+const portsInUse = new Set<number>();
+
+/** A free port for the rendezvous of one torchrun that no other running torchrun of this process holds. */
+async function rendezvousPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await freePort();
+    if (!portsInUse.has(port)) {
+      portsInUse.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free rendezvous port on 127.0.0.1 that another torchrun of this process does not hold');
+}
+
 /** Resolves with every event; rejects with stderr's tail when Python fails. */
 export async function runPythonTrainer(
   script: string, args: string[], onEvent: (e: TrainEvent) => void, python = pythonExecutable(), opts: TrainerOptions = {},
 ): Promise<TrainEvent[]> {
   const procs = procsFor(script, opts);
-  const argv = trainerArgv(script, args, procs, procs > 1 ? await freePort() : undefined);
+  const port = procs > 1 ? await rendezvousPort() : undefined;
+  const argv = trainerArgv(script, args, procs, port);
   // One thread per process when several share the cores; torchrun would set OMP_NUM_THREADS=1 with a warning anyway.
   const env = procs > 1 ? { ...process.env, OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1' } : process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn(python, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const child = spawn(python, argv, { stdio: ['ignore', 'pipe', 'pipe'], env, signal: opts.signal });
     const events: TrainEvent[] = [];
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
@@ -92,7 +113,17 @@ export async function runPythonTrainer(
       events.push(e);
       onEvent(e);
     });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(events) : reject(new Error(`trainer exited ${code}: ${stderr.trim()}`))));
+    const release = (): void => {
+      if (port !== undefined) portsInUse.delete(port);
+    };
+    child.on('error', (err) => {
+      release();
+      reject(err);
+    });
+    child.on('close', (code) => {
+      release();
+      if (code === 0) resolve(events);
+      else reject(new Error(`trainer exited ${code}: ${stderr.trim()}`));
+    });
   });
 }

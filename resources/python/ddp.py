@@ -9,6 +9,7 @@ writes checkpoints and the exported model.
 """
 import hashlib
 import os
+from datetime import timedelta
 
 import torch
 import torch.distributed as dist
@@ -29,7 +30,10 @@ class Group:
         if self.world > 1:
             if not dist.is_available():
                 raise SystemExit("this PyTorch build has no torch.distributed: train with one process")
-            dist.init_process_group("nccl" if self.cuda else "gloo")
+            # A rank that never joins or dies mid-step turns into an error on the others after this long instead of a
+            # run that waits forever (PyTorch's default is 30 min; tests set GDS_DDP_TIMEOUT_S lower).
+            timeout = timedelta(seconds=float(os.environ.get("GDS_DDP_TIMEOUT_S", "1800")))
+            dist.init_process_group("nccl" if self.cuda else "gloo", timeout=timeout)
 
     @property
     def main(self):

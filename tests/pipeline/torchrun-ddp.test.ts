@@ -12,6 +12,8 @@ import { pythonExecutable, runPythonTrainer, trainerArgv, type TrainEvent } from
 const python = pythonExecutable();
 const probe = spawnSync(python, ['-c', 'import torch.distributed as d; print(d.is_available() and d.is_gloo_available())'], { encoding: 'utf8' });
 const skip = probe.stdout.trim() === 'True' ? false : `${python} has no PyTorch with torch.distributed and gloo`;
+// A rank that never joins fails the run within a minute (ddp.py) rather than outlasting the test's timeout.
+process.env.GDS_DDP_TIMEOUT_S = '60';
 
 /** A deterministic tiny classifier training set in train_classifier.py's format (little-endian int32 ids, float32 targets). */
 function classifierData(dir: string): void {
@@ -68,10 +70,10 @@ test('torchrun with two CPU processes: both trainers end with identical weights 
   await Promise.all([
     runPythonTrainer(join(pythonScriptsDir(), 'train_classifier.py'), ['--data', join(dir, 'clf-data'), '--out', join(dir, 'clf-out'), '--epochs', '2',
       '--batch', '16', '--embed', '8', '--hidden', '8', '--threads', '1', '--rank-hashes', join(dir, 'clf-hashes')],
-    (e) => clfEvents.push(e), python, { procs: 2 }),
+    (e) => clfEvents.push(e), python, { procs: 2, signal: t.signal }),
     runPythonTrainer(join(pythonScriptsDir(), 'train_recommender.py'), ['--data', join(dir, 'rec-data'), '--out', join(dir, 'rec-out'), '--epochs', '2',
       '--batch', '8', '--emb', '8', '--hidden', '8', '--layers', '1', '--threads', '1', '--rank-hashes', join(dir, 'rec-hashes')],
-    (e) => recEvents.push(e), python, { procs: 2 }),
+    (e) => recEvents.push(e), python, { procs: 2, signal: t.signal }),
   ]);
   for (const [name, events, hashes] of [['classifier', clfEvents, 'clf-hashes'], ['recommender', recEvents, 'rec-hashes']] as const) {
     const ranks = rankHashes(join(dir, hashes));
@@ -97,9 +99,9 @@ test('train_recommender.py --patience: stops when the validation loss stops impr
   await Promise.all([
     // A learning rate of 0 never improves on the first epoch: with patience 1 the second epoch is the last.
     runPythonTrainer(join(pythonScriptsDir(), 'train_recommender.py'), [...common, '--out', join(dir, 'frozen'), '--epochs', '6', '--patience', '1',
-      '--lr', '0'], (e) => frozen.push(e), python),
+      '--lr', '0'], (e) => frozen.push(e), python, { signal: t.signal }),
     runPythonTrainer(join(pythonScriptsDir(), 'train_recommender.py'), [...common, '--out', join(dir, 'moving'), '--epochs', '4', '--patience', '9',
-      '--lr', '0.05'], (e) => moving.push(e), python),
+      '--lr', '0.05'], (e) => moving.push(e), python, { signal: t.signal }),
   ]);
   assert.deepEqual(frozen.filter((e) => e.event === 'epoch').map((e) => e.epoch), [1, 2]);
   assert.deepEqual(frozen.find((e) => e.event === 'converged')?.best_epoch, 1);
@@ -111,4 +113,21 @@ test('train_recommender.py --patience: stops when the validation loss stops impr
   const lowest = curve.reduce((a, b) => (b.loss < a.loss ? b : a));
   assert.equal(moving.find((e) => e.event === 'done')?.best_epoch, lowest.epoch);
   assert.equal(moving.some((e) => e.event === 'converged'), false);
+});
+
+test('aborting a torchrun stops torchrun and both of its ranks', { skip, timeout: 120_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-ddp-abort-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  classifierData(join(dir, 'clf-data'));
+  const stop = new AbortController();
+  const run = runPythonTrainer(join(pythonScriptsDir(), 'train_classifier.py'), ['--data', join(dir, 'clf-data'), '--out', join(dir, 'out'),
+    '--epochs', '100000', '--batch', '16', '--embed', '8', '--hidden', '8', '--threads', '1'], (e) => {
+    if (e.event === 'epoch') stop.abort();
+  }, python, { procs: 2, signal: stop.signal });
+  await assert.rejects(run, { name: 'AbortError' });
+  // Every process whose command line names this run's folder: torchrun and the two train_classifier.py ranks.
+  const alive = (): string => spawnSync('pgrep', ['-f', dir], { encoding: 'utf8' }).stdout.trim();
+  const deadline = Date.now() + 60_000;
+  while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  assert.equal(alive(), '', 'no process of the aborted run is left');
 });
