@@ -155,12 +155,13 @@ export function keyRecommender(files: KeyModelFiles, kind: KeyKind): KeyRecommen
     const seen = new Set<string>();
     for (const c of list) {
       if (out.length >= opts.top) break;
-      // A call of the notebook's own function is written as the notebook wrote it (or from its parameters), never as a
-      // corpus function of the same name; any other key as the corpus wrote it, else as the notebook did.
+      // A key the notebook already wrote is written as it wrote it last (people repeat their own arguments and style:
+      // exact@5 +2 points held out, docs/EVALUATION.md); a call of its own function else from its parameters, never as
+      // a corpus function of the same name; any other key as the corpus wrote it most.
       const own = state.keyTemplate.get(c.key);
       const fn = state.functions.get(c.key)?.template;
-      let text = fn ? undefined : files.templates.render(c.key, ctx);
-      for (const t of [own, fn]) if (text === undefined && t) text = renderTemplate(t, c.key, ctx);
+      let text = own === undefined ? undefined : renderTemplate(own, c.key, ctx);
+      if (text === undefined) text = fn ? renderTemplate(fn, c.key, ctx) : files.templates.render(c.key, ctx);
       if (text === undefined || seen.has(text)) continue;
       seen.add(text);
       // A probability-like score for every kind: the reranker's margin through the logistic function.

@@ -91,7 +91,15 @@ export function renderTemplate(template: string, key: string, ctx: RenderContext
   const usedColumns = new Set<string>();
   const reassignable = new Set<string>();
   const fresh = new Set<string>();
-  const filled = new Set<string>();
+  // Two corpus names are two of the user's names: `model.predict(model)` is never a chip. The names written out in
+  // the template (`svr_code(⟦v:…⟧)`, a call of the user's own function) and the corpus names the user also has keep
+  // theirs, so no hole takes them first.
+  const filled = new Set(template.replace(HOLE_RE, ' ').match(/(?<![.\w])[A-Za-z_]\w*/g));
+  for (const m of template.matchAll(HOLE_RE)) {
+    const body = m[2] ?? '';
+    const name = body.slice(body.indexOf(':') + 1);
+    if (m[1] === 'v' && known.has(name)) filled.add(name);
+  }
   const choice = new Map<string, string>();
   let failed = false;
   const text = template.replace(HOLE_RE, (_m, kind: string, body: string) => {
@@ -101,7 +109,12 @@ export function renderTemplate(template: string, key: string, ctx: RenderContext
       const rank = Number(body.slice(0, cut));
       const name = body.slice(cut + 1);
       // One corpus name is one user name throughout the statement (`test_X = test_X.fillna(0)`).
-      const chosen = choice.get(name) ?? (known.has(name) ? name : (similarName(name, state.known, filled) ?? state.known[rank]));
+      // The name at the corpus name's recency rank, else the next free one by recency, else the nearest more recent.
+      const byRank = () => {
+        const free = (n: string) => !filled.has(n);
+        return state.known.slice(rank).find(free) ?? state.known.slice(0, rank).findLast(free);
+      };
+      const chosen = choice.get(name) ?? (known.has(name) ? name : (similarName(name, state.known, filled) ?? byRank()));
       if (chosen) {
         filled.add(chosen);
         choice.set(name, chosen);

@@ -80,3 +80,14 @@ test('a trained key model suggests valid code in the user names, with corpus evi
   assert.equal(await rankOf(target.key!), before);
   assert.equal(await rankOf(first.key!), 0);
 });
+
+test('a key the notebook already wrote is offered as the notebook wrote it, not as the corpus did', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gds-keys-own-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  await trainKeyRecommender(corpus(), { outDir: dir, positions: 0, command: 'test', log: () => undefined });
+  const rec = await loadRecommender(dir, { kind: 'ngram-cache' });
+  const user = ['import pandas as pd', "df = pd.read_csv('data/train.csv')\ntest = pd.read_csv('data/test.csv')", 'df.head(10)', 'df.describe()', ''];
+  const chips = (await rec.suggest(user, { top: 5 })).suggestions;
+  // The corpus wrote `⟦v:1:train⟧.head()`, which here would be `test.head()`.
+  assert.deepEqual(chips.filter((s) => s.key === '.head').map((s) => s.text), ['df.head(10)'], JSON.stringify(chips.map((s) => s.text)));
+});

@@ -102,6 +102,16 @@ test('rendering uses the user names and refuses unknown names, clobbered variabl
   assert.equal(renderTemplate('⟦v:0:m⟧.predict(⟦v:3:test_X⟧) + ⟦v:3:test_X⟧', '.predict', { state: split }), 'model.predict(X_test) + X_test');
   // A library the user did not import cannot be written.
   assert.equal(renderTemplate('⟦l:seaborn.countplot⟧(x=⟦v:0:df⟧)', 'seaborn.countplot', ctx), undefined);
+  // Two corpus names are two user names: the rank that would repeat `model` moves on to the next name by recency.
+  const fitted = stateOf(['X_valid = 1', 'model = 2']);
+  assert.deepEqual(fitted.known.slice(0, 2), ['model', 'X_valid']);
+  assert.equal(renderTemplate('⟦n:pred⟧ = ⟦v:1:model⟧.predict(⟦v:0:gru⟧)', '.predict', { state: fitted }), 'pred = model.predict(X_valid)');
+  // A name the user has keeps it even when an earlier hole's rank points at it.
+  assert.equal(renderTemplate('⟦v:0:reg⟧.fit(⟦v:1:model⟧)', '.fit', { state: fitted }), 'X_valid.fit(model)');
+  // Nor a name the template writes out: a call of the user's own function does not pass the function to itself.
+  const own = stateOf(['X_tr = 1\ny_tr = 2', 'def svr_code(model, X):\n    return model, X']);
+  assert.deepEqual(own.known.slice(0, 3), ['svr_code', 'y_tr', 'X_tr']);
+  assert.equal(renderTemplate('svr_code(⟦v:0:a⟧, ⟦v:1:b⟧)', 'svr_code', { state: own }), 'svr_code(y_tr, X_tr)');
 });
 
 test('key n-gram: interpolated probabilities, evidence counts and a lossless round trip', () => {
