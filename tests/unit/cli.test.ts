@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/serve.ts';
 
@@ -28,6 +30,21 @@ test('gds serve with a missing file fails with a clear message', () => {
   const r = gds('serve', '/nonexistent/x.ipynb');
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /does not exist/);
+});
+
+test('gds serve without a built renderer exits with the reason and leaves no Jupyter server behind', () => {
+  const servers = () => spawnSync('pgrep', ['-f', 'jupyter_server'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  const before = new Set(servers());
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin/gds.mjs'), 'serve'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, GDS_RENDERER_DIR: '/nonexistent/gds-renderer', GDS_HOME: mkdtempSync(join(tmpdir(), 'gds-home-')) },
+  });
+  assert.equal(r.signal, null, 'it exits on its own (it used to hang on the Jupyter server it had started)');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /renderer is not built/);
+  // The Jupyter server it had started is stopped before it exits.
+  assert.deepEqual(servers().filter((pid) => !before.has(pid)), []);
 });
 
 test('an unknown command is an error', () => {

@@ -43,6 +43,10 @@ export function registerAppCommands(program: Command): void {
         python: o.python,
         jupyter,
         log,
+      }).catch(async (e: unknown) => {
+        // The Jupyter server started above would otherwise keep the process (and itself) alive after the error.
+        await jupyter?.then((j) => j.dispose(), () => undefined);
+        throw e;
       });
       process.stdout.write(`GDS web mode: ${host.url}\n`);
       let closing = false;
