@@ -13,6 +13,7 @@ import { followPipeline } from './actions/pipeline.ts';
 import { App } from './components/App.tsx';
 import { startWidgets } from './widgets/manager.ts';
 import { host } from './host.ts';
+import { editorGate } from './components/editor-gate.ts';
 import { useUi } from './stores/ui.ts';
 import './styles.css';
 
@@ -38,10 +39,11 @@ async function boot() {
     useUi.getState().toast('error', `Cannot reach the GDS service: ${(e as Error).message}`);
   }
   // Monaco (with ghost text, kernel help and the check markers' Monaco side) is only in the lazily loaded editor
-  // chunk, and the cells show as plain text until it is evaluated (Cell.tsx). Fetching, compiling and evaluating it
-  // block the page for a few hundred milliseconds: done once the start notebook is on screen, never before. (A
-  // `modulepreload` of it in index.html put DOMContentLoaded 300-400 ms later: docs/BENCHMARKS.md, 2026-12-07.)
-  const preloadEditor = () => void import('./components/CellEditor.tsx');
+  // chunk, and the cells show as plain text until it is evaluated (Cell.tsx). Evaluating it blocks the page for a
+  // few hundred milliseconds: done after the start notebook's first second on screen, in a pause of the user's input
+  // (editor-gate.ts), never before. (A `modulepreload` of it in index.html put DOMContentLoaded 300-400 ms later:
+  // docs/BENCHMARKS.md, 2026-12-07.)
+  const preloadEditor = () => void editorGate().then(() => import('./components/CellEditor.tsx'));
   if ('requestIdleCallback' in window) window.requestIdleCallback(preloadEditor);
   else setTimeout(preloadEditor, 200);
 }

@@ -1,12 +1,15 @@
 // One notebook cell. The notebook mounts only the cells near the scroll position (notebook-window-hook.ts); of those,
 // only the ones near the viewport get a live Monaco editor, the rest show plain text of the same size.
-import { lazy, memo, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, memo, Suspense, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { revealSoon, useNearViewport } from './viewport.ts';
 import type { Cell as CellModel } from '../../../preload/contract.ts';
 import { runCells } from '../actions/execute.ts';
 import { markdownToSafeHtml } from '../outputs/markdown.ts';
 import { useMathReady } from '../outputs/math.ts';
 import { useNotebook } from '../stores/notebook.ts';
+import { COMMANDS } from '../actions/commands.ts';
+import { keepDraftCaret, takeDraftCaret } from './draft-caret.ts';
+import { editorGate } from './editor-gate.ts';
 import { focusNotebook } from './focus.ts';
 import { OutputArea } from './OutputArea.tsx';
 import { RunTime } from './RunTime.tsx';
@@ -23,7 +26,9 @@ function loadEditor(): Promise<typeof import('./CellEditor.tsx')> {
     // paints no frames (hidden) goes on after a moment anyway.
     requestAnimationFrame(() => setTimeout(painted, 0));
     setTimeout(painted, 100);
-  }).then(() => import('./CellEditor.tsx'));
+  })
+    .then(editorGate)
+    .then(() => import('./CellEditor.tsx'));
   return editorChunk;
 }
 // main.tsx fetches and evaluates the chunk in an idle moment after the start notebook is on screen.
@@ -63,6 +68,80 @@ function StaticCode({ source }: { source: string }) {
   );
 }
 
+/** Where a press on the plain text lands in its source, so the draft (and then the editor) starts there. */
+let pressedAt: { cellId: string; offset: number } | null = null;
+
+function offsetAtPoint(pre: HTMLElement, x: number, y: number): number | undefined {
+  const range = document.caretRangeFromPoint?.(x, y);
+  if (!range || !pre.contains(range.startContainer)) return undefined;
+  const before = document.createRange();
+  before.setStart(pre, 0);
+  before.setEnd(range.startContainer, range.startOffset);
+  return before.toString().length;
+}
+
+/**
+ * The cell being edited while Monaco is still loading: a plain textarea in the editor's font and size that takes the
+ * keys at once (the notebook is typed into from its first screen, not after the 3.7 MB editor chunk). What is typed
+ * goes to the cell's source as the editor's edits do; the editor that replaces it starts with that text and caret.
+ */
+function DraftCode({ cellId, source }: { cellId: string; source: string }) {
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const focused = useRef(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const at = pressedAt?.cellId === cellId ? pressedAt.offset : el.value.length;
+    pressedAt = null;
+    el.focus();
+    el.setSelectionRange(at, at);
+    // The editor that takes over (unmounting this draft) reads the caret; a draft left before that leaves none.
+    return () => {
+      if (focused.current) keepDraftCaret(cellId, el.selectionStart);
+      else takeDraftCaret(cellId);
+    };
+  }, [cellId]);
+  // As tall as its text, wrapped lines included (the editor grows the same way).
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = '0';
+    el.style.height = `${Math.max(27, el.scrollHeight)}px`;
+  }, [source]);
+  const onKeyDown = (e: React.KeyboardEvent<HTMLTextAreaElement>) => {
+    const nb = useNotebook.getState();
+    const ctrl = e.ctrlKey || e.metaKey;
+    const command = e.key !== 'Enter' ? null : e.shiftKey ? 'cell.runAdvance' : ctrl ? 'cell.run' : e.altKey ? 'cell.runInsert' : null;
+    if (command) {
+      e.preventDefault();
+      COMMANDS[command]?.run();
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      nb.setMode('command');
+      focusNotebook();
+    } else if (e.key === 'Tab' && !e.shiftKey) {
+      // Indent as the editor does (4 spaces), not move the focus out of the cell.
+      e.preventDefault();
+      e.currentTarget.setRangeText('    ', e.currentTarget.selectionStart, e.currentTarget.selectionEnd, 'end');
+      nb.setSource(cellId, e.currentTarget.value);
+    }
+  };
+  return (
+    <textarea
+      ref={ref}
+      className="static-code draft-code"
+      data-testid="draft-code"
+      spellCheck={false}
+      value={source}
+      onChange={(e) => useNotebook.getState().setSource(cellId, e.currentTarget.value)}
+      onKeyDown={onKeyDown}
+      onFocus={() => (focused.current = true)}
+      onBlur={() => (focused.current = false)}
+      style={{ fontFamily: EDITOR_FONT, tabSize: 4 }}
+    />
+  );
+}
+
 function Prompt({ cell }: { cell: CellModel }) {
   const rt = useNotebook((s) => s.runtime[cell.id]);
   const label = rt?.state === 'running' ? '*' : rt?.state === 'queued' ? '…' : (cell.execution_count ?? ' ');
@@ -90,7 +169,13 @@ function pressCell(e: React.MouseEvent, index: number): void {
   if (target.closest('.cell-editor') || e.defaultPrevented) return;
   // The plain text standing in for an editor not made yet: a press there means to edit, as it would in the editor.
   if (target.closest('.static-code') && !e.shiftKey) {
+    // A press in the draft is the textarea's own (caret, selection).
+    if (target.closest('.draft-code')) return;
     e.preventDefault();
+    const pre = target.closest<HTMLElement>('.static-code')!;
+    const offset = offsetAtPoint(pre, e.clientX, e.clientY);
+    const cellId = nb.doc?.cells[index]?.id;
+    if (offset !== undefined && cellId) pressedAt = { cellId, offset };
     nb.setMode('edit');
     return;
   }
@@ -168,7 +253,7 @@ function CellView({
           )}
           {showEditor ? (
             near || (active && editMode) ? (
-              <Suspense fallback={<StaticCode source={cell.source} />}>
+              <Suspense fallback={active && editMode ? <DraftCode cellId={cell.id} source={cell.source} /> : <StaticCode source={cell.source} />}>
                 <CellEditor
                   cellId={cell.id}
                   source={cell.source}

@@ -5,6 +5,7 @@ import { dismissSuggestions, requestSuggestions } from '../actions/ml.ts';
 import { monaco } from '../monaco/monaco.ts';
 import { currentSuggestions, useMl } from '../stores/ml.ts';
 import { useNotebook } from '../stores/notebook.ts';
+import { takeDraftCaret } from './draft-caret.ts';
 import { acceptSuggestion, registerEditor } from './editor-bridge.ts';
 import { editorHasFocus, focusNotebook } from './focus.ts';
 import { installGhostText } from './ghost-text.ts';
@@ -124,8 +125,14 @@ export function CellEditor({ cellId, source, language, focus }: { cellId: string
   }, [source]);
 
   useEffect(() => {
-    if (focus && editorRef.current && !editorRef.current.hasTextFocus()) editorRef.current.focus();
-  }, [focus]);
+    const ed = editorRef.current;
+    if (!focus || !ed || ed.hasTextFocus()) return;
+    // Taking over from the draft typed into while Monaco loaded: the caret goes where the draft left it.
+    const at = takeDraftCaret(cellId);
+    const model = ed.getModel();
+    if (at !== undefined && model) ed.setPosition(model.getPositionAt(at));
+    ed.focus();
+  }, [focus, cellId]);
 
   return <div ref={host} className="cell-editor" data-testid="cell-editor" />;
 }
