@@ -5,6 +5,7 @@ import { revealSoon, useNearViewport } from './viewport.ts';
 import type { Cell as CellModel } from '../../../preload/contract.ts';
 import { runCells } from '../actions/execute.ts';
 import { markdownToSafeHtml } from '../outputs/markdown.ts';
+import { markdownHtml } from '../outputs/markdown-cache.ts';
 import { useMathReady } from '../outputs/math.ts';
 import { useNotebook } from '../stores/notebook.ts';
 import { COMMANDS } from '../actions/commands.ts';
@@ -222,14 +223,14 @@ function CellView({
     else if (cell.cell_type !== 'code') setEditingMd(true);
   }, [active, editMode, cell.cell_type]);
   const showEditor = cell.cell_type === 'code' || editingMd;
-  // Sanitizing markdown costs about a millisecond a cell; only mounted cells (near the scroll position) pay it.
+  // Sanitizing markdown costs about a millisecond a cell; only mounted cells pay it, once per source (markdown-cache.ts).
   const mathReady = useMathReady(); // a dependency below: the markdown is drawn again once KaTeX has loaded
   const mdHtml = useMemo(
     () =>
       cell.cell_type === 'code' || !mdNow
         ? null
         : cell.source.trim()
-          ? markdownToSafeHtml(cell.source)
+          ? markdownHtml(cell.source)
           : '<p class="muted">Double-click to edit markdown</p>',
     [cell.cell_type, cell.source, mdNow, mathReady],
   );

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import type { Cell } from '../../../preload/contract.ts';
 import { useFind } from '../actions/find.ts';
+import { prerenderMarkdown } from '../outputs/markdown-cache.ts';
 import { useNotebook } from '../stores/notebook.ts';
 import { CellItem } from './Cell.tsx';
 import { FindBar } from './FindBar.tsx';
@@ -23,6 +24,13 @@ export function Notebook() {
   // is, so keyboard navigation, Find and run-and-advance can reveal it.
   const win = useNotebookWindow(useNotebook.current(), cells, [active]);
   const loaded = !!doc;
+  // A windowed notebook's markdown is rendered ahead, in idle moments, so that scrolling only mounts it.
+  const windowed = win.ready && !win.all;
+  useEffect(() => {
+    const cs = useNotebook.getState().doc?.cells ?? [];
+    if (!windowed) return undefined;
+    return prerenderMarkdown(cs.flatMap((c) => (c.cell_type === 'markdown' && c.source.trim() ? [c.source] : [])));
+  }, [windowed, docKey]);
   // Command mode keeps the keyboard on the notebook: after Esc, Shift+Enter or a click outside the editors, and
   // when a notebook opens. Focus that went somewhere on purpose (the sidebar, a dialog) is left alone.
   useEffect(() => {

@@ -1,8 +1,8 @@
 // Windowing for the notebook view: only the cells near the scroll position are mounted, the others are spacers of
 // their (measured or estimated) height. Scrolling, resizes and measurements update which cells those are.
-import { useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useLayoutEffect, useRef, useState } from 'react';
 import type { Cell } from '../../../preload/contract.ts';
-import { CellHeights, CellOffsets, covers, rangeFor, slotsFor, type Range, type Slot } from './notebook-window.ts';
+import { CellHeights, CellOffsets, covers, overlaps, rangeFor, slotsFor, type Range, type Slot } from './notebook-window.ts';
 
 // The window is re-centred only when the viewport comes within NEAR px of its edge, then spans FAR px either side:
 // a re-render every few hundred pixels of scrolling rather than at every cell boundary.
@@ -48,9 +48,12 @@ export function useNotebookWindow(notebook: object, cells: readonly Cell[], pinn
   const [offsetIndex] = useState(() => new CellOffsets(heights));
   const offsetsOf = useCallback((cs: readonly Cell[]) => offsetIndex.of(cs), [offsetIndex]);
   const [range, setRange] = useState<Range>(() => rangeFor(offsetsOf(cells), 0, window.innerHeight + FAR));
+  /** The range last asked for (a transition may not have rendered it yet). */
+  const wanted = useRef(range);
   const [ready, setReady] = useState(false);
 
-  const check = useCallback(() => {
+  /** `scrolling`: called for a scroll event; cells added, moved or measured are mounted at once. */
+  const check = useCallback((scrolling = false) => {
     const l = list.current;
     const s = scroller.current;
     if (!l || !s) return;
@@ -58,7 +61,15 @@ export function useNotebookWindow(notebook: object, cells: readonly Cell[], pinn
     const top = s.getBoundingClientRect().top - l.getBoundingClientRect().top;
     const bottom = top + s.clientHeight;
     const need = rangeFor(offsets, top - NEAR, bottom + NEAR);
-    setRange((cur) => (covers(cur, need) ? cur : rangeFor(offsets, top - FAR, bottom + FAR)));
+    const cur = wanted.current;
+    if (covers(cur, need)) return;
+    const next = rangeFor(offsets, top - FAR, bottom + FAR);
+    wanted.current = next;
+    // Scrolling on (the cells needed meet those mounted, which reach FAR px beyond the viewport): the new cells are a
+    // transition, which React renders in slices between frames instead of holding up the frame of each scroll step.
+    // A jump (find, a link, the scrollbar dragged) mounts its cells at once.
+    if (scrolling && overlaps(cur, need)) startTransition(() => setRange(next));
+    else setRange(next);
   }, [offsetsOf]);
 
   const [observer] = useState(() => new ResizeObserver((entries) => {
@@ -84,11 +95,12 @@ export function useNotebookWindow(notebook: object, cells: readonly Cell[], pinn
     if (!el) return;
     const s = scrollerOf(el);
     scroller.current = s;
-    s.addEventListener('scroll', check, { passive: true });
+    const onScroll = () => check(true);
+    s.addEventListener('scroll', onScroll, { passive: true });
     observer.observe(s);
     check();
     return () => {
-      s.removeEventListener('scroll', check);
+      s.removeEventListener('scroll', onScroll);
       observer.unobserve(s);
       list.current = null;
     };

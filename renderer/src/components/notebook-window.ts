@@ -159,6 +159,10 @@ export function covers(outer: Range, inner: Range): boolean {
   return outer.first <= inner.first && outer.last >= inner.last;
 }
 
+export function overlaps(a: Range, b: Range): boolean {
+  return a.first <= b.last && b.first <= a.last;
+}
+
 /** What the list renders, in order: mounted cells and, between them, one spacer per run of cells left out. */
 export type Slot = { kind: 'cell'; index: number } | { kind: 'gap'; height: number; key: string };
 
