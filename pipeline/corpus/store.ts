@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { deferFullText, indexDeferred, recoverDeferred } from './deferred-fts.ts';
 import { ExecutionRecords } from './executions.ts';
 import { migrate } from './schema.ts';
 import { searchCorpus } from './search.ts';
@@ -59,6 +60,11 @@ export class CorpusStore {
     db.pragma('cache_size = -65536');
     db.pragma('temp_store = MEMORY');
     migrate(db);
+    try {
+      recoverDeferred(db);
+    } catch {
+      // another process holds the write lock past busy_timeout: the next open finishes it
+    }
     return new CorpusStore(db, path);
   }
 
@@ -68,6 +74,15 @@ export class CorpusStore {
 
   get writer(): CorpusWriter {
     return (this.writerInstance ??= new CorpusWriter(this.db));
+  }
+
+  /** Leaves new cells out of the full-text index until indexDeferred(id), which indexes them in one statement. */
+  deferFullText(): number {
+    return deferFullText(this.db);
+  }
+
+  indexDeferred(id: number): void {
+    indexDeferred(this.db, id);
   }
 
   /** Runs `fn` in one write transaction; importers batch hundreds of notebooks per call for speed. */

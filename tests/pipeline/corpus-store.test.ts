@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { CorpusStore } from '../../pipeline/corpus/store.ts';
 import { MIGRATIONS } from '../../pipeline/corpus/schema.ts';
@@ -197,4 +198,57 @@ test('execution records: picks unexecuted Python originals by votes, runs their 
     saved.cells.filter((c) => c.type === 'code').map((c) => c.execStatus),
     ['ok', null, 'skipped'],
   );
+});
+
+const integrityOk = (store: CorpusStore) => store.db.exec("INSERT INTO cells_fts(cells_fts, rank) VALUES ('integrity-check', 1)");
+
+test('an import leaves the full-text index alone until it ends, then indexes all it added in one go', (t) => {
+  const store = CorpusStore.open(join(tempDir(t), 'c.sqlite'));
+  t.after(() => store.close());
+  store.transaction((w) => w.insert(nb('before', ['df.groupby("city").mean()'])));
+  const first = store.deferFullText();
+  const second = store.deferFullText(); // a second import at the same time (another process)
+  store.transaction((w) => w.insert(nb('during', ['model = Ridge(alpha=0.3).fit(X, y)'])));
+  assert.equal(store.search({ query: 'Ridge' }).length, 0, 'not indexed while imports run');
+  assert.equal(store.search({ query: 'groupby' }).length, 1, 'what was indexed before stays');
+  store.indexDeferred(second);
+  assert.deepEqual(store.search({ query: 'Ridge' }).map((h) => h.ref), ['user/during']);
+  store.transaction((w) => w.insert(nb('after-second', ['sns.heatmap(corr)'])));
+  assert.equal(store.search({ query: 'heatmap' }).length, 0, 'the first import still runs');
+  store.indexDeferred(first);
+  store.indexDeferred(first); // ending twice changes nothing
+  assert.equal(store.search({ query: 'heatmap' }).length, 1);
+  assert.equal(store.search({ query: 'Ridge' }).length, 1, 'indexed once, not twice');
+  store.transaction((w) => w.insert(nb('later', ['xgb.train(params, dtrain)'])));
+  assert.equal(store.search({ query: 'dtrain' }).length, 1, 'with no import running, cells are indexed as they come');
+  integrityOk(store);
+});
+
+test('cells deleted before they were indexed leave the index intact', (t) => {
+  const store = CorpusStore.open(join(tempDir(t), 'c.sqlite'));
+  t.after(() => store.close());
+  store.transaction((w) => w.insert(nb('kept', ['df.describe()'])));
+  const id = store.deferFullText();
+  const added = store.transaction((w) => w.insert(nb('gone', ['df.fillna(0)'])));
+  store.db.prepare('DELETE FROM cells WHERE notebook_id = ?').run(added.notebookId);
+  store.indexDeferred(id);
+  store.db.prepare('DELETE FROM cells WHERE notebook_id = (SELECT id FROM notebooks WHERE ref = ?)').run('user/kept');
+  assert.equal(store.search({ query: 'describe' }).length, 0);
+  integrityOk(store);
+});
+
+test('the cells of an import whose process died are indexed when the corpus is next opened', async (t) => {
+  const path = join(tempDir(t), 'c.sqlite');
+  const store = CorpusStore.open(path);
+  const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
+  const deadPid = Number(dead.stdout.trim());
+  store.db.prepare('INSERT INTO fts_deferred (pid, from_cell) VALUES (?, 1)').run(deadPid);
+  store.transaction((w) => w.insert(nb('orphan', ['train_test_split(X, y, test_size=0.2)'])));
+  assert.equal(store.search({ query: 'train_test_split' }).length, 0);
+  store.close();
+  const reopened = CorpusStore.open(path);
+  t.after(() => reopened.close());
+  assert.equal(reopened.search({ query: 'train_test_split' }).length, 1);
+  assert.equal(reopened.db.prepare('SELECT count(*) FROM fts_deferred').pluck().get(), 0);
+  integrityOk(reopened);
 });

@@ -42,13 +42,17 @@ export async function importPaths(store: CorpusStore, paths: string[], opts: Imp
     throw new Error('Meta Kaggle CSVs need a Meta Kaggle Code folder too: gds import META_KAGGLE_DIR META_KAGGLE_CODE_DIR');
   }
   const session = new ImportSession(store, opts);
-  for (const { path, kind } of plan) {
-    if (kind === 'kaggle-crawl') await importKaggleCrawl(crawlDatasetDirs(path) ?? [], session);
-    else if (kind === 'notebook-folder') await importNotebookFolder(path, session);
-    else if (kind === 'notebook-file') importNotebookFile(path, session);
-    else if (kind === 'notebook-zip') await importNotebookZip(path, session);
-    else if (kind === 'jsonl') await importJsonLines(path, session);
+  try {
+    for (const { path, kind } of plan) {
+      if (kind === 'kaggle-crawl') await importKaggleCrawl(crawlDatasetDirs(path) ?? [], session);
+      else if (kind === 'notebook-folder') await importNotebookFolder(path, session);
+      else if (kind === 'notebook-file') importNotebookFile(path, session);
+      else if (kind === 'notebook-zip') await importNotebookZip(path, session);
+      else if (kind === 'jsonl') await importJsonLines(path, session);
+    }
+    if (codeDirs.length) await importMetaKaggle(csvDirs[0] ?? null, codeDirs, session);
+  } finally {
+    session.finish(); // what was written before a failure is still found by search
   }
-  if (codeDirs.length) await importMetaKaggle(csvDirs[0] ?? null, codeDirs, session);
   return session.summary();
 }

@@ -48,7 +48,11 @@ export class ImportSession {
     private readonly opts: ImportOptions = {},
   ) {
     this.batchSize = opts.batchSize ?? 250;
+    this.deferral = store.deferFullText();
   }
+
+  /** The full-text deferral this import holds until it ends (null once its cells are indexed). */
+  private deferral: number | null;
 
   addSource(source: SourceInput): void {
     this.store.writer.upsertSource(source);
@@ -97,8 +101,16 @@ export class ImportSession {
     });
   }
 
-  summary(): ImportSummary {
+  /** Writes what is pending and indexes this import's cells for search; an import that failed part-way calls it too. */
+  finish(): void {
     this.flush();
+    if (this.deferral === null) return;
+    this.store.indexDeferred(this.deferral);
+    this.deferral = null;
+  }
+
+  summary(): ImportSummary {
+    this.finish();
     const seconds = (performance.now() - this.started) / 1000;
     return {
       notebooks: this.counts.notebooks,
