@@ -102,6 +102,26 @@ test('a long traceback shows its error line, with the frames one click away', as
   assert.deepEqual(errors, []);
 });
 
+test('a long stream shows its head and its tail (coloured), and all of it on demand', async () => {
+  const file = join(dir, 'long-stream.ipynb');
+  const lines = Array.from({ length: 30_000 }, (_, i) => `line ${i}\n`).join('');
+  const stream = { output_type: 'stream', name: 'stdout', text: `\u001b[31mred start\u001b[0m\n${lines}the end\n` };
+  writeFileSync(file, notebook(code('s0', 'for i in range(30_000): print(i)', [stream])));
+  const { page, errors } = await open(file);
+  const pre = cell(page, 0).locator('pre.stream');
+  await pre.waitFor();
+  const shown = await pre.innerText();
+  assert.match(shown, /^red start\nline 0\nline 1\n/, 'the head, from the first line');
+  assert.match(shown, /\n…\n/, 'a mark where lines are left out');
+  assert.match(shown, /line 29999\nthe end\s*$/, 'the tail, to the last line');
+  assert.ok(!shown.includes('line 15000\n'), 'the middle is left out');
+  assert.equal(await pre.locator('span.ansi-red-fg').first().innerText(), 'red start', 'ANSI colours are drawn');
+  await cell(page, 0).getByRole('button', { name: /Output truncated .* show all/ }).click();
+  assert.ok((await pre.innerText()).includes('line 15000\n'), 'all of it once asked for');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('HTML outputs are as tall as their content, capped with a scroll, and the frames stay sandboxed', async () => {
   const file = join(dir, 'html.ipynb');
   const table = (rows: number) =>

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Cell } from '../../preload/contract.ts';
-import { CellHeights, CellOffsets, covers, overlaps, rangeFor, slotsFor } from '../../renderer/src/components/notebook-window.ts';
+import { CellHeights, CellOffsets, covers, estimateHeight, overlaps, rangeFor, slotsFor } from '../../renderer/src/components/notebook-window.ts';
 
 const code = (i: number): Cell => ({ cell_type: 'code', id: `c${i}`, metadata: {}, source: 'x = 1', outputs: [], execution_count: null });
 
@@ -29,4 +29,15 @@ test('a scroll step is told from a jump by whether the cells needed meet those m
   assert.ok(overlaps(mounted, { first: 0, last: 10 }), 'scrolling back past the top edge');
   assert.ok(!overlaps(mounted, { first: 41, last: 60 }), 'a jump just beyond');
   assert.ok(!overlaps(mounted, { first: 1_900, last: 1_930 }), 'a jump to the end');
+});
+
+test('an output taller than its 600 px box is estimated at the box, however long it is', () => {
+  const printing = (lines: number): Cell => ({
+    ...code(0), outputs: [{ output_type: 'stream', name: 'stdout', text: Array.from({ length: lines }, (_, i) => `${i}\n`).join('') }],
+  });
+  const oneLine = estimateHeight(printing(1));
+  assert.equal(estimateHeight(printing(3)) - oneLine, 2 * 17, 'lines of 17 px');
+  assert.equal(estimateHeight(printing(35)) - oneLine, 34 * 17);
+  assert.equal(estimateHeight(printing(36)) - oneLine, 600 - 17, 'the 600 px box');
+  assert.equal(estimateHeight(printing(100_000)), estimateHeight(printing(36)));
 });

@@ -1,5 +1,5 @@
 // Renders one nbformat output by its richest safe mime type.
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Output } from '../../../preload/contract.ts';
 import { ansiToHtml } from '../outputs/stream-text.ts';
 import { latexToHtml, markdownToSafeHtml } from '../outputs/markdown.ts';
@@ -14,11 +14,22 @@ const text = (v: unknown) => (Array.isArray(v) ? v.join('') : typeof v === 'stri
 function StreamView({ value, stderr }: { value: string; stderr: boolean }) {
   const [all, setAll] = useState(false);
   const long = value.length > STREAM_LIMIT && !all;
-  // Show the head and the tail: where a long loop started and where it is now.
-  const shown = long ? `${value.slice(0, STREAM_LIMIT / 2)}\n…\n${value.slice(-STREAM_LIMIT / 2)}` : value;
+  const head = long ? value.slice(0, STREAM_LIMIT / 2) : '';
+  // Built from the head's text (a string that stays equal while the cell prints on), not its HTML on every batch.
+  const headHtml = useMemo(() => (head ? ansiToHtml(head) : ''), [head]);
   return (
     <div>
-      <pre className={`stream ${stderr ? 'stderr' : ''}`} dangerouslySetInnerHTML={{ __html: ansiToHtml(shown) }} />
+      {long ? (
+        // The head and the tail: where a long loop started and where it is now. Separate blocks, so a cell printing
+        // on lays out only the tail again, not the head above it.
+        <pre className={`stream ${stderr ? 'stderr' : ''}`}>
+          <div dangerouslySetInnerHTML={{ __html: headHtml }} />
+          <div>…</div>
+          <div dangerouslySetInnerHTML={{ __html: ansiToHtml(value.slice(-STREAM_LIMIT / 2)) }} />
+        </pre>
+      ) : (
+        <pre className={`stream ${stderr ? 'stderr' : ''}`} dangerouslySetInnerHTML={{ __html: ansiToHtml(value) }} />
+      )}
       {long && (
         <button className="link" onClick={() => setAll(true)}>
           Output truncated ({value.length.toLocaleString()} characters): show all

@@ -2,7 +2,7 @@
 // their (measured or estimated) height. Scrolling, resizes and measurements update which cells those are.
 import { startTransition, useCallback, useLayoutEffect, useRef, useState } from 'react';
 import type { Cell } from '../../../preload/contract.ts';
-import { CellHeights, CellOffsets, covers, overlaps, rangeFor, slotsFor, type Range, type Slot } from './notebook-window.ts';
+import { CellHeights, CellOffsets, covers, MOUNT_ALL_UP_TO, overlaps, rangeFor, slotsFor, type Range, type Slot } from './notebook-window.ts';
 
 // The window is re-centred only when the viewport comes within NEAR px of its edge, then spans FAR px either side:
 // a re-render every few hundred pixels of scrolling rather than at every cell boundary.
@@ -58,8 +58,11 @@ export function useNotebookWindow(notebook: object, cells: readonly Cell[], pinn
     const s = scroller.current;
     if (!l || !s) return;
     const offsets = offsetsOf(cellsRef.current);
-    const top = s.getBoundingClientRect().top - l.getBoundingClientRect().top;
-    const bottom = top + s.clientHeight;
+    // A small notebook mounts every cell wherever it is scrolled: no need to read the layout, which would force it in
+    // the middle of each commit (a cell printing fast commits many times a second, each time with a long output).
+    const small = offsets.length - 1 <= MOUNT_ALL_UP_TO;
+    const top = small ? 0 : s.getBoundingClientRect().top - l.getBoundingClientRect().top;
+    const bottom = top + (small ? 0 : s.clientHeight);
     const need = rangeFor(offsets, top - NEAR, bottom + NEAR);
     const cur = wanted.current;
     if (covers(cur, need)) return;

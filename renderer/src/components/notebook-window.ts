@@ -11,15 +11,20 @@ const OUTPUT_LINE = 17;
 const CELL_CHROME = 18;
 const WRAP_AT = 110;
 
-function lineCount(text: string): number {
+/** Lines of `text`, counted up to `limit` (a cell printing on has hundreds of thousands; the estimate needs few). */
+function lineCount(text: string, limit = Infinity): number {
   let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = text.indexOf('\n'); i >= 0 && n < limit; i = text.indexOf('\n', i + 1)) n++;
   return n;
 }
 
+/** An output shows at most 600 px of text: 36 lines of 17 px (and one more, for the final newline). */
+const OUTPUT_LINES_SHOWN = Math.ceil(600 / OUTPUT_LINE) + 1;
+
 /** Lines of an output's text, a final newline not counting as one more. */
 function textLines(text: string): number {
-  return lineCount(text) - (text.endsWith('\n') ? 1 : 0);
+  const n = lineCount(text, OUTPUT_LINES_SHOWN + 1);
+  return n > OUTPUT_LINES_SHOWN ? n : n - (text.endsWith('\n') ? 1 : 0);
 }
 
 function outputText(value: unknown): string {
