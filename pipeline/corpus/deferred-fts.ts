@@ -2,10 +2,17 @@
 // fts_deferred, which turns the per-row trigger off, and indexes every cell it added in one statement when it ends.
 import type Database from 'better-sqlite3';
 
+/** The deferrals this process holds open, by database file and id: a row with our pid and not here is a dead
+ * process's whose pid we were given again (a container's CLI runs as pid 1 every time). */
+const running = new Set<string>();
+const keyOf = (db: Database.Database, id: number) => `${db.name}\n${id}`;
+
 /** Starts a deferral for this process; the answer is its id, for indexDeferred. */
 export function deferFullText(db: Database.Database): number {
   const { next } = db.prepare('SELECT coalesce(max(id), 0) + 1 AS next FROM cells').get() as { next: number };
-  return Number(db.prepare('INSERT INTO fts_deferred (pid, from_cell) VALUES (?, ?)').run(process.pid, next).lastInsertRowid);
+  const id = Number(db.prepare('INSERT INTO fts_deferred (pid, from_cell) VALUES (?, ?)').run(process.pid, next).lastInsertRowid);
+  running.add(keyOf(db, id));
+  return id;
 }
 
 /**
@@ -20,6 +27,7 @@ export function indexDeferred(db: Database.Database, id: number): void {
       WHERE c.id >= ? AND c.type != 'raw' AND NOT EXISTS (SELECT 1 FROM cells_fts_docsize d WHERE d.id = c.id)`).run(row.fromCell);
     db.prepare('DELETE FROM fts_deferred WHERE id = ?').run(id);
   })();
+  running.delete(keyOf(db, id));
 }
 
 function alive(pid: number): boolean {
@@ -34,5 +42,8 @@ function alive(pid: number): boolean {
 /** Finishes the deferrals of imports whose process died before its end (killed, crashed), so their cells are found. */
 export function recoverDeferred(db: Database.Database): void {
   const rows = db.prepare('SELECT id, pid FROM fts_deferred').all() as Array<{ id: number; pid: number }>;
-  for (const r of rows) if (r.pid !== process.pid && !alive(r.pid)) indexDeferred(db, r.id);
+  for (const r of rows) {
+    const stale = r.pid === process.pid ? !running.has(keyOf(db, r.id)) : !alive(r.pid);
+    if (stale) indexDeferred(db, r.id);
+  }
 }

@@ -252,3 +252,19 @@ test('the cells of an import whose process died are indexed when the corpus is n
   assert.equal(reopened.db.prepare('SELECT count(*) FROM fts_deferred').pluck().get(), 0);
   integrityOk(reopened);
 });
+
+test('a deferral with the pid of this process that no import here holds (a pid handed out again) is finished too', (t) => {
+  const path = join(tempDir(t), 'c.sqlite');
+  const store = CorpusStore.open(path);
+  const live = store.deferFullText(); // an import running in this process: left alone
+  store.db.prepare('INSERT INTO fts_deferred (pid, from_cell) VALUES (?, 1)').run(process.pid);
+  store.transaction((w) => w.insert(nb('reused-pid', ['pd.get_dummies(df)'])));
+  store.close();
+  const reopened = CorpusStore.open(path);
+  t.after(() => reopened.close());
+  assert.equal(reopened.search({ query: 'get_dummies' }).length, 1);
+  assert.deepEqual(reopened.db.prepare('SELECT id FROM fts_deferred').pluck().all(), [live]);
+  reopened.indexDeferred(live);
+  integrityOk(reopened);
+});
+
