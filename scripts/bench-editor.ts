@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { KernelManager, type ServerConnection } from '@jupyterlab/services';
 import type { Browser, Page } from 'playwright-core';
 import { startJupyterServer } from '../pipeline/jupyter/server-process.ts';
+import { bigNotebookCells } from './big-notebook.ts';
 import { launchBrowser } from '../tests/helpers/browser.ts';
 import { serve } from '../tests/helpers/serve.ts';
 
@@ -52,22 +53,7 @@ function writeNotebook(dir: string, name: string, cells: unknown[]): string {
 }
 
 function bigNotebook(dir: string, n: number): string {
-  return writeNotebook(
-    dir,
-    `big-${n}.ipynb`,
-    Array.from({ length: n }, (_, i) =>
-      i % 5 === 0
-        ? { cell_type: 'markdown', id: `m${i}`, metadata: {}, source: `## Section ${i}\nSome *markdown* text.` }
-        : {
-            cell_type: 'code',
-            id: `c${i}`,
-            metadata: {},
-            source: `df${i} = df.groupby("a").mean()\nprint(df${i}.shape)`,
-            outputs: [{ output_type: 'stream', name: 'stdout', text: '(3, 4)\n' }],
-            execution_count: i,
-          },
-    ),
-  );
+  return writeNotebook(dir, `big-${n}.ipynb`, bigNotebookCells(n));
 }
 
 async function rawClient(settings: ServerConnection.ISettings): Promise<number[]> {

@@ -1,6 +1,7 @@
 // Full-text indexing deferred to the end of a bulk import (schema migration 2): the import registers itself in
 // fts_deferred, which turns the per-row trigger off, and indexes every cell it added in one statement when it ends.
 import type Database from 'better-sqlite3';
+import { isAlive } from '../jobs/state-file.ts';
 
 /** The deferrals this process holds open, by database file and id: a row with our pid and not here is a dead
  * process's whose pid we were given again (a container's CLI runs as pid 1 every time). */
@@ -30,20 +31,12 @@ export function indexDeferred(db: Database.Database, id: number): void {
   running.delete(keyOf(db, id));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Finishes the deferrals of imports whose process died before its end (killed, crashed), so their cells are found. */
 export function recoverDeferred(db: Database.Database): void {
   const rows = db.prepare('SELECT id, pid FROM fts_deferred').all() as Array<{ id: number; pid: number }>;
   for (const r of rows) {
-    const stale = r.pid === process.pid ? !running.has(keyOf(db, r.id)) : !alive(r.pid);
+    const stale = r.pid === process.pid ? !running.has(keyOf(db, r.id)) : !isAlive(r.pid);
     if (stale) indexDeferred(db, r.id);
   }
 }

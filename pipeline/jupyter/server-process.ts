@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServerConnection } from '@jupyterlab/services';
 import WebSocket from 'ws';
+import { isAlive } from '../jobs/state-file.ts';
 import { findPython } from './python-env.ts';
 
 export interface JupyterServerHandle {
@@ -37,15 +38,6 @@ export interface StartOptions {
 export const RUNTIME_DIR_PREFIX = 'gds-jupyter-';
 export const OWNER_FILE = 'gds-owner.pid';
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes `gds-jupyter-*` folders in `dir` whose owner process is dead (left by a crash or a SIGKILL). A folder
@@ -66,7 +58,7 @@ export function cleanStaleRuntimeDirs(dir = tmpdir()): string[] {
       const st = statSync(path);
       if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) continue;
       const pid = Number(readFileSync(join(path, OWNER_FILE), 'utf8').trim());
-      if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || pidAlive(pid)) continue;
+      if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
       rmSync(path, { recursive: true, force: true });
       removed.push(path);
     } catch {

@@ -7,19 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser } from '../../tests/helpers/browser.ts';
 import { serve } from '../../tests/helpers/serve.ts';
+import { bigNotebookCells } from '../big-notebook.ts';
 
 const scrolls = Number(process.argv[2] ?? 2);
 const dir = mkdtempSync(join(tmpdir(), 'gds-scroll-'));
 const file = join(dir, 'big.ipynb');
-const nbCells = Array.from({ length: 2000 }, (_, i) =>
-  i % 5 === 0
-    ? { cell_type: 'markdown', id: `m${i}`, metadata: {}, source: `## Section ${i}\nSome *markdown* text.` }
-    : {
-        cell_type: 'code', id: `c${i}`, metadata: {}, execution_count: i,
-        source: `df${i} = df.groupby("a").mean()\nprint(df${i}.shape)`,
-        outputs: [{ output_type: 'stream', name: 'stdout', text: '(3, 4)\n' }],
-      },
-);
+const nbCells = bigNotebookCells(2000);
 writeFileSync(file, JSON.stringify({ cells: nbCells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
 
 interface TraceEvent { name: string; ph: string; ts: number; dur?: number; tid: number; pid: number; args?: { name?: string } }

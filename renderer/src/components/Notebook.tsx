@@ -27,8 +27,8 @@ export function Notebook() {
   // A windowed notebook's markdown is rendered ahead, in idle moments, so that scrolling only mounts it.
   const windowed = win.ready && !win.all;
   useEffect(() => {
-    const cs = useNotebook.getState().doc?.cells ?? [];
     if (!windowed) return undefined;
+    const cs = useNotebook.getState().doc?.cells ?? [];
     return prerenderMarkdown(cs.flatMap((c) => (c.cell_type === 'markdown' && c.source.trim() ? [c.source] : [])));
   }, [windowed, docKey]);
   // Command mode keeps the keyboard on the notebook: after Esc, Shift+Enter or a click outside the editors, and
